@@ -1,0 +1,77 @@
+"""Error bodies: every 4xx/5xx answer is an ``Imsx_StatusInfo`` whose minor code fits the status."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from badgegate.findings import Finding
+
+# DESIGN.md, Interfaces: the minor code each status must carry.
+MINOR_CODES: dict[int, frozenset[str]] = {
+    400: frozenset({"invalid_data", "invalid_query_parameter"}),
+    401: frozenset({"unauthorizedrequest"}),
+    403: frozenset({"forbidden"}),
+    404: frozenset({"not_found"}),
+    405: frozenset({"not_allowed"}),
+    406: frozenset({"not_acceptable"}),
+    413: frozenset({"invalid_data"}),
+    415: frozenset({"invalid_data"}),
+    500: frozenset({"internal_server_error"}),
+    503: frozenset({"server_busy"}),
+}
+
+
+def minor_codes(body: dict[str, Any]) -> list[str]:
+    """Return the ``imsx_codeMinorFieldValue``s of an ``Imsx_StatusInfo``."""
+    minor = body.get("imsx_codeMinor")
+    fields = minor.get("imsx_codeMinorField") if isinstance(minor, dict) else None
+    if not isinstance(fields, list):
+        return []
+    return [str(f.get("imsx_codeMinorFieldValue")) for f in fields if isinstance(f, dict)]
+
+
+def check_error_body(status: int, content_type: str, text: str) -> list[Finding]:
+    """Check that an error answer's body is an ``Imsx_StatusInfo`` fitting ``status``."""
+    if status < 400:
+        return []
+    if "json" not in content_type.lower():
+        return [
+            Finding(
+                "imsx-error-body",
+                f"{status} answer has content type {content_type or '(none)'}, not JSON",
+                expected="application/json Imsx_StatusInfo",
+                actual=text[:200],
+            )
+        ]
+    try:
+        body = json.loads(text)
+    except ValueError:
+        return [Finding("imsx-error-body", f"{status} answer is not valid JSON", actual=text[:200])]
+    if not isinstance(body, dict):
+        return [Finding("imsx-error-body", f"{status} answer is not a JSON object", actual=body)]
+    findings = []
+    for member, expected in (("imsx_codeMajor", "failure"), ("imsx_severity", "error")):
+        if body.get(member) != expected:
+            findings.append(
+                Finding(
+                    "imsx-error-body",
+                    f"{member} must be {expected!r}",
+                    f"/{member}",
+                    expected=expected,
+                    actual=body.get(member),
+                )
+            )
+    wanted = MINOR_CODES.get(status)
+    codes = minor_codes(body)
+    if wanted is not None and not wanted.intersection(codes):
+        findings.append(
+            Finding(
+                "imsx-minor-code",
+                f"{status} answer carries the wrong minor code",
+                "/imsx_codeMinor/imsx_codeMinorField",
+                expected=sorted(wanted),
+                actual=codes,
+            )
+        )
+    return findings

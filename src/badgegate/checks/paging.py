@@ -1,0 +1,69 @@
+"""Paging headers: ``X-Total-Count`` and RFC 8288 ``Link`` rels follow from limit, offset, total."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from urllib.parse import parse_qs, urlsplit
+
+from badgegate.findings import Finding
+
+
+def link_offset(url: str) -> tuple[int | None, int | None]:
+    """Return the ``(limit, offset)`` query parameters of a link (``None`` when absent)."""
+    query = parse_qs(urlsplit(url).query)
+
+    def number(name: str) -> int | None:
+        values = query.get(name)
+        return int(values[0]) if values and values[0].isdigit() else None
+
+    return number("limit"), number("offset")
+
+
+def expected_links(limit: int, offset: int, total: int) -> dict[str, int]:
+    """The rels a page must carry, each with the offset it must point at."""
+    last = max(0, (total - 1) // limit * limit) if total else 0
+    rels = {"first": 0, "last": last}
+    if offset + limit < total:
+        rels["next"] = offset + limit
+    if offset > 0:
+        rels["prev"] = max(0, offset - limit)
+    return rels
+
+
+def check_paging(
+    *, limit: int, offset: int, total: int | None, links: Mapping[str, str], item_count: int
+) -> list[Finding]:
+    """Check one page's headers against the request's ``limit``/``offset`` and the total."""
+    if total is None:
+        return [Finding("paging-total", "X-Total-Count header is missing or not an integer")]
+    findings = []
+    expected_items = max(0, min(limit, total - offset))
+    if item_count != expected_items:
+        findings.append(
+            Finding(
+                "paging-items",
+                f"page at offset {offset} with limit {limit} of {total}",
+                expected=expected_items,
+                actual=item_count,
+            )
+        )
+    wanted = expected_links(limit, offset, total)
+    for rel, target_offset in wanted.items():
+        if rel not in links:
+            findings.append(Finding("paging-link", f"Link rel={rel} is missing", expected=rel))
+            continue
+        rel_limit, rel_offset = link_offset(links[rel])
+        if (rel_offset or 0) != target_offset or rel_limit not in (None, limit):
+            findings.append(
+                Finding(
+                    "paging-link",
+                    f"Link rel={rel} points at the wrong page",
+                    expected={"limit": limit, "offset": target_offset},
+                    actual={"limit": rel_limit, "offset": rel_offset},
+                )
+            )
+    for rel in set(links) & {"next", "prev"} - set(wanted):
+        findings.append(
+            Finding("paging-link", f"Link rel={rel} must not be present here", actual=links[rel])
+        )
+    return findings

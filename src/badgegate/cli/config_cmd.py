@@ -1,0 +1,33 @@
+"""``badgegate config show``: every setting, its value and where it came from."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from typing import Any
+
+from badgegate.cli.options import add_config_options, config_from_args
+from badgegate.errors import ExitCode
+
+
+def register(subparsers: Any) -> None:
+    """Add ``config show``."""
+    config = subparsers.add_parser("config", help="inspect the configuration")
+    commands = config.add_subparsers(dest="config_command", metavar="COMMAND", required=True)
+    show = commands.add_parser("show", help="print each setting, its value and its source")
+    show.add_argument("--format", choices=("text", "json"), default="text")
+    add_config_options(show)
+    show.set_defaults(func=show_config)
+
+
+def show_config(args: argparse.Namespace) -> int:
+    """Print the effective config; secrets are masked."""
+    rows = config_from_args(args).describe()
+    if args.format == "json":
+        shown = {key: {"value": value, "source": source} for key, value, source in rows}
+        print(json.dumps(shown, indent=2))
+        return ExitCode.OK
+    width = max(len(key) for key, _, _ in rows)
+    for key, value, source in rows:
+        print(f"{key:<{width}}  {value}  [{source}]")
+    return ExitCode.OK

@@ -1,0 +1,270 @@
+"""One config object, one loader: defaults < ``[tool.badgegate]`` < ``BADGEGATE_*`` < options.
+
+The pytest plugin and the CLI both call :func:`load_config`. Option ``--x-y`` is key ``x_y`` is
+environment variable ``BADGEGATE_X_Y``. Secrets (``engine_token``, ``client_secret``,
+``isolation_token``) come only from the environment or from ``*_file`` options, never from
+``pyproject.toml``, and are masked wherever a config is shown.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import os
+import tomllib
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+from badgegate.errors import ConfigError
+
+ENV_PREFIX = "BADGEGATE_"
+PROFILES = ("ci", "staging", "nightly")
+SECRET_KEYS = ("engine_token", "client_secret", "isolation_token")
+SECRET_FILE_KEYS = {"engine_token_file": "engine_token", "client_secret_file": "client_secret"}
+# Variables with the prefix that steer the test run rather than the harness config.
+NON_CONFIG_ENV = frozenset({"BADGEGATE_REQUIRE_ALL", "BADGEGATE_TEST_PG_URL"})
+MASK = "********"
+
+
+@dataclasses.dataclass(frozen=True)
+class HarnessConfig:
+    """Every setting of a badgegate run. Build it with :func:`load_config`."""
+
+    engine_url: str | None = None
+    engine_token: str | None = dataclasses.field(default=None, repr=False)
+    engine_token_file: str | None = None
+    client_id: str | None = None
+    client_secret: str | None = dataclasses.field(default=None, repr=False)
+    client_secret_file: str | None = None
+    token_url: str | None = None
+    isolation_token: str | None = dataclasses.field(default=None, repr=False)
+    legacy_db: str | None = None
+    engine_db: str | None = None
+    openapi: str | None = None
+    state_url: str | None = None
+    state_dir: str = ".badgegate"
+    report_dir: str = "reports"
+    profile: str = "ci"
+    allow_writes: bool = False
+    write_allowlist: tuple[str, ...] = ()
+    rate_limit: float | None = None
+    recipient_email: str | None = None
+    redact_fields: tuple[str, ...] = ()
+    ca_bundle: str | None = None
+    verify_tls: bool = True
+    sources: Mapping[str, str] = dataclasses.field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def is_embedded(self) -> bool:
+        """True when no target is given, so the harness starts the embedded stack."""
+        return self.engine_url is None
+
+    @property
+    def is_read_only(self) -> bool:
+        """True on the staging profile unless writes were explicitly allowed."""
+        return self.profile == "staging" and not self.allow_writes
+
+    @property
+    def secrets(self) -> tuple[str, ...]:
+        """The secret values set in this config, for redaction."""
+        values = (getattr(self, key) for key in SECRET_KEYS)
+        return tuple(value for value in values if value)
+
+    def replace(self, **changes: Any) -> HarnessConfig:
+        """Return a copy with ``changes`` applied and their source recorded as ``override``."""
+        sources = dict(self.sources)
+        sources.update(dict.fromkeys(changes, "override"))
+        return dataclasses.replace(self, sources=sources, **changes)
+
+    def describe(self) -> list[tuple[str, str, str]]:
+        """Return ``(key, shown value, source)`` rows, secrets masked."""
+        rows = []
+        for key in config_keys():
+            value = getattr(self, key)
+            shown = MASK if key in SECRET_KEYS and value else _show(value)
+            rows.append((key, shown, self.sources.get(key, "default")))
+        return rows
+
+
+def config_keys() -> tuple[str, ...]:
+    """The names of every config key, in declaration order."""
+    return tuple(f.name for f in dataclasses.fields(HarnessConfig) if f.name != "sources")
+
+
+def _show(value: object) -> str:
+    if value is None:
+        return "(unset)"
+    if isinstance(value, tuple):
+        return ",".join(value) or "(empty)"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _parse_bool(text: str) -> bool:
+    lowered = text.strip().lower()
+    if lowered in {"1", "true", "yes", "on"}:
+        return True
+    if lowered in {"0", "false", "no", "off", ""}:
+        return False
+    raise ValueError(f"expected true/false, got {text!r}")
+
+
+def _parse_list(value: object) -> tuple[str, ...]:
+    if isinstance(value, (list, tuple)):
+        return tuple(str(item).strip() for item in value if str(item).strip())
+    return tuple(part.strip() for part in str(value).split(",") if part.strip())
+
+
+def _parse_rate(value: object) -> float | None:
+    if value in (None, ""):
+        return None
+    rate = float(str(value))
+    if rate <= 0:
+        raise ValueError("must be a positive number of requests per second")
+    return rate
+
+
+def _parse_profile(value: object) -> str:
+    text = str(value)
+    if text not in PROFILES:
+        raise ValueError(f"must be one of {', '.join(PROFILES)}")
+    return text
+
+
+def _optional_text(value: object) -> str | None:
+    text = str(value).strip() if value is not None else ""
+    return text or None
+
+
+_CONVERTERS: dict[str, Callable[[Any], Any]] = {
+    "allow_writes": lambda v: v if isinstance(v, bool) else _parse_bool(str(v)),
+    "verify_tls": lambda v: v if isinstance(v, bool) else _parse_bool(str(v)),
+    "write_allowlist": _parse_list,
+    "redact_fields": _parse_list,
+    "rate_limit": _parse_rate,
+    "profile": _parse_profile,
+    "state_dir": str,
+    "report_dir": str,
+}
+
+
+def _convert(key: str, value: object, source: str) -> object:
+    try:
+        return _CONVERTERS.get(key, _optional_text)(value)
+    except ValueError as error:
+        raise ConfigError(f"{key} from {source}: {error} (got {value!r})") from None
+
+
+def _unknown_key_error(key: str, source: str) -> ConfigError:
+    close = difflib.get_close_matches(key, config_keys(), n=1, cutoff=0.6)
+    hint = f"; did you mean {close[0]!r}?" if close else f"; known keys: {', '.join(config_keys())}"
+    return ConfigError(f"unknown config key {key!r} in {source}{hint}")
+
+
+def find_pyproject(start: Path | None = None) -> Path | None:
+    """Return the nearest ``pyproject.toml`` at or above ``start`` (default: the cwd)."""
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        candidate = folder / "pyproject.toml"
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def _pyproject_values(path: Path | None) -> dict[str, object]:
+    if path is None:
+        return {}
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as error:
+        raise ConfigError(f"cannot read {path}: {error}") from None
+    section = data.get("tool", {}).get("badgegate", {})
+    if not isinstance(section, dict):
+        raise ConfigError(f"[tool.badgegate] in {path} must be a table")
+    for key in section:
+        if key in SECRET_KEYS:
+            raise ConfigError(
+                f"{key} is a secret and may not be set in {path}; set {ENV_PREFIX}{key.upper()} "
+                f"in the environment or use --{key.replace('_', '-')}-file"
+            )
+        if key not in config_keys():
+            raise _unknown_key_error(key, f"[tool.badgegate] of {path}")
+    return dict(section)
+
+
+def _env_values(env: Mapping[str, str]) -> dict[str, object]:
+    values: dict[str, object] = {}
+    for name, value in env.items():
+        if not name.startswith(ENV_PREFIX) or name in NON_CONFIG_ENV:
+            continue
+        key = name[len(ENV_PREFIX) :].lower()
+        if key not in config_keys():
+            raise _unknown_key_error(key, f"environment variable {name}")
+        values[key] = value
+    return values
+
+
+def _read_secret_file(path_text: str, key: str) -> str:
+    path = Path(path_text).expanduser()
+    try:
+        secret = path.read_text(encoding="utf-8").strip()
+    except OSError as error:
+        raise ConfigError(f"cannot read {key} file {path}: {error.strerror}") from None
+    if not secret:
+        raise ConfigError(f"{key} file {path} is empty")
+    return secret
+
+
+def load_config(
+    cli_values: Mapping[str, object] | None = None,
+    *,
+    env: Mapping[str, str] | None = None,
+    pyproject: Path | None = None,
+) -> HarnessConfig:
+    """Build the run's :class:`HarnessConfig` from every source, in precedence order.
+
+    ``cli_values`` maps keys to option values; ``None`` values (options not given) are ignored.
+    ``env`` defaults to ``os.environ``; ``pyproject`` to the nearest ``pyproject.toml``.
+    """
+    environ = os.environ if env is None else env
+    layers = [
+        ("pyproject", _pyproject_values(pyproject if pyproject else find_pyproject())),
+        ("env", _env_values(environ)),
+        ("cli", {k: v for k, v in (cli_values or {}).items() if v is not None}),
+    ]
+    for key in SECRET_KEYS:
+        if key in layers[2][1]:
+            raise ConfigError(
+                f"{key} is a secret and may not be given on the command line; set "
+                f"{env_name(key)} or use {option_name(key)}-file"
+            )
+    values: dict[str, object] = {}
+    sources: dict[str, str] = {}
+    for source, layer in layers:
+        for key, raw in layer.items():
+            if key not in config_keys():
+                raise _unknown_key_error(key, source)
+            values[key] = _convert(key, raw, source)
+            sources[key] = source
+    rank = {"pyproject": 0, "env": 1, "cli": 2}
+    for file_key, secret_key in SECRET_FILE_KEYS.items():
+        path_text = values.get(file_key)
+        if not path_text:
+            continue
+        if secret_key in values and rank[sources[secret_key]] > rank[sources[file_key]]:
+            continue
+        values[secret_key] = _read_secret_file(str(path_text), secret_key)
+        sources[secret_key] = f"file {path_text}"
+    return HarnessConfig(**values, sources=sources)  # type: ignore[arg-type]
+
+
+def env_name(key: str) -> str:
+    """The environment variable of config key ``key``."""
+    return ENV_PREFIX + key.upper()
+
+
+def option_name(key: str) -> str:
+    """The command-line option of config key ``key``."""
+    return "--" + key.replace("_", "-")

@@ -1,0 +1,117 @@
+"""The badgegate pytest plugin (registered once, through the ``pytest11`` entry point).
+
+It adds the ``--badgegate-*`` options, loads the one :class:`HarnessConfig`, selects the
+Hypothesis profile, provides the target fixtures, maps an unreachable target to exit code 3 and,
+under ``BADGEGATE_REQUIRE_ALL=1``, turns a skip for a missing resource into a failure.
+Imports of the heavy parts (engine, client, schemathesis, pact) happen inside fixtures.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Generator, Iterator
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from badgegate.config import SECRET_KEYS, HarnessConfig, config_keys, load_config
+from badgegate.errors import ExitCode, TargetUnreachable
+
+if TYPE_CHECKING:
+    from badgegate.client import BadgeEngineClient
+    from badgegate.stack import Target
+
+CONFIG_KEY = pytest.StashKey[HarnessConfig]()
+UNREACHABLE_KEY = pytest.StashKey[str]()
+REQUIRE_ALL_ENV = "BADGEGATE_REQUIRE_ALL"
+# Skips whose reason starts with this are about applicability, not a missing resource.
+NOT_APPLICABLE = "not applicable"
+HYPOTHESIS_PROFILES: dict[str, dict[str, Any]] = {
+    "ci": {"max_examples": 25, "derandomize": True, "deadline": None, "print_blob": True},
+    "staging": {"max_examples": 10, "derandomize": True, "deadline": None, "print_blob": True},
+    "nightly": {"max_examples": 500, "deadline": None, "print_blob": True},
+}
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    """Add one ``--badgegate-<key>`` option per non-secret config key."""
+    group = parser.getgroup("badgegate", "badgegate harness (also [tool.badgegate], BADGEGATE_*)")
+    for key in config_keys():
+        if key in SECRET_KEYS:
+            continue
+        group.addoption(
+            "--badgegate-" + key.replace("_", "-"),
+            dest="badgegate_" + key,
+            default=None,
+            help=f"config key {key} (env BADGEGATE_{key.upper()})",
+        )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Load the harness config and select the Hypothesis profile of the run's profile."""
+    values = {key: config.getoption("badgegate_" + key, None) for key in config_keys()}
+    harness = load_config({key: value for key, value in values.items() if key not in SECRET_KEYS})
+    config.stash[CONFIG_KEY] = harness
+    os.environ.setdefault("HYPOTHESIS_PROFILE", harness.profile)
+    _load_hypothesis_profile(os.environ["HYPOTHESIS_PROFILE"])
+    config.addinivalue_line("markers", "suite(name): the badgegate suite a check belongs to")
+
+
+def _load_hypothesis_profile(name: str) -> None:
+    from hypothesis import settings
+
+    for profile, options in HYPOTHESIS_PROFILES.items():
+        settings.register_profile(profile, **options)
+    if name in HYPOTHESIS_PROFILES:
+        settings.load_profile(name)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    """Record an unreachable target; under ``BADGEGATE_REQUIRE_ALL=1`` fail resource skips."""
+    report = yield
+    if call.excinfo is not None and call.excinfo.errisinstance(TargetUnreachable):
+        item.config.stash[UNREACHABLE_KEY] = str(call.excinfo.value)
+    required = os.environ.get(REQUIRE_ALL_ENV) == "1"
+    if report.skipped and required and not hasattr(report, "wasxfail"):
+        reason = _skip_reason(report)
+        if not reason.lower().startswith(NOT_APPLICABLE):
+            report.outcome = "failed"
+            report.longrepr = f"skipped, but {REQUIRE_ALL_ENV}=1 requires it to run: {reason}"
+    return report
+
+
+def _skip_reason(report: pytest.TestReport) -> str:
+    longrepr = report.longrepr
+    if isinstance(longrepr, tuple) and len(longrepr) == 3:
+        return str(longrepr[2]).removeprefix("Skipped: ")
+    return str(longrepr)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Exit 3 when the target could not be reached, whatever else happened."""
+    if UNREACHABLE_KEY in session.config.stash:
+        session.exitstatus = ExitCode.UNREACHABLE
+
+
+@pytest.fixture(scope="session")
+def harness_config(pytestconfig: pytest.Config) -> HarnessConfig:
+    """The run's :class:`HarnessConfig`."""
+    return pytestconfig.stash[CONFIG_KEY]
+
+
+@pytest.fixture(scope="session")
+def badgegate_target(harness_config: HarnessConfig) -> Iterator[Target]:
+    """The badge-engine under test: the configured one, or the embedded stack started here."""
+    from badgegate.stack import open_target
+
+    with open_target(harness_config) as target:
+        yield target
+
+
+@pytest.fixture(scope="session")
+def engine_client(badgegate_target: Target) -> BadgeEngineClient:
+    """The API client of the target, with every scope the config grants."""
+    return badgegate_target.client
