@@ -1,0 +1,116 @@
+"""``badgegate validate PATH...``: check OB 3.0 files (JSON, compact JWS, baked PNG/SVG).
+
+Exit 0 when every file is valid (warnings allowed), 1 when any has an error, 2 on usage errors.
+The ``--format json`` output is versioned: ``{"format": "badgegate.validate/1", "summary": {...},
+"files": [{"path", "kind", "valid", "findings": [Finding.to_dict(), ...]}]}``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from badgegate.errors import ConfigError, ExitCode
+
+if TYPE_CHECKING:
+    from badgegate.validate.documents import FileResult
+
+JSON_FORMAT = "badgegate.validate/1"
+
+
+def register(subparsers: Any) -> None:
+    """Add the ``validate`` sub-command."""
+    parser = subparsers.add_parser(
+        "validate",
+        help="validate Open Badges 3.0 credentials, profiles and API bodies in files",
+        description="Validate OB 3.0 documents: .json, .jwt/.jws compact JWS, baked .png and "
+        ".svg. Folders are searched for those suffixes.",
+    )
+    parser.add_argument("paths", nargs="+", metavar="PATH", type=Path)
+    parser.add_argument("--format", choices=("text", "json"), default="text")
+    parser.add_argument(
+        "--variant",
+        choices=("strict", "jsonld"),
+        default="strict",
+        help="strict plain JSON (default) or JSON-LD compacted values",
+    )
+    parser.add_argument(
+        "--mode",
+        choices=("conformance", "verify"),
+        default="conformance",
+        help="verify: expired / not-yet-valid are errors, judged at --at",
+    )
+    parser.add_argument("--at", metavar="TIME", help="RFC 3339 date-time with zone (default now)")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Validate every file named; print the results; return the exit code."""
+    from badgegate.validate.documents import expand, validate_file
+    from badgegate.validate.schemas import parse_date_time
+
+    at = None
+    if args.at is not None:
+        at = parse_date_time(args.at)
+        if at is None:
+            raise ConfigError(
+                f"--at {args.at!r} is not an RFC 3339 date-time with a zone, "
+                "e.g. 2030-01-01T00:00:00Z"
+            )
+    missing = [str(path) for path in args.paths if not path.exists()]
+    if missing:
+        raise ConfigError(f"no such file or folder: {', '.join(missing)}")
+    files = list(expand(args.paths))
+    if not files:
+        raise ConfigError("no .json, .jwt, .jws, .png or .svg files under the paths given")
+    results = [validate_file(p, variant=args.variant, mode=args.mode, at=at) for p in files]
+    print(render_json(results) if args.format == "json" else render_text(results))
+    return ExitCode.OK if all(result.valid for result in results) else ExitCode.FAILED
+
+
+def _summary(results: list[FileResult]) -> dict[str, int]:
+    findings = [finding for result in results for finding in result.findings]
+    errors = sum(finding.is_error for finding in findings)
+    valid = sum(result.valid for result in results)
+    return {
+        "files": len(results),
+        "valid": valid,
+        "invalid": len(results) - valid,
+        "errors": errors,
+        "warnings": len(findings) - errors,
+    }
+
+
+def render_text(results: list[FileResult]) -> str:
+    """Findings grouped per file, then one summary line."""
+    lines: list[str] = []
+    for result in results:
+        verdict = "ok" if result.valid else "INVALID"
+        lines.append(f"{result.path}: {verdict} ({result.kind or 'unknown kind'})")
+        lines.extend(f"  {finding.render()}" for finding in result.findings)
+    summary = _summary(results)
+    lines.append(
+        f"{summary['files']} file(s): {summary['valid']} valid, {summary['invalid']} invalid; "
+        f"{summary['errors']} error(s), {summary['warnings']} warning(s)"
+    )
+    return "\n".join(lines)
+
+
+def render_json(results: list[FileResult]) -> str:
+    """The versioned JSON report (``format`` = ``badgegate.validate/1``)."""
+    report = {
+        "format": JSON_FORMAT,
+        "summary": _summary(results),
+        "files": [
+            {
+                "path": str(result.path),
+                "kind": result.kind,
+                "valid": result.valid,
+                "findings": [finding.to_dict() for finding in result.findings],
+            }
+            for result in results
+        ],
+    }
+    return json.dumps(report, indent=2, ensure_ascii=False, default=str)

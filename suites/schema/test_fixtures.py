@@ -1,0 +1,63 @@
+"""Schema suite, part (a): the credential fixtures give exactly the verdicts recorded beside them.
+
+Every file under ``fixtures/credentials/valid/`` is valid (only the warnings listed in its
+``expected.yaml`` entry); every file under ``fixtures/credentials/invalid/`` fails with the rule
+at the JSON pointer its ``expected.yaml`` entry records.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from badgegate.validate.documents import SUFFIXES, validate_file
+from badgegate.validate.schemas import parse_date_time
+
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "credentials"
+
+
+def _manifest(folder: str, section: str) -> dict[str, dict[str, Any]]:
+    data = yaml.safe_load((FIXTURES / folder / "expected.yaml").read_text(encoding="utf-8"))
+    entries: dict[str, dict[str, Any]] = data[section]
+    return entries
+
+
+VALID = _manifest("valid", "files")
+INVALID = _manifest("invalid", "cases")
+
+
+def _check(folder: str, name: str, entry: dict[str, Any]) -> list[Any]:
+    result = validate_file(
+        FIXTURES / folder / name,
+        variant=entry["variant"],
+        mode=entry["mode"],
+        at=parse_date_time(entry["at"]),
+    )
+    return result.findings
+
+
+@pytest.mark.parametrize("folder,manifest", [("valid", VALID), ("invalid", INVALID)])
+def test_every_fixture_file_has_an_expectation(folder: str, manifest: dict[str, Any]) -> None:
+    files = {p.name for p in (FIXTURES / folder).iterdir() if p.suffix in SUFFIXES}
+    assert files == set(manifest)
+
+
+def test_invalid_corpus_covers_at_least_sixty_cases() -> None:
+    assert len(INVALID) >= 60
+
+
+@pytest.mark.parametrize("name", sorted(VALID))
+def test_valid_fixture_passes(name: str) -> None:
+    findings = _check("valid", name, VALID[name])
+    assert [f.render() for f in findings if f.is_error] == []
+    assert sorted({f.rule for f in findings}) == VALID[name]["warnings"]
+
+
+@pytest.mark.parametrize("name", sorted(INVALID))
+def test_invalid_fixture_fails_with_recorded_rule(name: str) -> None:
+    entry = INVALID[name]
+    errors = [(f.rule, f.pointer) for f in _check("invalid", name, entry) if f.is_error]
+    assert (entry["rule"], entry["pointer"]) in errors, errors
