@@ -1,0 +1,34 @@
+"""What the contract suites share: where consumer suites write pacts, and report attachments."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from badgegate.config import HarnessConfig
+from badgegate.contracts.verify import VerificationReport
+from badgegate.paths import project_root
+
+
+def report_pacts_dir(config: HarnessConfig) -> Path:
+    """``<report_dir>/pacts``: where the consumer suites write their pact files."""
+    report_dir = Path(config.report_dir)
+    if not report_dir.is_absolute():
+        report_dir = project_root() / report_dir
+    return report_dir / "pacts"
+
+
+def attach_report(report: VerificationReport) -> None:
+    """Attach a verification's failures and its JSON to the Allure report (when it runs)."""
+    try:
+        import allure
+    except ImportError:  # pragma: no cover - allure-pytest is a dependency
+        return
+    allure.attach(
+        report.render(), name="contract mismatches", attachment_type=allure.attachment_type.TEXT
+    )
+    allure.attach(
+        json.dumps(report.to_dict(), indent=2),
+        name="contract verification",
+        attachment_type=allure.attachment_type.JSON,
+    )

@@ -1,0 +1,182 @@
+"""Provider verification: replay pact files against a badge-engine and report typed mismatches.
+
+Provider states are set up (and torn down) through the target's state-change endpoint, which
+receives ``{"state", "params", "action"}`` JSON (for the reference engine, the one
+``--test-endpoints`` exposes). A failed verification becomes :class:`VerificationFailed`,
+carrying each failing interaction with its mismatches, instead of pact-python's bare
+``RuntimeError``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import urllib.parse
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import requests
+
+from badgegate.contracts.mismatches import InteractionOutcome, outcomes_from_results
+from badgegate.contracts.names import API_BASE_PATH, PROVIDER, disable_tracking
+from badgegate.errors import BadgegateError, ConfigError, ExitCode, TargetUnreachable
+from badgegate.findings import Finding
+
+logger = logging.getLogger("badgegate.contracts")
+STATE_TIMEOUT_MS = 10_000
+
+
+@dataclasses.dataclass(frozen=True)
+class VerificationReport:
+    """What a verification found: one outcome per interaction replayed, and the verifier's log."""
+
+    provider: str
+    target: str
+    outcomes: tuple[InteractionOutcome, ...]
+    output: str = ""
+
+    @property
+    def failures(self) -> tuple[InteractionOutcome, ...]:
+        """The interactions that failed and are not pending."""
+        return tuple(o for o in self.outcomes if not o.passed and not o.pending)
+
+    @property
+    def pending_failures(self) -> tuple[InteractionOutcome, ...]:
+        """The interactions that failed but are pending (reported, not failing the build)."""
+        return tuple(o for o in self.outcomes if not o.passed and o.pending)
+
+    @property
+    def passed(self) -> bool:
+        """True when no interaction failed (pending failures allowed)."""
+        return not self.failures
+
+    def render(self) -> str:
+        """A summary line, then the failing interactions as a numbered list."""
+        failing = [o for o in self.outcomes if not o.passed]
+        head = (
+            f"{len(self.outcomes)} interaction(s) of {self.provider} verified at {self.target}: "
+            f"{len(self.outcomes) - len(failing)} passed, {len(self.failures)} failed"
+        )
+        if self.pending_failures:
+            head += f", {len(self.pending_failures)} pending failed"
+        blocks = [outcome.render(number) for number, outcome in enumerate(failing, start=1)]
+        return "\n".join([head, *blocks])
+
+    def findings(self) -> list[Finding]:
+        """Every mismatch as a :class:`Finding`."""
+        return [finding for outcome in self.outcomes for finding in outcome.findings()]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The report as JSON-ready data."""
+        return {
+            "provider": self.provider,
+            "target": self.target,
+            "passed": self.passed,
+            "interactions": [outcome.to_dict() for outcome in self.outcomes],
+        }
+
+
+class VerificationFailed(BadgegateError):
+    """Provider verification failed; ``report`` holds each failing interaction (exit 1)."""
+
+    exit_code = ExitCode.FAILED
+
+    def __init__(self, report: VerificationReport) -> None:
+        super().__init__("provider verification failed\n" + report.render())
+        self.report = report
+
+
+def verify_provider(
+    sources: Sequence[Path],
+    provider_url: str,
+    *,
+    state_url: str | None,
+    provider: str = PROVIDER,
+    description: str | None = None,
+    pending: bool = False,
+) -> VerificationReport:
+    """Replay the pacts in ``sources`` (files or folders) against ``provider_url``.
+
+    ``provider_url`` is the API base the pacts' paths are relative to (``…/ims/ob/v3p0``).
+    ``description`` (a regular expression) narrows the interactions replayed; ``pending``
+    marks every interaction of these pacts as pending (a broker said so). Raises
+    :class:`VerificationFailed` when a non-pending interaction fails,
+    :class:`TargetUnreachable` when the target does not answer.
+    """
+    report = run_verification(
+        sources,
+        provider_url,
+        state_url=state_url,
+        provider=provider,
+        description=description,
+    )
+    if pending:
+        pended = tuple(dataclasses.replace(o, pending=True) for o in report.outcomes)
+        report = dataclasses.replace(report, outcomes=pended)
+    if not report.passed:
+        raise VerificationFailed(report)
+    return report
+
+
+def run_verification(
+    sources: Sequence[Path],
+    provider_url: str,
+    *,
+    state_url: str | None,
+    provider: str = PROVIDER,
+    description: str | None = None,
+) -> VerificationReport:
+    """Replay the pacts and return the report, whatever the outcome."""
+    parts = urllib.parse.urlsplit(provider_url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ConfigError(f"engine URL {provider_url!r} is not an http(s) URL")
+    missing = [str(source) for source in sources if not Path(source).exists()]
+    if missing or not sources:
+        raise ConfigError(f"no pact files to verify: {', '.join(missing) or '(none given)'}")
+    check_reachable(provider_url)
+    disable_tracking()
+    from pact import Verifier
+
+    verifier = Verifier(provider, host=parts.hostname).add_transport(
+        url=provider_root(provider_url)
+    )
+    verifier.set_request_timeout(STATE_TIMEOUT_MS)
+    for source in sources:
+        verifier.add_source(Path(source))
+    if state_url:
+        verifier.state_handler(state_url, teardown=True, body=True)
+    if description:
+        verifier.filter(description)
+    failed = _execute(verifier)
+    outcomes = tuple(outcomes_from_results(verifier.results))
+    output = verifier.output(strip_ansi=True)
+    if failed and not any(not outcome.passed for outcome in outcomes):
+        raise BadgegateError(f"the pact verifier failed before replaying anything:\n{output}")
+    return VerificationReport(provider, provider_url, outcomes, output)
+
+
+def provider_root(api_url: str) -> str:
+    """Where the pacts' paths start: the API base without its ``/ims/ob/v3p0`` (pacts carry it)."""
+    trimmed = api_url.rstrip("/")
+    return trimmed.removesuffix(API_BASE_PATH) + "/"
+
+
+def _execute(verifier: Any) -> bool:
+    """Run the verifier; return whether it reported a failure (its bare ``RuntimeError``)."""
+    try:
+        verifier.verify()
+    except RuntimeError:
+        return True
+    return False
+
+
+def check_reachable(url: str) -> None:
+    """Raise :class:`TargetUnreachable` when nothing answers at ``url``."""
+    try:
+        requests.get(url.rstrip("/") + "/discovery", timeout=10)
+    except requests.RequestException as error:
+        raise TargetUnreachable(
+            f"engine at {url} did not answer ({type(error).__name__}); start it with "
+            "`badgegate engine serve --test-endpoints` or pass --engine-url"
+        ) from None
