@@ -1,0 +1,81 @@
+"""The engine's settings and the per-process state every route reaches through the request."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+
+from badgegate.engine.auth import Authority, Grant
+from badgegate.engine.clients import ClientSpec, TokenSpec
+from badgegate.engine.faults import UNENFORCED_SCOPE
+from badgegate.engine.imsx import ApiError
+from badgegate.engine.storage import Store
+
+API_BASE = "/ims/ob/v3p0"
+DEFAULT_TOKEN_TTL = 3600
+T = TypeVar("T")
+_RUN_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}", re.ASCII)
+
+
+@dataclass(frozen=True)
+class EngineSettings:
+    """How an engine process is configured (the ``engine serve`` options)."""
+
+    engine_db: str
+    clients: Sequence[ClientSpec] = ()
+    tokens: Sequence[TokenSpec] = ()
+    faults: frozenset[str] = field(default_factory=frozenset)
+    test_endpoints: bool = False
+    token_ttl: int = DEFAULT_TOKEN_TTL
+
+
+class EngineContext:
+    """Storage, the token authority and the active faults of one engine process."""
+
+    def __init__(self, settings: EngineSettings) -> None:
+        self.settings = settings
+        self.faults = settings.faults
+        self.store = Store(settings.engine_db)
+        self.authority = Authority(settings.clients, settings.tokens, settings.token_ttl)
+        for client_id, digest, scopes, tenant in self.store.registered_clients():
+            self.authority.add_client(client_id, digest, scopes.split(), tenant)
+
+    def authorize(self, request: Request, scope: str, *, write: bool = False) -> Grant:
+        """Return the caller's grant if it holds ``scope`` (unenforced-scope: writes unchecked)."""
+        enforce = not (write and UNENFORCED_SCOPE in self.faults)
+        return self.authority.require(request, scope, enforce=enforce)
+
+    async def storage(self, call: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """Run a storage call: inline on SQLite, in the thread pool on PostgreSQL.
+
+        SQLite admits one writer at a time and answers in well under a millisecond, so running
+        its calls on the event loop serialises them at no cost and saves a thread hand-off.
+        """
+        if self.store.inline:
+            return call(*args, **kwargs)
+        return await run_in_threadpool(call, *args, **kwargs)
+
+    def close(self) -> None:
+        """Release the database connections."""
+        self.store.close()
+
+
+def engine_context(request: Request) -> EngineContext:
+    """The :class:`EngineContext` of the app serving ``request``."""
+    context: EngineContext = request.app.state.engine
+    return context
+
+
+def run_id(request: Request) -> str | None:
+    """The ``X-Badgegate-Run`` of a write, validated (400 when malformed)."""
+    value = request.headers.get("x-badgegate-run")
+    if value is None:
+        return None
+    if not _RUN_ID.fullmatch(value):
+        raise ApiError(400, "X-Badgegate-Run must be 1..128 characters of [A-Za-z0-9._:-]")
+    return value

@@ -1,0 +1,190 @@
+"""The fault catalogue: realistic defects the engine can be started with (``--fault NAME``).
+
+Each fault is switched on at one hook point in the engine and names the suite that exists to
+catch its class of defect. ``tests/engine/test_faults.py`` demonstrates every entry.
+"""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+DROP_REQUIRED_FIELD = "drop-required-field"
+WRONG_STATUS = "wrong-status"
+EDGE_500 = "edge-500"
+PAGE_SKIP = "page-skip"
+PAGE_DUPLICATE = "page-duplicate"
+INCLUSIVE_SINCE = "inclusive-since"
+UNENFORCED_SCOPE = "unenforced-scope"
+TENANT_LEAK = "tenant-leak"
+NON_IMSX_ERROR = "non-imsx-error"
+SILENT_LIMIT_CAP = "silent-limit-cap"
+LOST_UNKNOWN_PROPERTY = "lost-unknown-property"
+TIMEZONE_SHIFT = "timezone-shift"
+NFD = "nfd"
+LOST_WRITE = "lost-write"
+WRONG_TOTAL = "wrong-total"
+BROKEN_LINK_HEADER = "broken-link-header"
+CONTEXT_CHANGE = "context-change"
+FLAKY = "flaky"
+
+SILENT_LIMIT = 50
+
+
+@dataclass(frozen=True)
+class Fault:
+    """One switchable defect: its name, what it does, and the suite that should catch it."""
+
+    name: str
+    description: str
+    caught_by: str
+
+
+CATALOGUE: tuple[Fault, ...] = (
+    Fault(DROP_REQUIRED_FIELD, "served credentials lack credentialSubject", "schema"),
+    Fault(WRONG_STATUS, "creating a record answers 200 instead of 201", "contracts"),
+    Fault(EDGE_500, "500 on limit=1000 or on a since that matches nothing", "fuzz"),
+    Fault(PAGE_SKIP, "pages after the first skip one record", "integrity"),
+    Fault(
+        PAGE_DUPLICATE, "pages after the first repeat the previous page's last record", "integrity"
+    ),
+    Fault(
+        INCLUSIVE_SINCE,
+        "since keeps records whose validFrom equals it (>= instead of >)",
+        "contracts",
+    ),
+    Fault(UNENFORCED_SCOPE, "any valid token may write, whatever its scopes", "fuzz"),
+    Fault(TENANT_LEAK, "lists include other tenants' records", "integrity"),
+    Fault(NON_IMSX_ERROR, "error bodies are FastAPI-style {'detail'} or plain text", "fuzz"),
+    Fault(
+        SILENT_LIMIT_CAP,
+        "limit above 50 is silently capped to 50; headers claim the request",
+        "fuzz",
+    ),
+    Fault(LOST_UNKNOWN_PROPERTY, "unknown top-level properties are dropped on store", "integrity"),
+    Fault(
+        TIMEZONE_SHIFT,
+        "served validFrom keeps its wall-clock time but moves to +02:00",
+        "integrity",
+    ),
+    Fault(NFD, "strings are stored NFD-normalised", "integrity"),
+    Fault(LOST_WRITE, "creates answer 201 but store nothing", "contracts"),
+    Fault(WRONG_TOTAL, "X-Total-Count is one more than the real total", "fuzz"),
+    Fault(BROKEN_LINK_HEADER, "the Link header lacks rel=next while more records remain", "fuzz"),
+    Fault(CONTEXT_CHANGE, "served records have their first two @context entries swapped", "schema"),
+    Fault(
+        FLAKY, "every fourth request fails: 503 with Retry-After, or a connection reset", "client"
+    ),
+)
+
+FAULT_NAMES: tuple[str, ...] = tuple(fault.name for fault in CATALOGUE)
+
+#: The top-level properties OB 3.0 defines (what lost-unknown-property keeps).
+_KNOWN_CREDENTIAL_PROPERTIES = frozenset(
+    [
+        "@context",
+        "id",
+        "type",
+        "name",
+        "description",
+        "image",
+        "credentialSubject",
+        "issuer",
+        "validFrom",
+        "validUntil",
+        "awardedDate",
+        "endorsement",
+        "endorsementJwt",
+        "evidence",
+        "proof",
+        "credentialSchema",
+        "credentialStatus",
+        "refreshService",
+        "termsOfUse",
+    ]
+)
+_KNOWN_EXT_PROPERTIES = frozenset(
+    [
+        "@context",
+        "id",
+        "type",
+        "name",
+        "description",
+        "criteria",
+        "achievementType",
+        "alignment",
+        "creator",
+        "creditsAvailable",
+        "endorsement",
+        "endorsementJwt",
+        "fieldOfStudy",
+        "humanCode",
+        "specialization",
+        "version",
+        "image",
+        "inLanguage",
+        "otherIdentifier",
+        "related",
+        "resultDescription",
+        "tag",
+        "achievement",
+        "credential",
+        "progress",
+        "status",
+        "requirements",
+        "legacy",
+    ]
+)
+
+
+def active_faults(names: Iterable[str]) -> frozenset[str]:
+    """Return ``names`` as a set, refusing unknown ones with the list of known faults."""
+    chosen = frozenset(names)
+    unknown = sorted(chosen - set(FAULT_NAMES))
+    if unknown:
+        raise ValueError(
+            f"unknown fault(s) {', '.join(unknown)}; known faults: {', '.join(FAULT_NAMES)}"
+        )
+    return chosen
+
+
+STORE_FAULTS = frozenset({LOST_UNKNOWN_PROPERTY, NFD})
+READ_FAULTS = frozenset({DROP_REQUIRED_FIELD, TIMEZONE_SHIFT, CONTEXT_CHANGE})
+
+
+def on_store(kind: str, record: Any, faults: frozenset[str]) -> Any:
+    """The store hook: apply the store-time faults to a record about to be serialised."""
+    if LOST_UNKNOWN_PROPERTY in faults and isinstance(record, dict):
+        known = _KNOWN_CREDENTIAL_PROPERTIES if kind == "credential" else _KNOWN_EXT_PROPERTIES
+        record = {name: value for name, value in record.items() if name in known}
+    if NFD in faults:
+        record = _normalise_strings(record)
+    return record
+
+
+def on_read(kind: str, body: str, faults: frozenset[str]) -> str:
+    """The read hook: apply the read-time faults to a stored JSON record about to be served."""
+    record = json.loads(body)
+    if not isinstance(record, dict):
+        return body
+    if DROP_REQUIRED_FIELD in faults and kind == "credential":
+        record.pop("credentialSubject", None)
+    if TIMEZONE_SHIFT in faults and isinstance(record.get("validFrom"), str):
+        record["validFrom"] = record["validFrom"][:19] + "+02:00"
+    context = record.get("@context")
+    if CONTEXT_CHANGE in faults and isinstance(context, list) and len(context) >= 2:
+        record["@context"] = [context[1], context[0], *context[2:]]
+    return json.dumps(record, ensure_ascii=False, separators=(",", ":"))
+
+
+def _normalise_strings(value: Any) -> Any:
+    if isinstance(value, str):
+        return unicodedata.normalize("NFD", value)
+    if isinstance(value, list):
+        return [_normalise_strings(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _normalise_strings(item) for key, item in value.items()}
+    return value

@@ -1,0 +1,61 @@
+"""Running the engine under uvicorn on a loopback socket, announcing the URL once ready."""
+
+from __future__ import annotations
+
+import socket
+import sys
+from typing import Any
+
+import uvicorn
+
+from badgegate.engine.app import create_app
+from badgegate.engine.context import API_BASE, EngineSettings
+
+READY_PREFIX = "badge-engine listening on "
+
+
+class _AnnouncingServer(uvicorn.Server):  # type: ignore[misc]
+    """A uvicorn server that prints the ready line once its socket is serving."""
+
+    def __init__(self, config: uvicorn.Config, url: str) -> None:
+        super().__init__(config)
+        self.url = url
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        await super().startup(sockets=sockets)
+        if self.started:
+            print(READY_PREFIX + self.url, flush=True)
+
+
+def serve(
+    settings: EngineSettings,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    tls_cert: str | None = None,
+    tls_key: str | None = None,
+) -> None:
+    """Serve the engine until interrupted; ``port=0`` picks a free port."""
+    # An explicit IPPROTO_TCP makes asyncio set TCP_NODELAY on accepted connections.
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    listener = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    listener.bind((host, port))
+    bound_port = listener.getsockname()[1]
+    scheme = "https" if tls_cert else "http"
+    shown_host = f"[{host}]" if ":" in host else host
+    options: dict[str, Any] = {
+        "access_log": False,
+        "log_level": "warning",
+        "lifespan": "on",
+        "timeout_graceful_shutdown": 5,
+    }
+    if tls_cert:
+        options.update(ssl_certfile=tls_cert, ssl_keyfile=tls_key)
+    config = uvicorn.Config(create_app(settings), **options)
+    server = _AnnouncingServer(config, f"{scheme}://{shown_host}:{bound_port}{API_BASE}")
+    try:
+        server.run(sockets=[listener])
+    finally:
+        listener.close()
+        sys.stdout.flush()

@@ -1,0 +1,77 @@
+"""Serving records: paged lists and single records, with the read and paging fault hooks."""
+
+from __future__ import annotations
+
+import json
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from badgegate.engine import faults as fault
+from badgegate.engine.context import EngineContext
+from badgegate.engine.imsx import ApiError
+from badgegate.engine.paging import PageRequest, page_request, paging_headers
+from badgegate.engine.storage import ListQuery, Page
+
+JSON_MEDIA = "application/json"
+_LIST_MEMBER = {"credential": "credential", "achievement": "achievement", "progress": "progress"}
+
+
+def render_record(context: EngineContext, kind: str, body: str) -> str:
+    """The read hook: the stored JSON as served (read-time faults applied)."""
+    if context.faults & fault.READ_FAULTS:
+        return fault.on_read(kind, body, context.faults)
+    return body
+
+
+async def list_response(
+    context: EngineContext, request: Request, kind: str, tenant: str
+) -> Response:
+    """Answer a paged list of ``kind`` records of ``tenant`` with the paging headers."""
+    page = page_request(request, allow_since=kind == "credential")
+    faults = context.faults
+    if fault.EDGE_500 in faults and page.limit == 1000:
+        raise ApiError(500, "internal error while paging")
+    query = _list_query(page, kind, tenant, faults)
+    result: Page = await context.storage(context.store.page, query)
+    if fault.EDGE_500 in faults and page.since is not None and result.total == 0:
+        raise ApiError(500, "internal error while filtering by since")
+    headers = paging_headers(request, page, result.total)
+    if fault.WRONG_TOTAL in faults:
+        headers["X-Total-Count"] = str(result.total + 1)
+    if fault.BROKEN_LINK_HEADER in faults:
+        headers["Link"] = ", ".join(
+            link for link in headers["Link"].split(", ") if 'rel="next"' not in link
+        )
+    return Response(_list_body(context, kind, result), 200, headers, media_type=JSON_MEDIA)
+
+
+def _list_query(page: PageRequest, kind: str, tenant: str, faults: frozenset[str]) -> ListQuery:
+    offset, limit = page.offset, page.limit
+    if page.offset > 0 and fault.PAGE_SKIP in faults:
+        offset += 1
+    if page.offset > 0 and fault.PAGE_DUPLICATE in faults:
+        offset -= 1
+    if fault.SILENT_LIMIT_CAP in faults:
+        limit = min(limit, fault.SILENT_LIMIT)
+    return ListQuery(
+        tenant=None if fault.TENANT_LEAK in faults else tenant,
+        kind=kind,
+        limit=limit,
+        offset=offset,
+        since_key=page.since_key,
+        inclusive=fault.INCLUSIVE_SINCE in faults,
+    )
+
+
+def _list_body(context: EngineContext, kind: str, page: Page) -> str:
+    documents = [
+        render_record(context, kind, body) for media, body in page.items if media == "json"
+    ]
+    member = _LIST_MEMBER[kind]
+    body = '{"' + member + '":[' + ",".join(documents) + "]"
+    if kind == "credential":
+        jws = [json.dumps(text) for media, text in page.items if media == "jws"]
+        if jws:
+            body += ',"compactJwsString":[' + ",".join(jws) + "]"
+    return body + "}"

@@ -1,0 +1,128 @@
+"""The OB 3.0 API: credentials, profile and discovery (`ob3-facts.md` §6)."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from typing import Any
+
+from fastapi import APIRouter
+from starlette.requests import Request
+from starlette.responses import Response
+
+from badgegate.engine.context import engine_context, run_id
+from badgegate.engine.credential_check import OB_CONTEXT, VC_V2_CONTEXT
+from badgegate.engine.discovery import service_description
+from badgegate.engine.imsx import ApiError
+from badgegate.engine.inbound import (
+    BODY_CAP,
+    JSON,
+    canonical_json,
+    ensure_accepts,
+    parse_json,
+    read_body,
+    require_media_type,
+)
+from badgegate.engine.listing import list_response
+from badgegate.engine.records import credential_record, jws_record
+from badgegate.engine.upserts import upsert_response
+from badgegate.scopes import (
+    CREDENTIAL_READONLY,
+    CREDENTIAL_UPSERT,
+    PROFILE_READONLY,
+    PROFILE_UPDATE,
+)
+
+router = APIRouter()
+CREDENTIAL_MEDIA_TYPES = (JSON, "application/vc+ld+json", "text/plain")
+
+
+@router.get("/credentials")
+async def get_credentials(request: Request) -> Response:
+    """getCredentials: the caller's credentials, paged, optionally only those after ``since``."""
+    context = engine_context(request)
+    grant = context.authorize(request, CREDENTIAL_READONLY)
+    ensure_accepts(request)
+    return await list_response(context, request, "credential", grant.tenant)
+
+
+@router.post("/credentials")
+async def upsert_credential(request: Request) -> Response:
+    """upsertCredential: a JSON AchievementCredential or a text/plain compact JWS."""
+    context = engine_context(request)
+    grant = context.authorize(request, CREDENTIAL_UPSERT, write=True)
+    media = require_media_type(request, CREDENTIAL_MEDIA_TYPES)
+    ensure_accepts(request, "text/plain" if media == "text/plain" else JSON)
+    run = run_id(request)
+    body = await read_body(request, BODY_CAP)
+    if media == "text/plain":
+        try:
+            record = jws_record(body.decode("utf-8"))
+        except UnicodeDecodeError:
+            raise ApiError(400, "request body is not valid UTF-8") from None
+    else:
+        record = credential_record(parse_json(body), context.faults)
+    return await upsert_response(context, grant.tenant, record, run)
+
+
+@router.get("/profile")
+async def get_profile(request: Request) -> Response:
+    """getProfile: the issuer Profile of the caller's tenant."""
+    context = engine_context(request)
+    grant = context.authorize(request, PROFILE_READONLY)
+    ensure_accepts(request)
+    stored = await context.storage(context.store.profile, grant.tenant)
+    body = stored or canonical_json(initial_profile(grant.tenant))
+    return Response(body, 200, media_type=JSON)
+
+
+@router.put("/profile")
+async def put_profile(request: Request) -> Response:
+    """putProfile: replace the tenant's Profile; its ``id`` cannot change."""
+    context = engine_context(request)
+    grant = context.authorize(request, PROFILE_UPDATE, write=True)
+    require_media_type(request, (JSON,))
+    ensure_accepts(request)
+    profile = parse_json(await read_body(request, BODY_CAP))
+    stored = await context.storage(context.store.profile, grant.tenant)
+    current_id = json.loads(stored)["id"] if stored else initial_profile(grant.tenant)["id"]
+    problems = profile_problems(profile, current_id)
+    if problems:
+        raise ApiError(400, "invalid Profile: " + "; ".join(problems))
+    body = canonical_json(profile)
+    await context.storage(context.store.put_profile, grant.tenant, body)
+    return Response(body, 200, media_type=JSON)
+
+
+@router.get("/discovery")
+async def get_discovery(request: Request) -> Response:
+    """getServiceDescription: the Service Description Document, without authentication."""
+    ensure_accepts(request)
+    base = f"{request.url.scheme}://{request.url.netloc}"
+    return Response(json.dumps(service_description(base)), 200, media_type=JSON)
+
+
+def initial_profile(tenant: str) -> dict[str, Any]:
+    """The Profile a tenant has before any PUT: its id is ``uuid5(NAMESPACE_URL, tenant URN)``."""
+    tenant_id = uuid.uuid5(uuid.NAMESPACE_URL, f"urn:badgegate:tenant:{tenant}")
+    return {
+        "@context": [VC_V2_CONTEXT, OB_CONTEXT],
+        "id": tenant_id.urn,
+        "type": ["Profile"],
+        "name": tenant,
+    }
+
+
+def profile_problems(profile: Any, current_id: str) -> list[str]:
+    """What is wrong with a Profile sent to PUT /profile."""
+    if not isinstance(profile, dict):
+        return ["/: a Profile must be a JSON object"]
+    problems = []
+    types = profile.get("type")
+    if not isinstance(types, list) or "Profile" not in types:
+        problems.append("/type: required, an array containing Profile")
+    if not isinstance(profile.get("id"), str):
+        problems.append("/id: required, a URI string")
+    elif profile["id"] != current_id:
+        problems.append(f"/id: the Profile id cannot change (it is {current_id})")
+    return problems

@@ -1,0 +1,131 @@
+"""The engine's tables (SQLAlchemy Core) and the database engine tuned for each backend.
+
+SQLite: WAL journal, a busy timeout, and ``BEGIN IMMEDIATE`` for write transactions so
+concurrent writers queue instead of failing. PostgreSQL: a plain connection pool.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Engine,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    create_engine,
+    event,
+)
+from sqlalchemy.engine import make_url
+
+metadata = MetaData()
+_SEQ = BigInteger().with_variant(Integer(), "sqlite")
+
+#: Every stored record of every tenant; ``seq`` is the immutable insertion order of lists.
+records = Table(
+    "bg_records",
+    metadata,
+    Column("seq", _SEQ, primary_key=True, autoincrement=True),
+    Column("tenant", String(200), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("rkey", String(64), nullable=False),
+    Column("record_id", Text, nullable=False),
+    Column("body", Text, nullable=False),
+    Column("media", String(8), nullable=False),
+    Column("valid_from", String(40)),
+    UniqueConstraint("tenant", "kind", "rkey", name="bg_records_identity"),
+    Index("bg_records_listing", "tenant", "kind", "seq"),
+    Index("bg_records_since", "tenant", "kind", "valid_from"),
+)
+
+#: What each migration run did: the first touch of a record by a run, with the prior version.
+history = Table(
+    "bg_run_history",
+    metadata,
+    Column("hid", _SEQ, primary_key=True, autoincrement=True),
+    Column("tenant", String(200), nullable=False),
+    Column("run_id", String(128), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("rkey", String(64), nullable=False),
+    Column("record_id", Text, nullable=False),
+    Column("action", String(8), nullable=False),
+    Column("prior_record_id", Text),
+    Column("prior_body", Text),
+    Column("prior_media", String(8)),
+    Column("prior_valid_from", String(40)),
+    UniqueConstraint("tenant", "run_id", "kind", "rkey", name="bg_run_history_first_touch"),
+)
+
+#: Each tenant's issuer Profile, once it has been PUT.
+profiles = Table(
+    "bg_profiles",
+    metadata,
+    Column("tenant", String(200), primary_key=True),
+    Column("body", Text, nullable=False),
+)
+
+#: Clients registered through ``/oauth/register`` (the secret is kept as a SHA-256 digest).
+registered_clients = Table(
+    "bg_registered_clients",
+    metadata,
+    Column("client_id", String(64), primary_key=True),
+    Column("secret_digest", String(64), nullable=False),
+    Column("scopes", Text, nullable=False),
+    Column("tenant", String(200), nullable=False),
+)
+
+WRITE_OPTION = "badgegate_write"
+
+
+def sqlalchemy_url(location: str) -> str:
+    """Turn an ``--engine-db`` value (a SQLAlchemy URL or a file path) into a URL."""
+    if "://" in location:
+        return location
+    return f"sqlite:///{Path(location).expanduser().resolve()}"
+
+
+def open_database(location: str) -> Engine:
+    """Create the database engine for ``location`` and make sure the tables exist."""
+    url = make_url(sqlalchemy_url(location))
+    if url.get_backend_name() == "sqlite":
+        engine = _sqlite_engine(url.render_as_string(hide_password=False), url.database)
+    else:
+        engine = create_engine(url, pool_size=10, max_overflow=20, pool_recycle=3600)
+    metadata.create_all(engine)
+    return engine
+
+
+def _sqlite_engine(url: str, database: str | None) -> Engine:
+    if database and database != ":memory:":
+        Path(database).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(
+        url,
+        connect_args={"check_same_thread": False, "timeout": 30},
+        pool_size=8,
+        max_overflow=16,
+    )
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        # Reads run in autocommit mode: the engine serialises SQLite calls on its event loop,
+        # so a read's statements see one state without an explicit read transaction.
+        if connection.get_execution_options().get(WRITE_OPTION, False):
+            connection.connection.driver_connection.execute("BEGIN IMMEDIATE")
+
+    return engine

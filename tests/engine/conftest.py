@@ -1,0 +1,186 @@
+"""Fixtures for the reference engine's tests: one engine per storage backend, fresh tenants.
+
+Every HTTP test runs against a real engine process on loopback, once on SQLite and once on
+PostgreSQL (``pg_url``). Each test gets a tenant of its own, so tests never see each other's
+records although they share the test run's engine.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+import requests
+
+from badgegate.engine.server import ClientSpec, EngineServer, TokenSpec
+from badgegate.scopes import ALL_SCOPES
+
+CLIENT_ID = "engine-tests"
+CLIENT_SECRET = "engine-tests-secret"
+ADMIN_TOKEN = "engine-tests-admin"
+STATE_PATH = "/_badgegate/provider-states"
+
+
+@dataclass
+class Caller:
+    """Calls the engine's API with one bearer token (or none)."""
+
+    server: EngineServer
+    token: str | None
+    session: requests.Session = field(default_factory=requests.Session)
+
+    @property
+    def api(self) -> str:
+        """The OB 3.0 API base URL."""
+        return self.server.api_url
+
+    def request(self, method: str, path: str, **kwargs: Any) -> requests.Response:
+        """Send ``method`` to ``api + path`` with this caller's token."""
+        headers = dict(kwargs.pop("headers", {}) or {})
+        if self.token is not None:
+            headers.setdefault("Authorization", f"Bearer {self.token}")
+        url = path if path.startswith("http") else self.api + path
+        return self.session.request(method, url, headers=headers, timeout=30, **kwargs)
+
+    def get(self, path: str, **kwargs: Any) -> requests.Response:
+        """GET ``path``."""
+        return self.request("GET", path, **kwargs)
+
+    def post(self, path: str, **kwargs: Any) -> requests.Response:
+        """POST to ``path``."""
+        return self.request("POST", path, **kwargs)
+
+    def put(self, path: str, **kwargs: Any) -> requests.Response:
+        """PUT to ``path``."""
+        return self.request("PUT", path, **kwargs)
+
+    def delete(self, path: str, **kwargs: Any) -> requests.Response:
+        """DELETE ``path``."""
+        return self.request("DELETE", path, **kwargs)
+
+    def with_token(self, token: str | None) -> Caller:
+        """The same engine, called with another token."""
+        return Caller(self.server, token, self.session)
+
+
+def set_up_state(server: EngineServer, state: str, **params: Any) -> requests.Response:
+    """POST a provider-state setup to ``server``."""
+    body = {"state": state, "params": params, "action": "setup"}
+    return requests.post(server.root_url + STATE_PATH, json=body, timeout=30)
+
+
+def tenant_token(server: EngineServer, tenant: str, scopes: Any = "all") -> str:
+    """Register a fresh bearer token for ``tenant`` with ``scopes``; return it."""
+    token = f"token-{uuid.uuid4().hex}"
+    answer = set_up_state(
+        server,
+        "client C holds token T with scopes S",
+        client="nobody",
+        token=token,
+        scopes=scopes,
+        tenant=tenant,
+    )
+    assert answer.status_code == 200, answer.text
+    return token
+
+
+def assert_imsx(response: requests.Response, status: int, minor: str | None = None) -> None:
+    """Assert ``response`` has ``status`` and an Imsx_StatusInfo body with the right minor code."""
+    assert response.status_code == status, response.text
+    body = response.json()
+    assert set(body) <= {"imsx_codeMajor", "imsx_severity", "imsx_description", "imsx_codeMinor"}
+    assert body["imsx_codeMajor"] == "failure"
+    assert body["imsx_severity"] == "error"
+    field = body["imsx_codeMinor"]["imsx_codeMinorField"][0]
+    assert field["imsx_codeMinorFieldName"] == "TargetEndSystem"
+    expected = (
+        minor
+        or {
+            400: "invalid_data",
+            401: "unauthorizedrequest",
+            403: "forbidden",
+            404: "not_found",
+            405: "not_allowed",
+            406: "not_acceptable",
+            413: "invalid_data",
+            415: "invalid_data",
+            500: "internal_server_error",
+            503: "server_busy",
+        }[status]
+    )
+    assert field["imsx_codeMinorFieldValue"] == expected
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def engine_db(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The storage of the test run's engine: a SQLite file, then a fresh PostgreSQL database."""
+    if request.param == "sqlite":
+        return str(tmp_path_factory.mktemp("engine") / "engine.sqlite3")
+    url: str = request.getfixturevalue("pg_url")
+    return url
+
+
+@pytest.fixture(scope="session")
+def engine(engine_db: str) -> Iterator[EngineServer]:
+    """The test run's engine process (test endpoints on) for the current backend."""
+    client = ClientSpec(CLIENT_ID, CLIENT_SECRET, ALL_SCOPES, "default")
+    with EngineServer(
+        clients=[client], tokens=[TokenSpec(ADMIN_TOKEN)], engine_db=engine_db, test_endpoints=True
+    ) as server:
+        yield server
+
+
+@pytest.fixture
+def tenant() -> str:
+    """A tenant name no other test uses."""
+    return f"tenant-{uuid.uuid4().hex[:12]}"
+
+
+@pytest.fixture
+def caller(engine: EngineServer, tenant: str) -> Caller:
+    """A caller holding every scope in a fresh tenant."""
+    return Caller(engine, tenant_token(engine, tenant))
+
+
+@pytest.fixture
+def anonymous(engine: EngineServer) -> Caller:
+    """A caller without a token."""
+    return Caller(engine, None)
+
+
+ImsxCheck = Callable[..., None]
+
+
+@pytest.fixture
+def imsx_error() -> ImsxCheck:
+    """``imsx_error(response, status, minor=None)`` asserts an Imsx_StatusInfo error answer."""
+    return assert_imsx
+
+
+@pytest.fixture
+def provider_state(engine: EngineServer) -> Callable[..., requests.Response]:
+    """``provider_state(name, **params)`` sets up a provider state on the test run's engine."""
+
+    def setup(state: str, **params: Any) -> requests.Response:
+        return set_up_state(engine, state, **params)
+
+    return setup
+
+
+@pytest.fixture
+def client_credentials() -> tuple[str, str]:
+    """The id and secret of the test run's engine's OAuth client (all scopes, default tenant)."""
+    return CLIENT_ID, CLIENT_SECRET
+
+
+@pytest.fixture
+def new_tenant_caller(engine: EngineServer) -> Callable[[], Caller]:
+    """``new_tenant_caller()``: a caller with every scope in yet another fresh tenant."""
+
+    def make() -> Caller:
+        return Caller(engine, tenant_token(engine, f"tenant-{uuid.uuid4().hex[:12]}"))
+
+    return make

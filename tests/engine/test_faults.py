@@ -1,0 +1,246 @@
+"""Every fault of the catalogue really shows its defect, and a healthy engine does not.
+
+Each fault has a demonstration here; adding a fault to ``badgegate.engine.faults`` without
+one fails ``test_every_fault_has_a_demonstration``.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+import uuid
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+import requests
+
+from badgegate.engine import faults
+from badgegate.engine.credential_check import OB_CONTEXT
+from badgegate.engine.samples import sample_credential
+from badgegate.engine.server import EngineServer, TokenSpec
+from badgegate.scopes import READONLY_SCOPES
+
+TOKENS = [
+    TokenSpec("writer"),
+    TokenSpec("reader", READONLY_SCOPES),
+    TokenSpec("other-tenant", tenant="other"),
+]
+
+
+@dataclass
+class Engine:
+    """A fault server and a way to call it with one of :data:`TOKENS`."""
+
+    server: EngineServer
+
+    def call(self, method: str, path: str, token: str | None = "writer", **kw: Any) -> Any:
+        """Call ``path`` of the API with ``token`` on a fresh connection."""
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        with requests.Session() as session:
+            return session.request(
+                method, self.server.api_url + path, headers=headers, timeout=30, **kw
+            )
+
+    def store(self, count: int, **changes: Any) -> list[dict[str, Any]]:
+        """Store ``count`` credentials, a minute apart, one by one; return them."""
+        credentials = []
+        for minute in range(count):
+            credential = sample_credential(str(uuid.uuid4()), f"2024-06-01T08:{minute:02d}:00Z")
+            credential.update(changes)
+            assert self.call("POST", "/credentials", json=credential).status_code in (200, 201)
+            credentials.append(credential)
+        return credentials
+
+    def listed(self, **params: Any) -> Any:
+        """GET /credentials with ``params``."""
+        return self.call("GET", "/credentials", params=params)
+
+    def everything(self) -> list[dict[str, Any]]:
+        """Every credential served in one page of 1000."""
+        return list(self.listed(limit=1000).json()["credential"])
+
+    def served(self, credential: dict[str, Any]) -> dict[str, Any]:
+        """The served version of ``credential``."""
+        (found,) = [item for item in self.everything() if item["id"] == credential["id"]]
+        return found
+
+    def position(self, credential: dict[str, Any]) -> int:
+        """Where ``credential`` sits in the full list."""
+        return [item["id"] for item in self.everything()].index(credential["id"])
+
+
+def drop_required_field(engine: Engine) -> None:
+    (credential,) = engine.store(1)
+    assert "credentialSubject" not in engine.served(credential)
+
+
+def wrong_status(engine: Engine) -> None:
+    credential = sample_credential(str(uuid.uuid4()))
+    assert engine.call("POST", "/credentials", json=credential).status_code == 200
+
+
+def edge_500(engine: Engine) -> None:
+    assert engine.listed(limit=1000).status_code == 500
+    assert engine.listed(since="2999-01-01T00:00:00Z").status_code == 500
+
+
+def second_page(engine: Engine, credentials: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The page of two after the page of two that starts with ``credentials[0]``."""
+    offset = engine.position(credentials[0]) + 2
+    return list(engine.listed(limit=2, offset=offset).json()["credential"])
+
+
+def page_skip(engine: Engine) -> None:
+    credentials = engine.store(4)
+    assert second_page(engine, credentials)[0] == credentials[3]
+
+
+def page_duplicate(engine: Engine) -> None:
+    credentials = engine.store(4)
+    assert second_page(engine, credentials)[0] == credentials[1]
+
+
+def inclusive_since(engine: Engine) -> None:
+    credentials = engine.store(2)
+    served = engine.listed(since=credentials[0]["validFrom"]).json()["credential"]
+    assert credentials[0] in served
+
+
+def unenforced_scope(engine: Engine) -> None:
+    credential = sample_credential(str(uuid.uuid4()))
+    assert engine.call("POST", "/credentials", "reader", json=credential).status_code == 201
+
+
+def tenant_leak(engine: Engine) -> None:
+    engine.store(1)
+    assert engine.call("GET", "/credentials", "other-tenant").json()["credential"]
+
+
+def non_imsx_error(engine: Engine) -> None:
+    answer = engine.call("GET", "/credentials", None)
+    assert answer.status_code == 401
+    assert "imsx_codeMajor" not in answer.json()
+
+
+def silent_limit_cap(engine: Engine) -> None:
+    operations = [
+        {"kind": "credential", "record": sample_credential(str(uuid.uuid4()))} for _ in range(60)
+    ]
+    assert engine.call("POST", "/ext/batch", json={"operations": operations}).ok
+    page = engine.listed(limit=100)
+    assert len(page.json()["credential"]) == 50
+    assert int(page.headers["X-Total-Count"]) >= 60
+    assert "limit=100" in page.headers["Link"]
+
+
+def lost_unknown_property(engine: Engine) -> None:
+    (credential,) = engine.store(1, extensionNote="kept?")
+    assert "extensionNote" not in engine.served(credential)
+
+
+def timezone_shift(engine: Engine) -> None:
+    (credential,) = engine.store(1)
+    assert engine.served(credential)["validFrom"] == "2024-06-01T08:00:00+02:00"
+
+
+def nfd(engine: Engine) -> None:
+    (credential,) = engine.store(1, name="Café")
+    assert engine.served(credential)["name"] == unicodedata.normalize("NFD", "Café")
+
+
+def lost_write(engine: Engine) -> None:
+    credential = sample_credential(str(uuid.uuid4()))
+    assert engine.call("POST", "/credentials", json=credential).status_code == 201
+    assert engine.listed().json()["credential"] == []
+
+
+def wrong_total(engine: Engine) -> None:
+    engine.store(2)
+    page = engine.listed(limit=1000)
+    assert int(page.headers["X-Total-Count"]) == len(page.json()["credential"]) + 1
+
+
+def broken_link_header(engine: Engine) -> None:
+    engine.store(3)
+    page = engine.listed(limit=1)
+    assert int(page.headers["X-Total-Count"]) >= 3
+    assert 'rel="next"' not in page.headers["Link"]
+
+
+def context_change(engine: Engine) -> None:
+    (credential,) = engine.store(1)
+    assert engine.served(credential)["@context"][0] == OB_CONTEXT
+
+
+def flaky(engine: Engine) -> None:
+    outcomes: list[object] = []
+    for _ in range(8):
+        try:
+            answer = engine.call("GET", "/discovery", None)
+            outcomes.append((answer.status_code, answer.headers.get("Retry-After")))
+        except requests.ConnectionError:
+            outcomes.append("reset")
+    assert outcomes[3] == "reset"
+    assert outcomes[7] == (503, "0")
+    assert outcomes.count((200, None)) == 6
+
+
+DEMONSTRATIONS: dict[str, Callable[[Engine], None]] = {
+    faults.DROP_REQUIRED_FIELD: drop_required_field,
+    faults.WRONG_STATUS: wrong_status,
+    faults.EDGE_500: edge_500,
+    faults.PAGE_SKIP: page_skip,
+    faults.PAGE_DUPLICATE: page_duplicate,
+    faults.INCLUSIVE_SINCE: inclusive_since,
+    faults.UNENFORCED_SCOPE: unenforced_scope,
+    faults.TENANT_LEAK: tenant_leak,
+    faults.NON_IMSX_ERROR: non_imsx_error,
+    faults.SILENT_LIMIT_CAP: silent_limit_cap,
+    faults.LOST_UNKNOWN_PROPERTY: lost_unknown_property,
+    faults.TIMEZONE_SHIFT: timezone_shift,
+    faults.NFD: nfd,
+    faults.LOST_WRITE: lost_write,
+    faults.WRONG_TOTAL: wrong_total,
+    faults.BROKEN_LINK_HEADER: broken_link_header,
+    faults.CONTEXT_CHANGE: context_change,
+    faults.FLAKY: flaky,
+}
+
+
+@pytest.fixture(scope="module")
+def fault_engines() -> Iterator[dict[str, EngineServer]]:
+    """One engine per fault (and ``"healthy"`` without one), started side by side."""
+    servers = {name: EngineServer(tokens=TOKENS, faults=[name]) for name in faults.FAULT_NAMES}
+    servers["healthy"] = EngineServer(tokens=TOKENS)
+    try:
+        with ThreadPoolExecutor(max_workers=4) as pool:
+            list(pool.map(EngineServer.start, servers.values()))
+        yield servers
+    finally:
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            list(pool.map(lambda server: server.__exit__(None, None, None), servers.values()))
+
+
+def test_every_fault_has_a_demonstration() -> None:
+    assert set(DEMONSTRATIONS) == set(faults.FAULT_NAMES)
+    assert len(faults.CATALOGUE) >= 14
+
+
+@pytest.mark.parametrize("name", faults.FAULT_NAMES)
+def test_fault_shows_its_defect(fault_engines: dict[str, EngineServer], name: str) -> None:
+    DEMONSTRATIONS[name](Engine(fault_engines[name]))
+
+
+@pytest.mark.parametrize("name", faults.FAULT_NAMES)
+def test_healthy_engine_does_not_show_the_defect(
+    fault_engines: dict[str, EngineServer], name: str
+) -> None:
+    with pytest.raises(AssertionError):
+        DEMONSTRATIONS[name](Engine(fault_engines["healthy"]))
+
+
+def test_unknown_fault_is_refused_with_the_catalogue() -> None:
+    with pytest.raises(ValueError, match="known faults: drop-required-field"):
+        faults.active_faults(["no-such-fault"])
