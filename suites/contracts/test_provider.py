@@ -2,22 +2,41 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
+
 import pytest
 
 from badgegate.contracts import committed_pacts_dir, run_verification
 from badgegate.contracts.suite import attach_report
-from badgegate.stack import Target
+from badgegate.stack import STATE_PATH, Target
 
 pytestmark = pytest.mark.suite("contracts")
+
+
+@contextlib.contextmanager
+def _verification_target(target: Target) -> Iterator[tuple[str, str]]:
+    """Yield ``(api_url, state_url)`` to verify against.
+
+    Provider states reset the engine they run on, so on the embedded stack verification gets
+    an engine of its own and leaves the shared one, and the other suites' data, untouched.
+    """
+    if not target.embedded:
+        assert target.state_url is not None
+        yield target.api_url, target.state_url
+        return
+    from badgegate.engine.server import EngineServer
+
+    with EngineServer(test_endpoints=True) as server:
+        yield server.api_url, server.root_url + STATE_PATH
 
 
 def test_engine_honours_every_pact(badgegate_target: Target) -> None:
     """Each interaction of each consumer's pact passes against the target."""
     if badgegate_target.state_url is None:
         pytest.skip("not applicable: no state_url, so provider states cannot be set up")
-    report = run_verification(
-        [committed_pacts_dir()], badgegate_target.api_url, state_url=badgegate_target.state_url
-    )
+    with _verification_target(badgegate_target) as (api_url, state_url):
+        report = run_verification([committed_pacts_dir()], api_url, state_url=state_url)
     if not report.passed:
         attach_report(report)
     assert report.passed, report.render()
