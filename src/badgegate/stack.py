@@ -9,9 +9,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import secrets
-import tempfile
 from collections.abc import Iterator
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from badgegate.config import HarnessConfig
@@ -71,10 +69,8 @@ def _embedded_target(config: HarnessConfig) -> Iterator[Target]:
     primary = ClientSpec("badgegate-primary", secrets.token_urlsafe(24), tenant=PRIMARY_TENANT)
     other = ClientSpec("badgegate-isolation", secrets.token_urlsafe(24), tenant=ISOLATION_TENANT)
     with contextlib.ExitStack() as stack:
-        folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="badgegate-stack-")))
-        engine_db = config.engine_db or f"sqlite:///{folder / 'engine.sqlite3'}"
         server = stack.enter_context(
-            EngineServer(clients=[primary, other], engine_db=engine_db, test_endpoints=True)
+            EngineServer(clients=[primary, other], engine_db=config.engine_db, test_endpoints=True)
         )
         embedded = config.replace(
             engine_url=server.api_url,

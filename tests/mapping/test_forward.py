@@ -1,0 +1,217 @@
+"""forward: the records, the findings for inconsistent and unrepresentable rows."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import uuid
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from badgegate.findings import has_errors
+from badgegate.ids import record_urn
+from badgegate.legacy import generate_dataset
+from badgegate.mapping import MigrationMapping, forward, load_mapping
+
+from .conftest import ISSUER
+
+
+def _badge(**changes: Any) -> dict[str, Any]:
+    badge = {
+        "id": "legacy-1",
+        "name": "Kubernetes",
+        "description": "Run a cluster",
+        "content": "# Go",
+        "progress": 100,
+        "status": "COMPLETED",
+        "created_at": dt.datetime(2024, 1, 5, 9),
+        "updated_at": None,
+        "start_date": "2024-01-01",
+        "target_date": "2024-06-30",
+        "external_id": None,
+        "external_source": None,
+    }
+    return badge | changes
+
+
+def _requirement(requirement_id: str, completed: bool, **changes: Any) -> dict[str, Any]:
+    row = {
+        "id": requirement_id,
+        "badge_id": "legacy-1",
+        "description": f"step {requirement_id}",
+        "completed": completed,
+        "created_at": dt.datetime(2024, 1, 6),
+        "updated_at": None,
+    }
+    return row | changes
+
+
+def test_completed_badge_gets_achievement_credential_and_progress(
+    mapping: MigrationMapping,
+) -> None:
+    requirements = [_requirement("r2", True), _requirement("r1", True)]
+    migrated = forward(_badge(), requirements, mapping=mapping, issuer=ISSUER)
+    ns = mapping.namespace
+    achievement, credential, progress = migrated.achievement, migrated.credential, migrated.progress
+    assert achievement is not None and credential is not None and progress is not None
+    assert achievement["id"] == record_urn(ns, "achievement", "legacy-1")
+    assert migrated.achievement_key == uuid.uuid5(ns, "achievement:legacy-1")
+    assert migrated.progress_key == uuid.uuid5(ns, "progress:legacy-1")
+    assert migrated.credential_key == uuid.uuid5(ns, "credential:legacy-1")
+    assert achievement["otherIdentifier"] == [
+        {"type": "IdentifierEntry", "identifier": "legacy-1", "identifierType": "systemId"}
+    ]
+    assert [d["name"] for d in achievement["resultDescription"]] == ["step r1", "step r2"]
+    assert credential["issuer"] == ISSUER
+    assert credential["validFrom"] == "2024-01-05T08:00:00Z"
+    assert credential["credentialSubject"]["achievement"] == achievement
+    assert [r["status"] for r in credential["credentialSubject"]["result"]] == ["Completed"] * 2
+    assert progress["credential"] == credential["id"]
+    assert progress["achievement"] == achievement["id"]
+    assert progress["legacy"]["start_date"] == "2024-01-01"
+    assert migrated.findings == []
+
+
+def test_recipient_is_a_salted_hash_of_the_mapping_email(mapping: MigrationMapping) -> None:
+    migrated = forward(_badge(), [], mapping=mapping, issuer={"id": ISSUER, "type": ["Profile"]})
+    assert migrated.credential is not None
+    (identity,) = migrated.credential["credentialSubject"]["identifier"]
+    salt = uuid.uuid5(mapping.namespace, "recipient-salt:legacy-1").hex
+    digest = hashlib.sha256(f"learner@example.org{salt}".encode()).hexdigest()
+    assert identity == {
+        "type": "IdentityObject",
+        "hashed": True,
+        "identityHash": f"sha256${digest}",
+        "identityType": "emailAddress",
+        "salt": salt,
+    }
+    assert migrated.credential["issuer"] == {"id": ISSUER, "type": ["Profile"]}
+
+
+def test_recipient_email_can_be_overridden_from_the_environment(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("BADGEGATE_RECIPIENT_EMAIL", "other@example.org")
+    assert load_mapping().recipient_email == "other@example.org"
+    assert load_mapping(recipient_email="third@example.org").recipient_email == "third@example.org"
+
+
+@pytest.mark.parametrize("status", ["NOT_STARTED", "IN_PROGRESS", "ARCHIVED", "completed"])
+def test_only_completed_badges_are_awarded(mapping: MigrationMapping, status: str) -> None:
+    migrated = forward(_badge(status=status, progress=50), [], mapping=mapping, issuer=ISSUER)
+    assert migrated.credential is None
+    assert migrated.progress is not None and "credential" not in migrated.progress
+
+
+@pytest.mark.parametrize(
+    ("changes", "requirements", "rule"),
+    [
+        ({"progress": 40}, [], "legacy-award-below-100"),
+        ({}, [_requirement("r1", False)], "legacy-award-with-open-requirements"),
+        (
+            {"status": "NOT_STARTED", "progress": 0},
+            [_requirement("r1", True)],
+            "legacy-not-started-with-progress",
+        ),
+        ({"status": "DONE"}, [], "legacy-unknown-status"),
+        ({"progress": 101}, [], "legacy-progress-range"),
+        ({"target_date": "2023-02-30"}, [], "legacy-unparseable-date"),
+        ({"start_date": ""}, [], "legacy-unparseable-date"),
+        ({"updated_at": dt.datetime(2024, 1, 4)}, [], "legacy-updated-before-created"),
+    ],
+)
+def test_inconsistencies_are_reported_not_repaired(
+    mapping: MigrationMapping,
+    changes: dict[str, Any],
+    requirements: list[dict[str, Any]],
+    rule: str,
+) -> None:
+    badge = _badge(**changes)
+    migrated = forward(badge, requirements, mapping=mapping, issuer=ISSUER)
+    assert [f.rule for f in migrated.findings] == [rule]
+    finding = migrated.findings[0]
+    assert finding.record_id == "legacy-1"
+    assert finding.severity == "warning"
+    assert migrated.progress is not None
+    assert migrated.progress["progress"] == badge["progress"]
+    assert migrated.progress["status"] == badge["status"]
+
+
+@pytest.mark.parametrize(
+    ("column", "value"),
+    [("name", "bad\x00name"), ("content", "x\ud800y"), ("id", "id\udfff"), ("external_id", "\x00")],
+)
+def test_nul_and_surrogates_become_findings_with_the_legacy_id(
+    mapping: MigrationMapping, column: str, value: str
+) -> None:
+    migrated = forward(_badge(**{column: value}), [], mapping=mapping, issuer=ISSUER)
+    assert not migrated.representable
+    assert migrated.achievement is migrated.credential is migrated.progress is None
+    (finding,) = migrated.findings
+    assert finding.rule == "legacy-unrepresentable"
+    assert finding.pointer == f"/{column}"
+    assert finding.record_id is not None
+    finding.record_id.encode("utf-8")  # printable: no surrogate left
+    assert "\x00" not in finding.render()
+
+
+def test_unrepresentable_requirement_rejects_its_badge(mapping: MigrationMapping) -> None:
+    requirements = [_requirement("r1", True, description="a\ud83db")]
+    migrated = forward(_badge(), requirements, mapping=mapping, issuer=ISSUER)
+    assert not migrated.representable
+    assert [(f.rule, f.pointer) for f in migrated.findings] == [
+        ("legacy-unrepresentable", "/requirements/0/description")
+    ]
+
+
+@settings(deadline=None)
+@given(st.text(), st.text(), st.text())
+def test_forward_never_raises_on_any_text(
+    mapping: MigrationMapping, name: str, content: str, requirement: str
+) -> None:
+    requirements = [_requirement("r1", True, description=requirement)]
+    migrated = forward(
+        _badge(name=name, content=content), requirements, mapping=mapping, issuer=ISSUER
+    )
+    bad = any(
+        "\x00" in t or any(0xD800 <= ord(c) <= 0xDFFF for c in t)
+        for t in (name, content, requirement)
+    )
+    assert migrated.representable is not bad
+    assert has_errors(migrated.findings) is bad
+
+
+def test_rows_of_the_wrong_shape_are_findings(mapping: MigrationMapping) -> None:
+    cases = [
+        (_badge(progress="40"), "legacy-row-shape"),
+        (_badge(name=None), "legacy-row-shape"),
+        (_badge(created_at=dt.datetime(2024, 1, 1, tzinfo=dt.UTC)), "legacy-row-shape"),
+        (_badge(note="extra column"), "legacy-unmapped-column"),
+    ]
+    for badge, rule in cases:
+        migrated = forward(badge, [], mapping=mapping, issuer=ISSUER)
+        assert [f.rule for f in migrated.findings] == [rule]
+        assert not migrated.representable
+    other = [_requirement("r1", True, badge_id="someone-else")]
+    migrated = forward(_badge(), other, mapping=mapping, issuer=ISSUER)
+    assert [f.rule for f in migrated.findings] == ["legacy-requirement-parent"]
+
+
+def test_award_time_outside_utc_range_is_an_error_finding(mapping: MigrationMapping) -> None:
+    badge = _badge(created_at=dt.datetime(1, 1, 1, 0, 10))
+    migrated = forward(badge, [], mapping=mapping, issuer=ISSUER)
+    assert migrated.credential is None
+    assert [f.rule for f in migrated.findings] == ["legacy-award-time-out-of-range"]
+    assert migrated.progress is not None and migrated.progress["legacy"]["created_at"] == (
+        "0001-01-01T00:10:00.000000"
+    )
+
+
+def test_seeded_badges_all_migrate(mapping: MigrationMapping) -> None:
+    for badge, requirements in generate_dataset(200, seed=13).grouped():
+        migrated = forward(badge, requirements, mapping=mapping, issuer=ISSUER)
+        assert migrated.representable
+        assert (migrated.credential is not None) == (badge["status"] == "COMPLETED")
