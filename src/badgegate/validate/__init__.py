@@ -4,7 +4,9 @@ Every function returns a list of :class:`badgegate.findings.Finding` (empty when
 is valid; warnings do not make it invalid). ``variant`` picks the schema variant (``strict``
 plain JSON or ``jsonld`` compacted values); ``mode`` ``verify`` turns expiry and not-yet-valid
 into errors judged at ``at`` (default: now). Importing this package is cheap: schemas are
-compiled on first use, once per process.
+compiled on first use, once per process. Every function takes ``from_json=True`` for a
+document exactly as ``json.loads`` returned it (default hooks), which skips the safety walk
+that guards in-memory documents against deep nesting, cycles and non-JSON values.
 """
 
 from __future__ import annotations
@@ -35,48 +37,77 @@ __all__ = [
 
 
 def validate_credential(
-    doc: Any, *, variant: Variant = "strict", mode: Mode = "conformance", at: datetime | None = None
+    doc: Any,
+    *,
+    variant: Variant = "strict",
+    mode: Mode = "conformance",
+    at: datetime | None = None,
+    from_json: bool = False,
 ) -> list[Finding]:
     """Validate an AchievementCredential (OpenBadgeCredential)."""
-    return validate(doc, "credential", variant=variant, mode=mode, at=at)
+    return validate(doc, "credential", variant=variant, mode=mode, at=at, from_json=from_json)
 
 
 def validate_endorsement(
-    doc: Any, *, variant: Variant = "strict", mode: Mode = "conformance", at: datetime | None = None
+    doc: Any,
+    *,
+    variant: Variant = "strict",
+    mode: Mode = "conformance",
+    at: datetime | None = None,
+    from_json: bool = False,
 ) -> list[Finding]:
     """Validate an EndorsementCredential."""
-    return validate(doc, "endorsement", variant=variant, mode=mode, at=at)
+    return validate(doc, "endorsement", variant=variant, mode=mode, at=at, from_json=from_json)
 
 
 def validate_achievement(
-    doc: Any, *, variant: Variant = "strict", mode: Mode = "conformance", at: datetime | None = None
+    doc: Any,
+    *,
+    variant: Variant = "strict",
+    mode: Mode = "conformance",
+    at: datetime | None = None,
+    from_json: bool = False,
 ) -> list[Finding]:
     """Validate a standalone Achievement (as the extension API stores it)."""
-    return validate(doc, "achievement", variant=variant, mode=mode, at=at)
+    return validate(doc, "achievement", variant=variant, mode=mode, at=at, from_json=from_json)
 
 
 def validate_profile(
-    doc: Any, *, variant: Variant = "strict", mode: Mode = "conformance", at: datetime | None = None
+    doc: Any,
+    *,
+    variant: Variant = "strict",
+    mode: Mode = "conformance",
+    at: datetime | None = None,
+    from_json: bool = False,
 ) -> list[Finding]:
     """Validate a Profile (getProfile / putProfile body)."""
-    return validate(doc, "profile", variant=variant, mode=mode, at=at)
+    return validate(doc, "profile", variant=variant, mode=mode, at=at, from_json=from_json)
 
 
 def validate_credentials_response(
-    doc: Any, *, variant: Variant = "strict", mode: Mode = "conformance", at: datetime | None = None
+    doc: Any,
+    *,
+    variant: Variant = "strict",
+    mode: Mode = "conformance",
+    at: datetime | None = None,
+    from_json: bool = False,
 ) -> list[Finding]:
     """Validate a GetOpenBadgeCredentialsResponse body (every credential in it too)."""
-    return validate(doc, "credentials-response", variant=variant, mode=mode, at=at)
+    return validate(
+        doc, "credentials-response", variant=variant, mode=mode, at=at, from_json=from_json
+    )
 
 
-def validate_imsx_status_info(doc: Any, *, variant: Variant = "strict") -> list[Finding]:
+def validate_imsx_status_info(
+    doc: Any, *, variant: Variant = "strict", from_json: bool = False
+) -> list[Finding]:
     """Validate an Imsx_StatusInfo error body."""
-    return validate(doc, "imsx-status-info", variant=variant)
+    return validate(doc, "imsx-status-info", variant=variant, from_json=from_json)
 
 
-def validate_progress_record(doc: Any) -> list[Finding]:
+def validate_progress_record(doc: Any, *, from_json: bool = False) -> list[Finding]:
     """Validate a badgegate progress record (``schemas/badgegate/progress-record.schema.json``)."""
-    return validate(doc, "progress")
+    return validate(doc, "progress", from_json=from_json)
 
 
 def detect_kind(doc: Any) -> Kind | None:
@@ -113,8 +144,12 @@ def validate_document(
     mode: Mode = "conformance",
     at: datetime | None = None,
     enveloped: bool = False,
+    from_json: bool = False,
 ) -> list[Finding]:
-    """Validate a document of the kind its ``type`` names (``document-kind`` error if none)."""
+    """Validate a document of the kind its ``type`` names (``document-kind`` error if none).
+
+    ``from_json``: the document is what ``json.loads`` returned (see :func:`validate`).
+    """
     kind = detect_kind(doc)
     if kind is None:
         if not isinstance(doc, dict):
@@ -127,7 +162,9 @@ def validate_document(
                 actual=doc.get("type"),
             )
         ]
-    return validate(doc, kind, variant=variant, mode=mode, at=at, enveloped=enveloped)
+    return validate(
+        doc, kind, variant=variant, mode=mode, at=at, enveloped=enveloped, from_json=from_json
+    )
 
 
 def validate_served_record(
@@ -138,6 +175,7 @@ def validate_served_record(
     variant: Variant = "strict",
     mode: Mode = "conformance",
     at: datetime | None = None,
+    from_json: bool = False,
 ) -> list[Finding]:
     """Validate one record a badge-engine served; every finding names the record.
 
@@ -146,4 +184,6 @@ def validate_served_record(
     if record_id is None:
         found = record.get("id") if isinstance(record, dict) else None
         record_id = found if isinstance(found, str) else "<no id>"
-    return validate(record, kind, variant=variant, mode=mode, at=at, record_id=record_id)
+    return validate(
+        record, kind, variant=variant, mode=mode, at=at, record_id=record_id, from_json=from_json
+    )

@@ -12,7 +12,7 @@ from badgegate.errors import ConfigError
 from badgegate.findings import Finding
 from badgegate.validate import rules
 from badgegate.validate.model import VC_V1_CONTEXT, VC_V2_CONTEXT
-from badgegate.validate.schemas import compiled, schema_findings
+from badgegate.validate.schemas import schema_findings, screening
 
 Variant = Literal["strict", "jsonld"]
 Mode = Literal["conformance", "verify"]
@@ -46,17 +46,20 @@ def validate(
     at: datetime | None = None,
     enveloped: bool = False,
     record_id: str | None = None,
+    from_json: bool = False,
 ) -> list[Finding]:
     """Validate ``document`` as ``kind``; return every finding (empty when valid).
 
     ``enveloped`` says the credential came inside a compact JWS (its proof), so no ``no-proof``.
-    ``record_id`` is copied into every finding (for served records).
+    ``record_id`` is copied into every finding (for served records). ``from_json`` says the
+    document is what ``json.loads`` returned (default hooks): it cannot be cyclic or hold
+    non-JSON values and the parser bounded its depth, so the safety walk is skipped.
     """
     if kind not in KINDS:
         raise ConfigError(f"unknown document kind {kind!r}; use one of {', '.join(KINDS)}")
     if mode not in ("conformance", "verify"):
         raise ConfigError(f"unknown mode {mode!r}; use conformance or verify")
-    findings = _document_findings(document)
+    findings = _document_findings(document, from_json)
     if not findings:
         findings = _validated(document, kind, variant, mode, at, enveloped)
     if record_id is not None:
@@ -85,7 +88,7 @@ def _validated(
     return findings
 
 
-def _document_findings(document: Any) -> list[Finding]:
+def _document_findings(document: Any, from_json: bool = False) -> list[Finding]:
     if not isinstance(document, dict):
         return [
             Finding(
@@ -93,7 +96,7 @@ def _document_findings(document: Any) -> list[Finding]:
                 message=f"expected a JSON object, got {_json_type(document)}",
             )
         ]
-    if _too_deep(document):
+    if not from_json and not _plain_json(document) and _too_deep(document):
         return [
             Finding(
                 rule="document-too-deep",
@@ -103,11 +106,49 @@ def _document_findings(document: Any) -> list[Finding]:
     return []
 
 
+# What the plain-JSON walk accepts by itself: nesting far below what ``json.dumps`` can encode
+# from an ordinary call depth and far above any OB 3.0 document; containers enough for any
+# credential (beyond, or through a cycle, the walk stops and ``json.dumps`` decides).
+PLAIN_DEPTH = 200
+PLAIN_CONTAINERS = 100_000
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+
+
+def _plain_json(document: dict[str, Any]) -> bool:
+    """True for the common document: exact dicts (string keys), lists and scalars, not deep.
+
+    Level by level, without recursion. False means "ask :func:`_too_deep`", which gives the
+    verdict for subclasses, tuples, other key types, cycles and very deep or large documents.
+    """
+    level: list[Any] = [document]
+    depth = seen = 0
+    while level:
+        depth, seen = depth + 1, seen + len(level)
+        if depth > PLAIN_DEPTH or seen > PLAIN_CONTAINERS:
+            return False
+        containers: list[Any] = []
+        for node in level:
+            if type(node) is dict:
+                try:
+                    "".join(node)  # raises unless every key is a str
+                except TypeError:
+                    return False
+                node = node.values()
+            for value in node:
+                kind = type(value)
+                if kind is dict or kind is list:
+                    containers.append(value)
+                elif kind not in _SCALARS:
+                    return False
+        level = containers
+    return True
+
+
 def _too_deep(document: Any) -> bool:
     """True when nesting exceeds what can be validated safely (or the value is not JSON).
 
     ``json.dumps`` walks the document in C and raises on deep nesting, cycles and non-JSON
-    values; that is cheaper than a Python walk and protects the native validator's stack.
+    values, which protects the native validator's stack.
     """
     try:
         json.dumps(document)
@@ -152,22 +193,31 @@ def validate_many(
     mode: Mode = "conformance",
     at: datetime | None = None,
     schema_only: bool = False,
+    from_json: bool = False,
 ) -> list[list[Finding]]:
     """Validate many documents of one kind; one findings list per document, in order.
 
-    The schema step is a single compiled jsonschema-rs validator, asked ``is_valid`` first so
-    valid documents cost one native call; ``schema_only`` skips the rules.
+    The same verdicts as :func:`validate` (``from_json`` as there), judged at one time ``at``;
+    ``schema_only`` skips the rules. A valid document costs one native schema call and one
+    pass of the rules; only invalid ones are explained in detail.
     """
     schema_name, root_class = KINDS[kind]
-    validator = compiled(schema_name, "strict" if kind == "progress" else variant)
+    variant = "strict" if kind == "progress" else variant
+    screening_validator = screening(schema_name, variant)
     context = rules.RuleContext(mode=mode, at=at or datetime.now(UTC))
     results: list[list[Finding]] = []
     for document in documents:
-        if _document_findings(document) or _is_vc11(document) or not validator.is_valid(document):
+        if (
+            _document_findings(document, from_json)
+            or _is_vc11(document)
+            or not screening_validator.is_valid(document)
+        ):
             results.append(
-                validate(document, kind, variant=variant, mode=mode, at=context.at)
-                if not schema_only
-                else _schema_only(document, kind, variant)
+                _schema_only(document, kind, variant, from_json)
+                if schema_only
+                else validate(
+                    document, kind, variant=variant, mode=mode, at=context.at, from_json=from_json
+                )
             )
         elif schema_only or root_class is None:
             results.append([])
@@ -176,8 +226,10 @@ def validate_many(
     return results
 
 
-def _schema_only(document: Any, kind: str, variant: str) -> list[Finding]:
-    return _document_findings(document) or schema_findings(KINDS[kind][0], variant, document)
+def _schema_only(document: Any, kind: str, variant: str, from_json: bool) -> list[Finding]:
+    return _document_findings(document, from_json) or schema_findings(
+        KINDS[kind][0], variant, document
+    )
 
 
 def record_ids(findings: Sequence[Finding]) -> set[str]:

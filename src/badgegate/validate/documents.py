@@ -194,6 +194,7 @@ def validate_file(
             mode=mode,
             at=at,
             enveloped=loaded.header is not None,
+            from_json=True,  # every reader below parses with json.loads
         )
     )
     return FileResult(path, detect_kind(loaded.document), findings)

@@ -70,6 +70,7 @@ ENUMERATIONS: Mapping[str, tuple[str, ...]] = {
         "not_found", "not_modified", "server_busy", "unauthorizedrequest", "unknown",
     ),
 }  # fmt: skip
+_TERM_SETS = {name: frozenset(terms) for name, terms in ENUMERATIONS.items()}
 EXTENSIBLE_ENUMERATIONS = frozenset(
     {"AchievementType", "AlignmentTargetType", "IdentifierTypeEnum", "ResultType"}
 )
@@ -424,6 +425,6 @@ def is_enum_term(enum_name: str, value: object) -> bool:
     """True when ``value`` is a term of the enumeration (or an ``ext:`` term if extensible)."""
     if not isinstance(value, str):
         return False
-    if value in ENUMERATIONS[enum_name]:
+    if value in _TERM_SETS[enum_name]:
         return True
     return enum_name in EXTENSIBLE_ENUMERATIONS and EXT_TERM.match(value) is not None

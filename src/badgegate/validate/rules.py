@@ -71,10 +71,14 @@ def check(document: dict[str, Any], class_name: str, context: RuleContext) -> li
 def _type_ok(ob_class: ObClass, value: Any) -> bool:
     if ob_class.single_type:
         return bool(value == ob_class.single_type)
-    if not ob_class.type_terms:
-        return True
     present = value if isinstance(value, list) else (value,)
-    return all(any(term in present for term in group) for group in ob_class.type_terms)
+    for group in ob_class.type_terms:
+        for term in group:
+            if term in present:
+                break
+        else:
+            return False
+    return True
 
 
 def type_set(ob_class: ObClass, pointer: str, node: dict[str, Any]) -> Iterator[Finding]:
@@ -149,7 +153,9 @@ def subject_identity(pointer: str, node: dict[str, Any], context: RuleContext) -
 @_rule("AchievementSubject")
 def activity_dates(pointer: str, node: dict[str, Any], context: RuleContext) -> Iterator[Finding]:
     """``activityStartDate`` is not after ``activityEndDate``."""
-    yield from _date_order(pointer, node, "activityStartDate", "activityEndDate")
+    yield from _date_order(
+        pointer, node, _date(node, "activityStartDate"), _date(node, "activityEndDate")
+    )
 
 
 @_rule("AchievementSubject")
@@ -161,7 +167,7 @@ def result_references(
     if not isinstance(achievement, dict):
         return
     descriptions = {
-        item.get("id"): item
+        _id(item): item
         for item in as_list(achievement.get("resultDescription"))
         if isinstance(item, dict)
     }
@@ -177,7 +183,7 @@ def _result_findings(
     where: str, result: dict[str, Any], descriptions: dict[Any, dict[str, Any]]
 ) -> Iterator[Finding]:
     reference = result.get("resultDescription")
-    description = descriptions.get(reference) if reference is not None else None
+    description = descriptions.get(reference) if _is_reference(reference) else None
     if reference is not None and description is None:
         yield _finding(
             "result-description-ref",
@@ -202,8 +208,8 @@ def _result_findings(
 def _achieved_level(
     where: str, level: Any, linked: dict[str, Any] | None, descriptions: dict[Any, dict[str, Any]]
 ) -> Iterator[Finding]:
-    every_level = {lvl.get("id") for d in descriptions.values() for lvl in _levels(d)}
-    if level not in every_level:
+    every_level = {_id(lvl) for d in descriptions.values() for lvl in _levels(d)}
+    if not _is_reference(level) or level not in every_level:
         yield _finding(
             "achieved-level-ref",
             f"{where}/achievedLevel",
@@ -212,7 +218,7 @@ def _achieved_level(
             actual=level,
             section="B.2.31",
         )
-    elif linked is not None and level not in {lvl.get("id") for lvl in _levels(linked)}:
+    elif linked is not None and level not in {_id(lvl) for lvl in _levels(linked)}:
         yield _finding(
             "achieved-level-ref",
             f"{where}/achievedLevel",
@@ -221,6 +227,23 @@ def _achieved_level(
             actual=level,
             section="B.2.31",
         )
+
+
+def _id(item: dict[str, Any]) -> Any:
+    """``item["id"]`` when it can name the item; None (which no reference is) if not."""
+    value = item.get("id")
+    return value if _is_reference(value) else None
+
+
+def _is_reference(value: Any) -> bool:
+    """True for a value that can name an object: hashable and not None."""
+    if isinstance(value, str):
+        return True
+    try:
+        hash(value)
+    except TypeError:
+        return False
+    return value is not None
 
 
 def _levels(description: dict[str, Any]) -> list[dict[str, Any]]:
@@ -233,7 +256,9 @@ def _levels(description: dict[str, Any]) -> list[dict[str, Any]]:
 def required_value(pointer: str, node: dict[str, Any], context: RuleContext) -> Iterator[Finding]:
     """``requiredLevel`` names one of its levels; ``requiredValue`` is allowed and within bounds."""
     level = node.get("requiredLevel")
-    if level is not None and level not in {lvl.get("id") for lvl in _levels(node)}:
+    if level is not None and (
+        not _is_reference(level) or level not in {_id(lvl) for lvl in _levels(node)}
+    ):
         yield _finding(
             "required-level-ref",
             f"{pointer}/requiredLevel",
@@ -335,14 +360,16 @@ def context_order(pointer: str, node: dict[str, Any], context: RuleContext) -> I
 @_rule(*_CREDENTIALS)
 def credential_dates(pointer: str, node: dict[str, Any], context: RuleContext) -> Iterator[Finding]:
     """Dates carry a zone, ``validFrom`` <= ``validUntil``, and the status at ``context.at``."""
+    moments: dict[str, datetime | None] = {}
     for name in ("validFrom", "validUntil", "awardedDate"):
         value = node.get(name)
-        if isinstance(value, str) and not is_date_time(value):
+        moments[name] = moment = parse_date_time(value) if isinstance(value, str) else None
+        if isinstance(value, str) and moment is None and not is_date_time(value):
             zone = "has no time zone" if _ZONELESS.match(value) else "is not an RFC 3339 date-time"
             yield _finding("datetime-zone", f"{pointer}/{name}", f"{name} {zone}", actual=value)
-    yield from _date_order(pointer, node, "validFrom", "validUntil")
-    valid_from, valid_until = _date(node, "validFrom"), _date(node, "validUntil")
-    awarded = _date(node, "awardedDate")
+    valid_from, valid_until = moments["validFrom"], moments["validUntil"]
+    yield from _date_order(pointer, node, ("validFrom", valid_from), ("validUntil", valid_until))
+    awarded = moments["awardedDate"]
     if awarded and valid_from and awarded > valid_from:
         yield _finding(
             "awarded-date",
@@ -370,20 +397,25 @@ def credential_dates(pointer: str, node: dict[str, Any], context: RuleContext) -
         )
 
 
-def _date(node: dict[str, Any], name: str) -> datetime | None:
+def _date(node: dict[str, Any], name: str) -> tuple[str, datetime | None]:
     value = node.get(name)
-    return parse_date_time(value) if isinstance(value, str) else None
+    return name, parse_date_time(value) if isinstance(value, str) else None
 
 
-def _date_order(pointer: str, node: dict[str, Any], first: str, last: str) -> Iterator[Finding]:
-    start, end = _date(node, first), _date(node, last)
+def _date_order(
+    pointer: str,
+    node: dict[str, Any],
+    first: tuple[str, datetime | None],
+    last: tuple[str, datetime | None],
+) -> Iterator[Finding]:
+    (first_name, start), (last_name, end) = first, last
     if start and end and start > end:
         yield _finding(
             "date-order",
-            f"{pointer}/{last}",
-            f"{last} is earlier than {first}",
-            expected=f">= {node[first]}",
-            actual=node[last],
+            f"{pointer}/{last_name}",
+            f"{last_name} is earlier than {first_name}",
+            expected=f">= {node[first_name]}",
+            actual=node[last_name],
         )
 
 

@@ -31,24 +31,35 @@ def walk(
     reports those.
     """
     stack: list[tuple[str, str, Any]] = [(pointer, class_name, node)]
+    push = stack.append
     while stack:
         where, name, value = stack.pop()
         if not isinstance(value, dict):
             continue
         yield where, name, value
-        children: list[tuple[str, str, Any]] = []
-        for prop, nested, many, profile_ref in CLASSES[name].nested:
-            if prop not in value or (profile_ref and isinstance(value[prop], str)):
+        # Pushed last property first and last item first, so they pop in document order.
+        for prop, token, nested, many, profile_ref in _EDGES_REVERSED[name]:
+            if prop not in value:
                 continue
-            child_pointer = f"{where}/{escape(prop) if '~' in prop or '/' in prop else prop}"
-            if many and isinstance(value[prop], list):
-                children.extend(
-                    (f"{child_pointer}/{index}", nested, item)
-                    for index, item in enumerate(value[prop])
-                )
+            child = value[prop]
+            if profile_ref and isinstance(child, str):
+                continue
+            if many and isinstance(child, list):
+                base = where + token
+                for index in range(len(child) - 1, -1, -1):
+                    push((f"{base}/{index}", nested, child[index]))
             else:
-                children.append((child_pointer, nested, value[prop]))
-        stack.extend(reversed(children))
+                push((where + token, nested, child))
+
+
+# class -> ``(property, "/escaped property", class, many, profile_ref)``, last property first
+_EDGES_REVERSED: dict[str, tuple[tuple[str, str, str, bool, bool], ...]] = {
+    name: tuple(
+        (prop, f"/{escape(prop)}", nested, many, profile_ref)
+        for prop, nested, many, profile_ref in reversed(ob_class.nested)
+    )
+    for name, ob_class in CLASSES.items()
+}
 
 
 def as_list(value: Any) -> list[Any]:
