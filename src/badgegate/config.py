@@ -25,6 +25,33 @@ SECRET_FILE_KEYS = {"engine_token_file": "engine_token", "client_secret_file": "
 # Variables with the prefix that steer the test run rather than the harness config.
 NON_CONFIG_ENV = frozenset({"BADGEGATE_REQUIRE_ALL", "BADGEGATE_TEST_PG_URL"})
 MASK = "********"
+KEY_HELP: dict[str, str] = {
+    "engine_token": "bearer token for the target (secret: environment or engine_token_file)",
+    "client_secret": "OAuth 2.0 client secret (secret: environment or client_secret_file)",
+    "isolation_token": (
+        "a second tenant's token, for the isolation checks on a target the harness did not "
+        "start (secret)"
+    ),
+    "engine_url": "OB 3.0 API base of the target, e.g. http://127.0.0.1:8000/ims/ob/v3p0",
+    "engine_token_file": "file holding a bearer token for the target",
+    "client_id": "OAuth 2.0 client id (client_credentials)",
+    "client_secret_file": "file holding the OAuth 2.0 client secret",
+    "token_url": "OAuth 2.0 token endpoint (default: <engine_url>/oauth/token)",
+    "legacy_db": "SQLAlchemy URL of the legacy database",
+    "engine_db": "storage URL of the reference engine (SQLite file or PostgreSQL)",
+    "openapi": "OpenAPI document of the target (path or URL)",
+    "state_url": "Pact provider-state endpoint of the target",
+    "state_dir": "folder for durable run logs and checkpoints (default .badgegate/)",
+    "report_dir": "folder for reports (default reports/)",
+    "profile": "ci (default), staging or nightly",
+    "allow_writes": "allow writes on the staging profile (with write_allowlist)",
+    "write_allowlist": "comma-separated hosts that may receive writes on staging",
+    "rate_limit": "maximum requests per second to the target",
+    "recipient_email": "recipient email of a single-learner legacy database",
+    "redact_fields": "comma-separated fields masked in reports",
+    "ca_bundle": "CA bundle for HTTPS targets",
+    "verify_tls": "verify TLS certificates (true/false)",
+}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -268,3 +295,19 @@ def env_name(key: str) -> str:
 def option_name(key: str) -> str:
     """The command-line option of config key ``key``."""
     return "--" + key.replace("_", "-")
+
+
+def reference_markdown() -> str:
+    """The configuration reference as a Markdown table, generated from :class:`HarnessConfig`."""
+    defaults = HarnessConfig()
+    lines = [
+        "| key | option | environment | default | meaning |",
+        "|---|---|---|---|---|",
+    ]
+    for key in config_keys():
+        option = "(none: secret)" if key in SECRET_KEYS else f"`{option_name(key)}`"
+        default = _show(getattr(defaults, key)).replace("|", "\\|")
+        lines.append(
+            f"| `{key}` | {option} | `{env_name(key)}` | {default} | {KEY_HELP.get(key, '')} |"
+        )
+    return "\n".join(lines) + "\n"

@@ -15,13 +15,23 @@ def register(subparsers: Any) -> None:
     config = subparsers.add_parser("config", help="inspect the configuration")
     commands = config.add_subparsers(dest="config_command", metavar="COMMAND", required=True)
     show = commands.add_parser("show", help="print each setting, its value and its source")
-    show.add_argument("--format", choices=("text", "json"), default="text")
+    show.add_argument(
+        "--format",
+        choices=("text", "json", "reference"),
+        default="text",
+        help="reference: the Markdown table of every key (as in the README)",
+    )
     add_config_options(show)
     show.set_defaults(func=show_config)
 
 
 def show_config(args: argparse.Namespace) -> int:
     """Print the effective config; secrets are masked."""
+    if args.format == "reference":
+        from badgegate.config import reference_markdown
+
+        print(reference_markdown(), end="")
+        return ExitCode.OK
     rows = config_from_args(args).describe()
     if args.format == "json":
         shown = {key: {"value": value, "source": source} for key, value, source in rows}
