@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import os
 from collections.abc import Generator, Iterator
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from badgegate.config import SECRET_KEYS, HarnessConfig, config_keys, load_config
-from badgegate.errors import ExitCode, TargetUnreachable
+from badgegate.errors import ConfigError, ExitCode, TargetUnreachable
 
 if TYPE_CHECKING:
     from badgegate.client import BadgeEngineClient
@@ -90,10 +91,33 @@ def _skip_reason(report: pytest.TestReport) -> str:
     return str(longrepr)
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Label each suite check for Allure: feature = suite, severity by what the suite guards."""
+    from badgegate.allure_results import SEVERITY, suite_of
+    from badgegate.paths import suites_dir
+
+    try:
+        root = suites_dir()
+    except ConfigError:
+        return
+    for item in items:
+        suite = suite_of(item.path, root)
+        if suite is None:
+            continue
+        item.add_marker(pytest.mark.allure_label(suite, label_type="feature"))
+        item.add_marker(pytest.mark.allure_label(item.path.stem, label_type="story"))
+        item.add_marker(pytest.mark.allure_label(SEVERITY[suite], label_type="severity"))
+
+
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    """Exit 3 when the target could not be reached, whatever else happened."""
+    """Exit 3 when the target was unreachable; give Allure the environment and categories."""
     if UNREACHABLE_KEY in session.config.stash:
         session.exitstatus = ExitCode.UNREACHABLE
+    alluredir = session.config.getoption("allure_report_dir", None)
+    if alluredir:
+        from badgegate.allure_results import write_run_files
+
+        write_run_files(Path(alluredir), session.config.stash[CONFIG_KEY], session.config.rootpath)
 
 
 @pytest.fixture(scope="session")
