@@ -120,6 +120,36 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         write_run_files(Path(alluredir), session.config.stash[CONFIG_KEY], session.config.rootpath)
 
 
+def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
+    """Print the per-suite summary table and where the reports are."""
+    from badgegate.paths import suites_dir
+    from badgegate.summary import render, tally
+
+    try:
+        root = suites_dir()
+    except ConfigError:
+        return
+    reports = [
+        report
+        for key in ("passed", "failed", "skipped", "error")
+        for report in terminalreporter.stats.get(key, [])
+        if isinstance(report, pytest.TestReport)
+    ]
+    paths = [
+        str(value)
+        for value in (
+            config.getoption("xmlpath", None),
+            config.getoption("allure_report_dir", None),
+        )
+        if value
+    ]
+    terminalreporter.section("badgegate summary")
+    for line in render(tally(reports, root), paths):
+        terminalreporter.write_line(line)
+    if UNREACHABLE_KEY in config.stash:
+        terminalreporter.write_line(f"target unreachable: {config.stash[UNREACHABLE_KEY]}")
+
+
 @pytest.fixture(scope="session")
 def harness_config(pytestconfig: pytest.Config) -> HarnessConfig:
     """The run's :class:`HarnessConfig`."""

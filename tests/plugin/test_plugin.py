@@ -70,3 +70,31 @@ def test_unreachable_target_exits_3_with_a_helpful_message(pytester: pytest.Pyte
     result = pytester.runpytest_inprocess(f"--badgegate-engine-url={url}", "-p", "no:cacheprovider")
     assert result.ret == 3
     result.stdout.fnmatch_lines([f"*{url}*refused*"])
+
+
+def test_summary_table_counts_outcomes_and_names_the_first_failure(
+    pytester: pytest.Pytester,
+) -> None:
+    pytester.makepyfile(
+        """
+        import pytest
+
+        def test_ok():
+            pass
+
+        def test_lost_field():
+            assert {"name": "a"} == {}, "record legacy-7 lost badges.name"
+
+        def test_skip():
+            pytest.skip("not applicable: nothing to do")
+        """
+    )
+    result = pytester.runpytest_inprocess("-p", "no:cacheprovider")
+    result.stdout.fnmatch_lines(
+        [
+            "*badgegate summary*",
+            "suite*passed*failed*skipped",
+            "tests*1*1*1",
+            "*test_lost_field: AssertionError: record legacy-7 lost badges.name*",
+        ]
+    )
