@@ -9,10 +9,13 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import secrets
+import tempfile
 from collections.abc import Iterator
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from badgegate.config import HarnessConfig
+from badgegate.errors import BadgegateError, ExitCode
 
 if TYPE_CHECKING:
     from badgegate.client import BadgeEngineClient
@@ -20,6 +23,7 @@ if TYPE_CHECKING:
 PRIMARY_TENANT = "learners"
 ISOLATION_TENANT = "other-tenant"
 STATE_PATH = "/_badgegate/provider-states"
+SAMPLE_DATASET = "sample.json"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -32,6 +36,8 @@ class Target:
     embedded: bool
     state_url: str | None
     config: HarnessConfig
+    legacy_db: str | None = None
+    migration_run: str | None = None
 
     @property
     def writable(self) -> bool:
@@ -54,7 +60,15 @@ def open_target(config: HarnessConfig) -> Iterator[Target]:
         isolated = config.replace(engine_token=config.isolation_token)
         isolation = BadgeEngineClient.from_config(isolated)
     try:
-        yield Target(config.engine_url, client, isolation, False, config.state_url, config)
+        yield Target(
+            config.engine_url,
+            client,
+            isolation,
+            False,
+            config.state_url,
+            config,
+            legacy_db=config.legacy_db,
+        )
     finally:
         client.close()
         if isolation is not None:
@@ -83,6 +97,43 @@ def _embedded_target(config: HarnessConfig) -> Iterator[Target]:
                 embedded.replace(client_id=other.client_id, client_secret=other.client_secret)
             )
         )
+        folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="badgegate-")))
+        legacy_db = config.legacy_db or _seed_sample_legacy_db(folder / "legacy.sqlite3")
+        run_id = _migrate_into(legacy_db, client, folder / "state")
         yield Target(
-            server.api_url, client, isolation, True, server.root_url + STATE_PATH, embedded
+            server.api_url,
+            client,
+            isolation,
+            True,
+            server.root_url + STATE_PATH,
+            embedded,
+            legacy_db=legacy_db,
+            migration_run=run_id,
         )
+
+
+def _seed_sample_legacy_db(path: Path) -> str:
+    """Create a SQLite legacy database holding the fixed sample data set; return its URL."""
+    from badgegate.legacy import create_tables, insert_dataset, legacy_engine, load_dataset
+    from badgegate.paths import fixtures_dir
+
+    url = f"sqlite:///{path}"
+    engine = legacy_engine(url)
+    try:
+        create_tables(engine)
+        insert_dataset(engine, load_dataset(fixtures_dir() / "legacy" / SAMPLE_DATASET))
+    finally:
+        engine.dispose()
+    return url
+
+
+def _migrate_into(legacy_db: str, client: BadgeEngineClient, state_dir: Path) -> str:
+    """Run the reference migrator into the embedded engine; return the run id."""
+    from badgegate.migrate import migrate
+
+    summary = migrate(legacy_db, client, state_dir=state_dir)
+    if summary.exit_code != ExitCode.OK:
+        raise BadgegateError(
+            "the embedded stack could not migrate its sample legacy data:\n" + summary.render()
+        )
+    return summary.run_id
