@@ -9,6 +9,7 @@ Imports of the heavy parts (engine, client, schemathesis, pact) happen inside fi
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Generator, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -24,6 +25,8 @@ if TYPE_CHECKING:
 
 CONFIG_KEY = pytest.StashKey[HarnessConfig]()
 UNREACHABLE_KEY = pytest.StashKey[str]()
+# Checks of the target use this fixture; only their failures to reach it stop the run.
+TARGET_FIXTURE = "badgegate_target"
 REQUIRE_ALL_ENV = "BADGEGATE_REQUIRE_ALL"
 # Skips whose reason starts with this are about applicability, not a missing resource.
 NOT_APPLICABLE = "not applicable"
@@ -71,10 +74,15 @@ def _load_hypothesis_profile(name: str) -> None:
 def pytest_runtest_makereport(
     item: pytest.Item, call: pytest.CallInfo[None]
 ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
-    """Record an unreachable target; under ``BADGEGATE_REQUIRE_ALL=1`` fail resource skips."""
+    """Record an unreachable target (and stop the run); under ``BADGEGATE_REQUIRE_ALL=1`` fail
+    resource skips."""
     report = yield
-    if call.excinfo is not None and call.excinfo.errisinstance(TargetUnreachable):
-        item.config.stash[UNREACHABLE_KEY] = str(call.excinfo.value)
+    unreachable = _unreachable_message(call.excinfo, item.config.stash[CONFIG_KEY])
+    if unreachable is not None and TARGET_FIXTURE in getattr(item, "fixturenames", ()):
+        # Every further check would wait for the same dead target: stop the run here; the
+        # reports of what ran are still written.
+        item.config.stash[UNREACHABLE_KEY] = unreachable
+        item.session.shouldstop = "target unreachable"
     required = os.environ.get(REQUIRE_ALL_ENV) == "1"
     if report.skipped and required and not hasattr(report, "wasxfail"):
         reason = _skip_reason(report)
@@ -82,6 +90,40 @@ def pytest_runtest_makereport(
             report.outcome = "failed"
             report.longrepr = f"skipped, but {REQUIRE_ALL_ENV}=1 requires it to run: {reason}"
     return report
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_keyboard_interrupt(excinfo: pytest.ExceptionInfo[BaseException]) -> Generator[None]:
+    """Never let rendering where Ctrl-C landed turn an interrupt into a crash.
+
+    pytest renders the interrupted frame; for some frames Python reports no line number and
+    that rendering raises. The run then still ends as interrupted (exit 130), reports written.
+    """
+    try:
+        yield
+    except Exception as error:  # any rendering failure; the interrupt itself is not one
+        sys.stderr.write(f"badgegate: interrupted (location not shown: {error!r})\n")
+
+
+def _unreachable_message(
+    excinfo: pytest.ExceptionInfo[BaseException] | None, harness: HarnessConfig
+) -> str | None:
+    """What could not be reached and how to fix it, when ``excinfo`` says the target is gone."""
+    if excinfo is None:
+        return None
+    if excinfo.errisinstance(TargetUnreachable):
+        return str(excinfo.value)
+    import requests
+
+    error = excinfo.value
+    if not isinstance(error, requests.ConnectionError):
+        return None
+    from badgegate.client.errors import unreachable_error
+
+    request = error.request
+    method = getattr(request, "method", None) or "GET"
+    url = getattr(request, "url", None) or harness.engine_url or ""
+    return str(unreachable_error(error, base_url=harness.engine_url or url, method=method, url=url))
 
 
 def _skip_reason(report: pytest.TestReport) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,10 @@ _PYTEST_EXIT = {
     3: ExitCode.FAILED,
     4: ExitCode.USAGE,
     5: ExitCode.USAGE,
+}
+_STOPPED = {
+    ExitCode.UNREACHABLE: "target unreachable, run stopped (see the summary above)",
+    ExitCode.INTERRUPTED: "interrupted",
 }
 
 
@@ -62,9 +67,10 @@ def run_suites(args: argparse.Namespace) -> int:
         *getattr(args, "pytest_args", []),
     ]
     status = int(pytest.main(pytest_args))
-    if status == ExitCode.UNREACHABLE:
-        return ExitCode.UNREACHABLE
-    return _PYTEST_EXIT.get(status, ExitCode.FAILED)
+    code = ExitCode.UNREACHABLE if status == ExitCode.UNREACHABLE else _PYTEST_EXIT.get(status)
+    if code in _STOPPED:
+        print(f"badgegate: {_STOPPED[code]}; partial reports kept in {report_dir}", file=sys.stderr)
+    return code if code is not None else ExitCode.FAILED
 
 
 def _suite_folders(root: Path, chosen: list[str] | None) -> list[Path]:

@@ -141,6 +141,32 @@ def _log_failure(request: PreparedRequest, error: Exception) -> None:
     logger.debug("%s %s failed: %s", request.method, redact(request.url or ""), redact(str(error)))
 
 
+class _ConfiguredSession(requests.Session):
+    """A session whose configured CA bundle beats ``REQUESTS_CA_BUNDLE`` / ``CURL_CA_BUNDLE``.
+
+    requests lets those variables override ``Session.verify`` whenever a call does not pass
+    ``verify``; an explicit ``ca_bundle`` setting must win (a per-call ``verify`` still does).
+    """
+
+    def __init__(self, ca_bundle: str | None) -> None:
+        super().__init__()
+        self.ca_bundle = ca_bundle
+
+    def merge_environment_settings(
+        self,
+        url: str | bytes | None,
+        proxies: Any,
+        stream: Any,
+        verify: Any,
+        cert: Any,
+    ) -> Any:
+        """requests' merge, with the configured CA bundle in place of the environment's."""
+        settings = super().merge_environment_settings(url, proxies, stream, verify, cert)
+        if self.ca_bundle and verify in (None, True):
+            settings["verify"] = self.ca_bundle
+        return settings
+
+
 class Transport:
     """The one way badgegate sends HTTP: a pooled session with the policies of its adapter.
 
@@ -170,7 +196,7 @@ class Transport:
         self.retry = retry or RetryPolicy()
         self._sleep = sleep
         register_secrets(secrets)
-        self.session = requests.Session()
+        self.session: requests.Session = _ConfiguredSession(self.ca_bundle)
         self.session.headers["User-Agent"] = f"badgegate/{__version__}"
         self.session.verify = self.effective_verify(True)
         adapter = PolicyAdapter(self, pool_size=pool_size)
@@ -179,9 +205,16 @@ class Transport:
 
     @classmethod
     def from_config(cls, config: object, **overrides: Any) -> Transport:
-        """Build a transport from a :class:`~badgegate.config.HarnessConfig` (read by name)."""
+        """Build a transport from a :class:`~badgegate.config.HarnessConfig` (read by name).
+
+        On the ``staging`` profile it carries the staging write guard (token endpoint exempt)
+        and a rate cap even when ``rate_limit`` is unset (see :mod:`badgegate.guard`).
+        """
+        from badgegate.guard import effective_rate_limit, guard_for
+
         settings: dict[str, Any] = {
-            "rate_limit": getattr(config, "rate_limit", None),
+            "rate_limit": effective_rate_limit(config),
+            "write_guard": guard_for(config),
             "ca_bundle": getattr(config, "ca_bundle", None),
             "verify_tls": getattr(config, "verify_tls", True),
             "secrets": getattr(config, "secrets", ()),

@@ -1,0 +1,20 @@
+"""Reports: the Allure HTML report, evidence attachments, and learners' data kept out of both."""
+
+from __future__ import annotations
+
+from badgegate.report.evidence import attach_evidence, render_evidence
+from badgegate.report.redact import (
+    fingerprint,
+    redact_for_report,
+    redact_record,
+    redaction_mode,
+)
+
+__all__ = [
+    "attach_evidence",
+    "fingerprint",
+    "redact_for_report",
+    "redact_record",
+    "redaction_mode",
+    "render_evidence",
+]

@@ -1,0 +1,82 @@
+"""Learners' data out of reports: ``redact_fields`` masked, or hashed so records still match.
+
+Every writer of a report that may hold personal data (recipient emails, free text) passes its
+documents through :func:`redact_record` (or :func:`redact_for_report`, which reads the config)
+before attaching or writing them. ``mask`` replaces a value with ``***``; ``hash`` replaces it
+with ``sha256:<16 hex>`` of its canonical JSON, so a reviewer can tell two records hold the same
+value without reading it. The ``staging`` profile hashes by default.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from typing import Any, Literal
+
+from badgegate.transport import MASK
+
+RedactionMode = Literal["mask", "hash"]
+MODES: tuple[RedactionMode, ...] = ("mask", "hash")
+HASH_PREFIX = "sha256:"
+HASH_LENGTH = 16
+
+
+def fingerprint(value: object) -> str:
+    """``sha256:<16 hex>`` of ``value``'s canonical JSON: equal values, equal fingerprints."""
+    canonical = json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return HASH_PREFIX + hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:HASH_LENGTH]
+
+
+def _redacted(value: object, mode: RedactionMode) -> object:
+    if value is None:
+        return None
+    return fingerprint(value) if mode == "hash" else MASK
+
+
+def redact_record(doc: Any, fields: Iterable[str], mode: RedactionMode = "mask") -> Any:
+    """Return a copy of ``doc`` with the value of every member named in ``fields`` redacted.
+
+    Members are matched by name at any depth (``"email"`` matches ``{"recipient": {"email":
+    …}}``); a dotted name (``"recipient.email"``) matches that path's last members only. The
+    value, whatever its type, becomes ``***`` (``mask``) or its :func:`fingerprint` (``hash``);
+    ``None`` stays ``None``. ``doc`` itself is never changed.
+    """
+    if mode not in MODES:
+        raise ValueError(f"mode must be one of {', '.join(MODES)}, got {mode!r}")
+    paths = [tuple(field.split(".")) for field in fields if field]
+    if not paths:
+        return doc
+    return _walk(doc, (), paths, mode)
+
+
+def _matches(trail: tuple[str, ...], paths: list[tuple[str, ...]]) -> bool:
+    return any(trail[-len(path) :] == path for path in paths if len(trail) >= len(path))
+
+
+def _walk(
+    node: Any, trail: tuple[str, ...], paths: list[tuple[str, ...]], mode: RedactionMode
+) -> Any:
+    if isinstance(node, dict):
+        redacted: dict[Any, Any] = {}
+        for key, value in node.items():
+            here = (*trail, str(key))
+            if _matches(here, paths):
+                redacted[key] = _redacted(value, mode)
+            else:
+                redacted[key] = _walk(value, here, paths, mode)
+        return redacted
+    if isinstance(node, list):
+        return [_walk(item, trail, paths, mode) for item in node]
+    return node
+
+
+def redaction_mode(config: object) -> RedactionMode:
+    """``hash`` on the ``staging`` profile (records stay matchable), ``mask`` elsewhere."""
+    return "hash" if getattr(config, "profile", "ci") == "staging" else "mask"
+
+
+def redact_for_report(doc: Any, config: object) -> Any:
+    """:func:`redact_record` with the config's ``redact_fields`` and its profile's mode."""
+    fields = tuple(getattr(config, "redact_fields", ()) or ())
+    return redact_record(doc, fields, redaction_mode(config))

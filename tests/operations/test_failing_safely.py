@@ -1,0 +1,144 @@
+"""Failing safely: an unreachable target, a flaky one, and Ctrl-C during `badgegate run`."""
+
+from __future__ import annotations
+
+import signal
+import socket
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from badgegate.engine.server import EngineServer, TokenSpec
+from badgegate.errors import ExitCode
+
+from .conftest import badgegate_env, run_badgegate
+
+pytest_plugins = ["pytester"]
+pytestmark = pytest.mark.slow
+TOKEN = "failing-safely-token-7d41c0"
+TRACEBACK = "Traceback (most recent call last)"
+SMOKE_AND_SCHEMA = ("run", "--suite", "smoke", "--suite", "schema")
+# Show the transport's retry warnings, to prove the faults were met.
+SHOW_RETRIES = ("--", "-o", "log_cli=true", "--log-cli-level=WARNING")
+
+
+def _testcases(junit: Path) -> list[ET.Element]:
+    assert junit.is_file(), f"no {junit}"
+    return list(ET.parse(junit).iter("testcase"))
+
+
+@pytest.fixture
+def closed_port() -> Iterator[int]:
+    """A loopback port that refuses connections: bound (so nobody else takes it), not listening."""
+    with socket.socket() as held:
+        held.bind(("127.0.0.1", 0))
+        yield int(held.getsockname()[1])
+
+
+def test_unreachable_target_exits_3_says_what_was_tried_and_keeps_junit(
+    tmp_path: Path, closed_port: int
+) -> None:
+    url = f"http://127.0.0.1:{closed_port}/ims/ob/v3p0"
+    result = run_badgegate(
+        ["run", "--engine-url", url, "--report-dir", str(tmp_path / "reports")],
+        cwd=tmp_path,
+        env={"BADGEGATE_ENGINE_TOKEN": TOKEN},
+    )
+    output = result.stdout + result.stderr
+    assert result.returncode == ExitCode.UNREACHABLE, output[-3000:]
+    assert f"engine at {url} refused the connection" in output
+    assert "badgegate engine serve" in output and "BADGEGATE_ENGINE_URL" in output
+    assert "partial reports kept" in result.stderr
+    cases = _testcases(tmp_path / "reports" / "junit.xml")
+    # The run stops at the first check that could not reach the target.
+    assert 1 <= len(cases) <= 3
+    assert TOKEN not in output
+
+
+@pytest.mark.parametrize(
+    ("faults", "verdict"),
+    [(["flaky"], ExitCode.OK), (["flaky", "no-www-authenticate"], ExitCode.FAILED)],
+    ids=["flaky-but-correct", "flaky-and-defective"],
+)
+def test_a_flaky_target_gets_the_right_verdict(
+    tmp_path: Path, faults: list[str], verdict: ExitCode
+) -> None:
+    reports = ("--report-dir", str(tmp_path / "reports"))
+    with EngineServer(tokens=[TokenSpec(TOKEN)], faults=faults) as server:
+        result = run_badgegate(
+            [*SMOKE_AND_SCHEMA, "--engine-url", server.api_url, *reports, *SHOW_RETRIES],
+            cwd=tmp_path,
+            env={"BADGEGATE_ENGINE_TOKEN": TOKEN},
+        )
+    output = result.stdout + result.stderr
+    assert result.returncode == verdict, output[-3000:]
+    assert "status 503; retrying" in output, "the flaky fault answered no request with 503"
+    failed = [case for case in _testcases(tmp_path / "reports" / "junit.xml") if len(case)]
+    if verdict == ExitCode.OK:
+        assert failed == []
+    else:
+        assert {case.get("name", "").split("[")[0] for case in failed} == {
+            "test_credentials_refuse_a_missing_or_wrong_token"
+        }
+
+
+def test_sigint_during_run_exits_130_with_junit_and_no_traceback(tmp_path: Path) -> None:
+    reports = tmp_path / "reports"
+    command = [sys.executable, "-m", "badgegate", "run", "--suite", "smoke", "--suite", "fuzz"]
+    command += ["--report-dir", str(reports), "--", "-v"]
+    process = subprocess.Popen(
+        command,
+        cwd=tmp_path,
+        env=badgegate_env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        # A child of a non-interactive shell may inherit SIGINT ignored; Ctrl-C must reach it.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
+    assert process.stdout is not None
+    seen: list[str] = []
+    try:
+        for line in process.stdout:
+            seen.append(line)
+            if " PASSED" in line:
+                process.send_signal(signal.SIGINT)
+                break
+        rest = process.stdout.read()
+        code = process.wait(timeout=120)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    output = "".join(seen) + rest
+    assert any(" PASSED" in line for line in seen), output[-3000:]
+    assert code == ExitCode.INTERRUPTED, output[-3000:]
+    assert TRACEBACK not in output
+    assert "badgegate: interrupted; partial reports kept" in output
+    assert len(_testcases(reports / "junit.xml")) >= 1
+
+
+def test_an_interrupt_whose_location_cannot_be_rendered_is_still_an_interrupt(
+    pytester: pytest.Pytester,
+) -> None:
+    """pytest fails to render some interrupted frames (no line number); the run must not crash."""
+    pytester.makeconftest(
+        """
+        def pytest_keyboard_interrupt(excinfo):
+            raise TypeError("unsupported operand type(s) for -: 'NoneType' and 'int'")
+        """
+    )
+    pytester.makepyfile(
+        """
+        def test_interrupted():
+            raise KeyboardInterrupt
+        """
+    )
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
+    assert result.ret == pytest.ExitCode.INTERRUPTED
+    assert TRACEBACK not in result.stdout.str() + result.stderr.str()
+    result.stderr.fnmatch_lines(["badgegate: interrupted (location not shown: TypeError*"])

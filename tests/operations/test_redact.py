@@ -1,0 +1,87 @@
+"""Personal data in reports: masked, or hashed on staging so records still match."""
+
+from __future__ import annotations
+
+import copy
+import json
+
+import pytest
+
+from badgegate.config import HarnessConfig
+from badgegate.report import (
+    fingerprint,
+    redact_for_report,
+    redact_record,
+    redaction_mode,
+    render_evidence,
+)
+from badgegate.transport import register_secret
+
+EMAIL = "ada@example.org"
+PROGRESS = {
+    "id": "urn:uuid:7c1d",
+    "recipient": {"email": EMAIL, "hashed": False},
+    "legacy": {"content": "My notes about the course", "start_date": "next spring"},
+    "requirements": [{"id": "urn:uuid:1", "description": "Read chapter 1", "completed": True}],
+}
+
+
+def test_mask_replaces_every_named_member_at_any_depth() -> None:
+    redacted = redact_record(PROGRESS, ["email", "content", "description"])
+    assert redacted["recipient"] == {"email": "***", "hashed": False}
+    assert redacted["legacy"] == {"content": "***", "start_date": "next spring"}
+    assert redacted["requirements"][0]["description"] == "***"
+    assert redacted["id"] == PROGRESS["id"]
+    assert EMAIL not in json.dumps(redacted)
+
+
+def test_the_original_document_is_left_unchanged() -> None:
+    before = copy.deepcopy(PROGRESS)
+    redact_record(PROGRESS, ["email"], "hash")
+    assert before == PROGRESS
+
+
+def test_hash_lets_a_reviewer_match_records_without_reading_them() -> None:
+    other = {"recipient": {"email": EMAIL}, "legacy": {"content": "something else"}}
+    first = redact_record(PROGRESS, ["email", "content"], "hash")
+    second = redact_record(other, ["email", "content"], "hash")
+    assert first["recipient"]["email"] == second["recipient"]["email"] == fingerprint(EMAIL)
+    assert first["legacy"]["content"] != second["legacy"]["content"]
+    assert first["recipient"]["email"].startswith("sha256:") and EMAIL not in json.dumps(first)
+
+
+def test_a_dotted_name_matches_that_path_only() -> None:
+    document = {"recipient": {"email": EMAIL}, "issuer": {"email": "registrar@example.org"}}
+    redacted = redact_record(document, ["recipient.email"])
+    assert redacted == {"recipient": {"email": "***"}, "issuer": {"email": "registrar@example.org"}}
+
+
+def test_a_whole_object_member_and_none_values() -> None:
+    redacted = redact_record(
+        {"recipient": {"email": EMAIL}, "content": None}, ["recipient", "content"]
+    )
+    assert redacted == {"recipient": "***", "content": None}
+
+
+def test_unknown_mode_is_refused() -> None:
+    with pytest.raises(ValueError, match="mask, hash"):
+        redact_record(PROGRESS, ["email"], "erase")  # type: ignore[arg-type]
+
+
+def test_staging_hashes_and_other_profiles_mask_by_default() -> None:
+    staging = HarnessConfig(profile="staging", redact_fields=("email",))
+    ci = HarnessConfig(redact_fields=("email",))
+    assert redaction_mode(staging) == "hash" and redaction_mode(ci) == "mask"
+    assert redact_for_report(PROGRESS, staging)["recipient"]["email"] == fingerprint(EMAIL)
+    assert redact_for_report(PROGRESS, ci)["recipient"]["email"] == "***"
+    assert redact_for_report(PROGRESS, HarnessConfig()) == PROGRESS
+
+
+def test_evidence_masks_secrets_and_personal_data() -> None:
+    secret = "evidence-secret-5f0e9a"
+    register_secret(secret)
+    request = {"headers": {"X-Trace": secret}, "body": {"recipient": {"email": EMAIL}}}
+    text, kind = render_evidence(request, config=HarnessConfig(redact_fields=("email",)))
+    assert kind == "json" and secret not in text and EMAIL not in text
+    text, kind = render_evidence(f"curl -H 'X-Trace: {secret}' http://127.0.0.1/")
+    assert kind == "text" and secret not in text
