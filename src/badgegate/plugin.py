@@ -186,7 +186,7 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
         if value
     ]
     terminalreporter.section("badgegate summary")
-    for line in render(tally(reports, root), paths):
+    for line in render(tally(reports, root, config.rootpath), paths):
         terminalreporter.write_line(line)
     if UNREACHABLE_KEY in config.stash:
         terminalreporter.write_line(f"target unreachable: {config.stash[UNREACHABLE_KEY]}")

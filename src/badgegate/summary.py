@@ -24,13 +24,18 @@ class SuiteTally:
     findings: list[str] = dataclasses.field(default_factory=list)
 
 
-def tally(reports: Iterable[pytest.TestReport], suites_root: Path) -> dict[str, SuiteTally]:
-    """Count outcomes per suite (harness tests outside ``suites/`` count as ``tests``)."""
+def tally(
+    reports: Iterable[pytest.TestReport], suites_root: Path, rootpath: Path
+) -> dict[str, SuiteTally]:
+    """Count outcomes per suite (harness tests outside ``suites/`` count as ``tests``).
+
+    Report paths are relative to pytest's ``rootpath``.
+    """
     tallies: dict[str, SuiteTally] = collections.defaultdict(SuiteTally)
     for report in reports:
         if report.when != "call" and not (report.failed or report.skipped):
             continue
-        path = Path(str(report.fspath))
+        path = rootpath / str(report.fspath)
         suite = suite_of(path, suites_root) or "tests"
         entry = tallies[suite]
         if report.failed:
