@@ -1,4 +1,8 @@
-"""Small, valid OB 3.0 documents for seeding a target the harness controls."""
+"""Small, valid OB 3.0 records of each kind, built deterministically from a key.
+
+They seed a target the harness controls (the smoke and fuzz suites) and the reference
+engine's provider states. The same key always gives the same record.
+"""
 
 from __future__ import annotations
 
@@ -8,40 +12,71 @@ from typing import Any
 
 VC_V2_CONTEXT = "https://www.w3.org/ns/credentials/v2"
 OB_CONTEXT = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
-OB3_CONTEXTS = [VC_V2_CONTEXT, OB_CONTEXT]
-SAMPLE_NAMESPACE = uuid.UUID("6f3c7a52-3a4f-5d0e-9b51-1c2d3e4f5a6b")
+OB3_CONTEXTS = (VC_V2_CONTEXT, OB_CONTEXT)
+SAMPLE_NAMESPACE = uuid.UUID("6f1d1c7e-8a34-4c1e-9a4e-3b1f2d0c5a77")
+SAMPLE_ISSUER = "https://issuer.example/profiles/badgegate"
+SAMPLE_RECIPIENT = "mailto:learner@example.org"
 SAMPLE_EPOCH = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
 
 
-def sample_achievement(index: int) -> dict[str, Any]:
-    """Return the ``index``-th sample ``Achievement``."""
-    key = uuid.uuid5(SAMPLE_NAMESPACE, f"achievement:{index}")
+def sample_key(kind: str, name: str) -> str:
+    """A deterministic UUID for sample record ``name`` of ``kind``."""
+    return str(uuid.uuid5(SAMPLE_NAMESPACE, f"{kind}:{name}"))
+
+
+def sample_valid_from(index: int) -> str:
+    """The ``index``-th of a series of ``validFrom`` instants one minute apart (distinct
+    ``since`` boundaries)."""
+    return (SAMPLE_EPOCH + dt.timedelta(minutes=index)).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def sample_achievement(key: str, name: str = "Sample achievement") -> dict[str, Any]:
+    """An OB 3.0 Achievement with id ``urn:uuid:{key}``."""
     return {
-        "id": key.urn,
+        "id": f"urn:uuid:{key}",
         "type": ["Achievement"],
-        "name": f"Sample achievement {index}",
-        "description": f"Awarded for completing sample goal {index}.",
-        "criteria": {"narrative": f"Complete sample goal {index}."},
+        "name": name,
+        "description": f"{name}, as defined by the badgegate samples.",
+        "criteria": {"narrative": "Complete every requirement."},
     }
 
 
-def sample_credential(index: int, issuer_id: str) -> dict[str, Any]:
-    """Return the ``index``-th sample ``OpenBadgeCredential`` issued by ``issuer_id``.
-
-    ``validFrom`` grows one minute per index, so ``since`` filters have distinct boundaries.
-    """
-    key = uuid.uuid5(SAMPLE_NAMESPACE, f"credential:{index}")
-    valid_from = SAMPLE_EPOCH + dt.timedelta(minutes=index)
+def sample_credential(
+    key: str,
+    valid_from: str = "2024-01-01T00:00:00Z",
+    *,
+    recipient: str = SAMPLE_RECIPIENT,
+    issuer: str = SAMPLE_ISSUER,
+) -> dict[str, Any]:
+    """An OB 3.0 AchievementCredential with id ``urn:uuid:{key}`` issued by ``issuer`` (a
+    Profile id) to ``recipient``."""
+    achievement_key = sample_key("achievement", key)
     return {
         "@context": list(OB3_CONTEXTS),
-        "id": key.urn,
+        "id": f"urn:uuid:{key}",
         "type": ["VerifiableCredential", "OpenBadgeCredential"],
-        "issuer": {"id": issuer_id, "type": ["Profile"], "name": "Sample issuer"},
-        "validFrom": valid_from.strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "name": f"Sample credential {index}",
+        "issuer": {"id": issuer, "type": ["Profile"], "name": "badgegate samples"},
+        "validFrom": valid_from,
+        "name": "Sample credential",
         "credentialSubject": {
-            "id": f"mailto:learner{index}@example.org",
+            "id": recipient,
             "type": ["AchievementSubject"],
-            "achievement": sample_achievement(index),
+            "achievement": sample_achievement(achievement_key),
         },
+    }
+
+
+def sample_progress(key: str, achievement_key: str | None = None) -> dict[str, Any]:
+    """A progress record with id ``urn:uuid:{key}`` for achievement ``achievement_key``."""
+    achievement_key = achievement_key or sample_key("achievement", key)
+    return {
+        "id": f"urn:uuid:{key}",
+        "type": ["BadgegateProgressRecord"],
+        "achievement": f"urn:uuid:{achievement_key}",
+        "progress": 40,
+        "status": "IN_PROGRESS",
+        "requirements": [
+            {"id": f"urn:uuid:{sample_key('requirement', key)}", "completed": True},
+        ],
+        "legacy": {"content": "Sample *markdown*", "target_date": "next spring"},
     }

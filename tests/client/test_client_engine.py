@@ -20,8 +20,8 @@ from badgegate.client import (
     NotFound,
     Unauthorized,
 )
-from badgegate.engine.samples import sample_achievement, sample_credential, sample_progress
 from badgegate.engine.server import ClientSpec, EngineServer, TokenSpec
+from badgegate.samples import sample_achievement, sample_credential, sample_progress
 from badgegate.scopes import ALL_SCOPES, CREDENTIAL_UPSERT, READONLY_SCOPES
 from badgegate.transport import Transport
 

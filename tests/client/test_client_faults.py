@@ -9,8 +9,8 @@ from collections.abc import Iterator
 import pytest
 
 from badgegate.client import BadgeEngineClient, NotFound, ProtocolError
-from badgegate.engine.samples import sample_achievement, sample_credential, sample_progress
 from badgegate.engine.server import ClientSpec, EngineServer
+from badgegate.samples import sample_achievement, sample_credential, sample_progress
 from badgegate.transport import RetryPolicy, Transport
 
 pytestmark = pytest.mark.slow

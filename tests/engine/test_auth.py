@@ -9,13 +9,13 @@ from typing import TYPE_CHECKING, Any
 import pytest
 import requests
 
-from badgegate.engine.samples import (
+from badgegate.engine.server import EngineServer
+from badgegate.samples import (
     sample_achievement,
     sample_credential,
     sample_key,
     sample_progress,
 )
-from badgegate.engine.server import EngineServer
 from badgegate.scopes import (
     ACHIEVEMENT_READONLY,
     ACHIEVEMENT_UPSERT,

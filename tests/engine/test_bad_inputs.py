@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from badgegate.engine.inbound import BATCH_BODY_CAP, BODY_CAP
-from badgegate.engine.samples import sample_achievement
+from badgegate.samples import sample_achievement
 
 if TYPE_CHECKING:
     from tests.engine.conftest import Caller, ImsxCheck

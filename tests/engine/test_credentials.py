@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from badgegate.engine.samples import sample_credential
+from badgegate.samples import sample_credential
 
 if TYPE_CHECKING:
     from tests.engine.conftest import Caller, ImsxCheck
@@ -120,6 +120,33 @@ def test_structurally_invalid_credential_is_400_naming_the_member(
     imsx_error(response, 400)
     assert pointer in response.json()["imsx_description"]
     assert listed(caller) == []
+
+
+def test_invalid_credential_400_lists_rule_pointer_and_message(
+    caller: Caller, imsx_error: ImsxCheck
+) -> None:
+    credential = new_credential()
+    del credential["credentialSubject"]
+    credential["issuer"] = {"id": "https://issuer.example/1", "type": ["Profile"], "name": 3}
+    response = caller.post("/credentials", json=credential)
+    imsx_error(response, 400)
+    description = response.json()["imsx_description"]
+    assert description.startswith("invalid AchievementCredential (2 error(s)): ")
+    assert '[schema-required] /: "credentialSubject" is a required property' in description
+    assert "/issuer/name" in description
+
+
+def test_warnings_do_not_reject_a_credential(caller: Caller) -> None:
+    credential = new_credential()
+    assert "proof" not in credential
+    assert caller.post("/credentials", json=credential).status_code == 201
+
+
+def test_invalid_profile_is_400_with_findings(caller: Caller, imsx_error: ImsxCheck) -> None:
+    profile = caller.get("/profile").json()
+    response = caller.put("/profile", json={**profile, "name": 5})
+    imsx_error(response, 400)
+    assert "[schema-type] /name" in response.json()["imsx_description"]
 
 
 def test_compact_jws_is_stored_and_listed_under_compact_jws_string(caller: Caller) -> None:

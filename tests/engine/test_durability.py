@@ -7,8 +7,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import requests
 
-from badgegate.engine.samples import sample_achievement, sample_credential
 from badgegate.engine.server import EngineServer, TokenSpec
+from badgegate.samples import sample_achievement, sample_credential
 
 TOKEN = "durability-token"
 

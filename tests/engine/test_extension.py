@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from badgegate.engine.samples import sample_achievement, sample_credential, sample_progress
+from badgegate.samples import sample_achievement, sample_credential, sample_progress
 
 if TYPE_CHECKING:
     from tests.engine.conftest import Caller, ImsxCheck
@@ -66,7 +67,11 @@ def test_key_must_be_a_bare_uuid(caller: Caller, imsx_error: ImsxCheck, key: str
         ({"achievement": "https://example.org/a"}, "/achievement"),
         ({"credential": 5}, "/credential"),
         ({"requirements": [{"id": "urn:uuid:x", "completed": True}]}, "/requirements/0/id"),
-        ({"requirements": [{"id": "urn:uuid:" + str(uuid.uuid4())}]}, "/requirements/0/completed"),
+        (
+            {"requirements": [{"id": "urn:uuid:" + str(uuid.uuid4())}]},
+            '/requirements/0: "completed" is a required property',
+        ),
+        ({"progress": 57.5}, "/progress"),
         ({"legacy": None}, "/legacy"),
         ({"status": ""}, "/status"),
     ],
@@ -227,3 +232,34 @@ def test_malformed_run_header_is_400(caller: Caller, imsx_error: ImsxCheck, run:
         headers={"X-Badgegate-Run": run.encode("utf-8")},  # type: ignore[dict-item]
     )
     imsx_error(response, 400)
+
+
+def test_progress_given_as_a_whole_float_is_kept_as_sent(caller: Caller) -> None:
+    key = str(uuid.uuid4())
+    text = json.dumps({**sample_progress(key), "progress": 57.0})
+    headers = {"Content-Type": "application/json"}
+    assert caller.put(f"/ext/progress/{key}", data=text, headers=headers).status_code == 201
+    served = caller.get(f"/ext/progress/{key}")
+    assert served.json() == json.loads(text)
+    assert '"progress":57.0' in served.text
+
+
+def test_batch_items_are_validated_with_the_ob3_validator(caller: Caller) -> None:
+    key = str(uuid.uuid4())
+    credential = sample_credential(str(uuid.uuid4()))
+    credential["credentialSubject"]["achievement"]["criteria"] = "narrative"
+    achievement = {**sample_achievement(key), "image": {"id": 7}}
+    operations = [
+        {"kind": "credential", "record": credential},
+        {"kind": "achievement", "key": key, "record": achievement},
+        {"kind": "progress", "key": key, "record": {**sample_progress(key), "progress": 2.5}},
+        {"kind": "credential", "record": {**sample_credential(str(uuid.uuid4())), "id": "\ud800"}},
+    ]
+    results = caller.post("/ext/batch", json={"operations": operations}).json()["results"]
+    assert [result["status"] for result in results] == [400, 400, 400, 400]
+    descriptions = [result["error"]["imsx_description"] for result in results]
+    assert "/credentialSubject/achievement/criteria" in descriptions[0]
+    assert "/image/id" in descriptions[1]
+    assert "/progress" in descriptions[2]
+    assert "surrogate" in descriptions[3]
+    assert caller.get("/credentials").json() == {"credential": []}

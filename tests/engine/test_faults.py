@@ -17,9 +17,8 @@ import pytest
 import requests
 
 from badgegate.engine import faults
-from badgegate.engine.credential_check import OB_CONTEXT
-from badgegate.engine.samples import sample_credential
 from badgegate.engine.server import EngineServer, TokenSpec
+from badgegate.samples import OB_CONTEXT, sample_credential
 from badgegate.scopes import READONLY_SCOPES
 
 TOKENS = [
@@ -187,6 +186,46 @@ def flaky(engine: Engine) -> None:
     assert outcomes.count((200, None)) == 6
 
 
+def accept_invalid(engine: Engine) -> None:
+    credential = sample_credential(str(uuid.uuid4()), "yesterday")
+    del credential["credentialSubject"]
+    assert engine.call("POST", "/credentials", json=credential).status_code == 201
+    assert engine.served(credential) == credential
+
+
+def naive_timestamps(engine: Engine) -> None:
+    (credential,) = engine.store(1, validUntil="2030-01-01T00:00:00+01:00")
+    served = engine.served(credential)
+    assert served["validFrom"] == "2024-06-01T08:00:00"
+    assert served["validUntil"] == "2030-01-01T00:00:00"
+
+
+def json_content_type_lost(engine: Engine) -> None:
+    engine.store(1)
+    answer = engine.listed()
+    assert answer.headers["Content-Type"].startswith("text/html")
+    assert answer.json()["credential"]
+
+
+def no_www_authenticate(engine: Engine) -> None:
+    answer = engine.call("GET", "/credentials", None)
+    assert answer.status_code == 401
+    assert "WWW-Authenticate" not in answer.headers
+
+
+def wrong_allow_header(engine: Engine) -> None:
+    answer = engine.call("DELETE", "/credentials")
+    assert answer.status_code == 405
+    assert {method.strip() for method in answer.headers["Allow"].split(",")} > {"GET", "POST"}
+
+
+def reupsert_duplicates(engine: Engine) -> None:
+    credential = sample_credential(str(uuid.uuid4()))
+    assert engine.call("POST", "/credentials", json=credential).status_code == 201
+    assert engine.call("POST", "/credentials", json=credential).status_code == 201
+    assert [item["id"] for item in engine.everything()].count(credential["id"]) == 2
+
+
 DEMONSTRATIONS: dict[str, Callable[[Engine], None]] = {
     faults.DROP_REQUIRED_FIELD: drop_required_field,
     faults.WRONG_STATUS: wrong_status,
@@ -206,7 +245,14 @@ DEMONSTRATIONS: dict[str, Callable[[Engine], None]] = {
     faults.BROKEN_LINK_HEADER: broken_link_header,
     faults.CONTEXT_CHANGE: context_change,
     faults.FLAKY: flaky,
+    faults.ACCEPT_INVALID: accept_invalid,
+    faults.NAIVE_TIMESTAMPS: naive_timestamps,
+    faults.JSON_CONTENT_TYPE_LOST: json_content_type_lost,
+    faults.NO_WWW_AUTHENTICATE: no_www_authenticate,
+    faults.WRONG_ALLOW_HEADER: wrong_allow_header,
+    faults.REUPSERT_DUPLICATES: reupsert_duplicates,
 }
+SUITES = {"smoke", "schema", "contracts", "fuzz", "integrity", "client"}
 
 
 @pytest.fixture(scope="module")
@@ -225,7 +271,8 @@ def fault_engines() -> Iterator[dict[str, EngineServer]]:
 
 def test_every_fault_has_a_demonstration() -> None:
     assert set(DEMONSTRATIONS) == set(faults.FAULT_NAMES)
-    assert len(faults.CATALOGUE) >= 14
+    assert len(faults.CATALOGUE) >= 22
+    assert {fault.caught_by for fault in faults.CATALOGUE} <= SUITES
 
 
 @pytest.mark.parametrize("name", faults.FAULT_NAMES)

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from badgegate.engine.samples import sample_achievement, sample_credential
+from badgegate.samples import sample_achievement, sample_credential
 
 if TYPE_CHECKING:
     from tests.engine.conftest import Caller, ImsxCheck

@@ -11,6 +11,7 @@ import requests
 
 from badgegate.engine.provider_states import PROVIDER_STATES
 from badgegate.engine.server import EngineServer
+from badgegate.samples import sample_credential
 from badgegate.scopes import CREDENTIAL_READONLY
 
 if TYPE_CHECKING:
@@ -86,6 +87,80 @@ def test_migration_run_created_records(
 def test_issuer_profile_exists(caller: Caller, tenant: str, provider_state: StateSetup) -> None:
     answer = provider_state("the issuer profile exists", tenant=tenant)
     assert caller.get("/profile").json()["id"] == answer.json()["result"]["id"]
+
+
+@pytest.mark.parametrize("body", [{"state": "", "params": {}}, {"params": {}}, {"state": None}])
+def test_empty_state_is_a_no_op(engine: EngineServer, caller: Caller, body: Any) -> None:
+    caller.post("/credentials", json=sample_credential(str(uuid.uuid4())))
+    url = engine.root_url + "/_badgegate/provider-states"
+    answer = requests.post(url, json={**body, "action": "setup"}, timeout=30)
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["result"] == {}
+    assert caller.get("/credentials").headers["X-Total-Count"] == "1"
+
+
+def test_credential_with_id_exists(caller: Caller, tenant: str, provider_state: StateSetup) -> None:
+    credential = sample_credential(str(uuid.uuid4()), "2024-03-01T09:30:00Z")
+    credential["extensionNote"] = {"kept": True}
+    answer = provider_state("a credential with id I exists", credential=credential, tenant=tenant)
+    assert answer.json()["result"]["id"] == credential["id"]
+    assert caller.get("/credentials").json()["credential"] == [credential]
+    assert caller.post("/credentials", json=credential).status_code == 304
+
+
+def test_credential_state_refuses_an_invalid_credential(
+    provider_state: StateSetup, imsx_error: ImsxCheck, tenant: str
+) -> None:
+    answer = provider_state("a credential with id I exists", credential={"id": "x"}, tenant=tenant)
+    imsx_error(answer, 400)
+
+
+def test_client_registered_with_secret_and_scopes(
+    engine: EngineServer, caller: Caller, tenant: str, provider_state: StateSetup
+) -> None:
+    client, secret = f"client-{uuid.uuid4().hex[:8]}", "state-secret"
+    caller.post("/credentials", json=sample_credential(str(uuid.uuid4())))
+    answer = provider_state(
+        "client C is registered with secret X and scopes S",
+        client=client,
+        secret=secret,
+        scopes=[CREDENTIAL_READONLY],
+        tenant=tenant,
+    )
+    assert answer.status_code == 200, answer.text
+    assert secret not in answer.text
+    token_url = engine.api_url + "/oauth/token"
+    form = {"grant_type": "client_credentials"}
+    wrong = requests.post(token_url, data=form, auth=(client, "wrong"), timeout=30)
+    assert wrong.status_code == 401
+    issued = requests.post(token_url, data=form, auth=(client, secret), timeout=30)
+    assert issued.json()["scope"] == CREDENTIAL_READONLY
+    listed = caller.with_token(issued.json()["access_token"]).get("/credentials")
+    assert listed.headers["X-Total-Count"] == "1"
+
+
+def test_state_registered_client_is_forgotten_on_teardown(
+    engine: EngineServer, provider_state: StateSetup
+) -> None:
+    client = f"client-{uuid.uuid4().hex[:8]}"
+    provider_state(
+        "client C is registered with secret X and scopes S", client=client, secret="s", scopes="all"
+    )
+    url = engine.root_url + "/_badgegate/provider-states"
+    assert requests.post(url, json={"action": "teardown"}, timeout=30).ok
+    token_url = engine.api_url + "/oauth/token"
+    form = {"grant_type": "client_credentials"}
+    assert requests.post(token_url, data=form, auth=(client, "s"), timeout=30).status_code == 401
+
+
+def test_issuer_profile_with_id_exists(
+    caller: Caller, tenant: str, provider_state: StateSetup
+) -> None:
+    profile_id = f"urn:uuid:{uuid.uuid4()}"
+    provider_state("the issuer profile with id I exists", id=profile_id, tenant=tenant)
+    profile = caller.get("/profile").json()
+    assert profile["id"] == profile_id
+    assert caller.put("/profile", json={**profile, "name": "Renamed"}).status_code == 200
 
 
 def test_unknown_state_is_400_naming_the_known_ones(

@@ -229,12 +229,6 @@ def test_undocumented_methods_get_405_with_the_documented_allow(
     ] == ("not_allowed")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine deviation: check_progress refuses 57.0, which JSON Schema's integer "
-    "(and schemas/badgegate/progress-record.schema.json) accepts; schemathesis spells "
-    "integers as whole floats in JSON bodies",
-)
 def test_progress_accepts_an_integer_spelled_as_a_whole_float(engine: EngineUnderTest) -> None:
     raw = DOCUMENT.raw_schema["components"]
     record = {**raw["examples"]["MigratedProgress"]["value"], "progress": 57.0}

@@ -21,8 +21,9 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from badgegate.engine import ext_routes, oauth_routes, ob3_routes, state_routes
 from badgegate.engine.context import API_BASE, EngineContext, EngineSettings
-from badgegate.engine.faults import FLAKY, NON_IMSX_ERROR
+from badgegate.engine.faults import FLAKY, HEADER_FAULTS, NON_IMSX_ERROR
 from badgegate.engine.flaky import FlakyMiddleware
+from badgegate.engine.header_faults import HeaderFaultsMiddleware
 from badgegate.engine.imsx import ApiError, error_response
 
 logger = logging.getLogger("badgegate.engine")
@@ -53,6 +54,8 @@ def create_app(settings: EngineSettings) -> ASGIApp:
     guarded: ASGIApp = MethodGuard(
         app, _path_table(mounted), imsx=NON_IMSX_ERROR not in settings.faults
     )
+    if settings.faults & HEADER_FAULTS:
+        guarded = HeaderFaultsMiddleware(guarded, settings.faults)
     if FLAKY in settings.faults:
         guarded = FlakyMiddleware(guarded)
     return guarded

@@ -49,6 +49,7 @@ class Authority:
         self._clients: dict[str, _Client] = {}
         self._tokens: dict[str, Grant] = {}
         self._fixed: set[str] = set()
+        self._replaced_clients: dict[str, _Client | None] = {}
         for client in clients:
             self.add_client(
                 client.client_id, secret_digest(client.client_secret), client.scopes, client.tenant
@@ -68,11 +69,24 @@ class Authority:
         if fixed:
             self._fixed.add(token)
 
+    def add_state_client(
+        self, client_id: str, digest: str, scopes: Iterable[str], tenant: str
+    ) -> None:
+        """Register a client for a provider state (undone again by :meth:`drop_fixed`)."""
+        self._replaced_clients.setdefault(client_id, self._clients.get(client_id))
+        self.add_client(client_id, digest, scopes, tenant)
+
     def drop_fixed(self) -> None:
-        """Forget the tokens a provider state registered."""
+        """Forget the tokens and clients provider states registered."""
         for token in self._fixed:
             self._tokens.pop(token, None)
         self._fixed.clear()
+        for client_id, earlier in self._replaced_clients.items():
+            if earlier is None:
+                self._clients.pop(client_id, None)
+            else:
+                self._clients[client_id] = earlier
+        self._replaced_clients.clear()
 
     def client_tenant(self, client_id: str) -> str | None:
         """Return the tenant of a known client."""

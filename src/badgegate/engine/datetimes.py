@@ -30,6 +30,11 @@ def instant_key(text: object) -> str | None:
         return None
     year, month, day, hour, minute, second = (int(part) for part in match.groups()[:6])
     fraction = (match.group(7) or "").ljust(_FRACTION_DIGITS, "0")
+    if match.group(8) == "Z" and second < 60:
+        # Already UTC: the key is the text itself once the date and time are possible.
+        if hour > 23 or minute > 59 or not _is_date(year, month, day):
+            return None
+        return text[:19] + "." + fraction
     leap = second == 60
     if second > 60 or (leap and minute != 59):
         return None
@@ -41,6 +46,14 @@ def instant_key(text: object) -> str | None:
     if leap:
         fraction = "9" * _FRACTION_DIGITS
     return f"{utc:%Y-%m-%dT%H:%M:%S}".rjust(19, "0") + "." + fraction
+
+
+def _is_date(year: int, month: int, day: int) -> bool:
+    try:
+        dt.date(year, month, day)
+    except ValueError:
+        return False
+    return True
 
 
 def _offset(zone: str) -> dt.timedelta:

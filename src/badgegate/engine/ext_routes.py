@@ -20,7 +20,7 @@ from badgegate.engine.inbound import (
     require_media_type,
 )
 from badgegate.engine.listing import list_response, render_record
-from badgegate.engine.records import RecordKind, extension_record, record_key
+from badgegate.engine.records import ExtensionKind, extension_record, record_key
 from badgegate.engine.upserts import batch_response, upsert_response
 from badgegate.scopes import (
     ACHIEVEMENT_READONLY,
@@ -31,13 +31,13 @@ from badgegate.scopes import (
 )
 
 router = APIRouter(prefix="/ext")
-_SCOPES: dict[RecordKind, tuple[str, str]] = {
+_SCOPES: dict[ExtensionKind, tuple[str, str]] = {
     "achievement": (ACHIEVEMENT_READONLY, ACHIEVEMENT_UPSERT),
     "progress": (PROGRESS_READONLY, PROGRESS_UPSERT),
 }
 
 
-async def _put_record(request: Request, kind: RecordKind, key: str) -> Response:
+async def _put_record(request: Request, kind: ExtensionKind, key: str) -> Response:
     context = engine_context(request)
     grant = context.authorize(request, _SCOPES[kind][1], write=True)
     require_media_type(request, (JSON,))
@@ -49,7 +49,7 @@ async def _put_record(request: Request, kind: RecordKind, key: str) -> Response:
     return await upsert_response(context, grant.tenant, record, run)
 
 
-async def _get_record(request: Request, kind: RecordKind, key: str) -> Response:
+async def _get_record(request: Request, kind: ExtensionKind, key: str) -> Response:
     context = engine_context(request)
     grant = context.authorize(request, _SCOPES[kind][0])
     ensure_accepts(request)
@@ -60,7 +60,7 @@ async def _get_record(request: Request, kind: RecordKind, key: str) -> Response:
     return Response(render_record(context, kind, body), 200, media_type=JSON)
 
 
-async def _list_records(request: Request, kind: RecordKind) -> Response:
+async def _list_records(request: Request, kind: ExtensionKind) -> Response:
     context = engine_context(request)
     grant = context.authorize(request, _SCOPES[kind][0])
     ensure_accepts(request)

@@ -7,6 +7,7 @@ catch its class of defect. ``tests/engine/test_faults.py`` demonstrates every en
 from __future__ import annotations
 
 import json
+import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -30,6 +31,12 @@ WRONG_TOTAL = "wrong-total"
 BROKEN_LINK_HEADER = "broken-link-header"
 CONTEXT_CHANGE = "context-change"
 FLAKY = "flaky"
+ACCEPT_INVALID = "accept-invalid"
+NAIVE_TIMESTAMPS = "naive-timestamps"
+JSON_CONTENT_TYPE_LOST = "json-content-type-lost"
+NO_WWW_AUTHENTICATE = "no-www-authenticate"
+WRONG_ALLOW_HEADER = "wrong-allow-header"
+REUPSERT_DUPLICATES = "reupsert-duplicates"
 
 SILENT_LIMIT = 50
 
@@ -77,6 +84,24 @@ CATALOGUE: tuple[Fault, ...] = (
     Fault(CONTEXT_CHANGE, "served records have their first two @context entries swapped", "schema"),
     Fault(
         FLAKY, "every fourth request fails: 503 with Retry-After, or a connection reset", "client"
+    ),
+    Fault(
+        ACCEPT_INVALID,
+        "uploads are not validated: invalid credentials and records are stored and served",
+        "fuzz",
+    ),
+    Fault(NAIVE_TIMESTAMPS, "served validFrom/validUntil lose their time zone", "schema"),
+    Fault(JSON_CONTENT_TYPE_LOST, "JSON answers are labelled text/html", "fuzz"),
+    Fault(NO_WWW_AUTHENTICATE, "401 answers lack the WWW-Authenticate challenge", "smoke"),
+    Fault(
+        WRONG_ALLOW_HEADER,
+        "405 answers list every method of the API in Allow, not the path's own",
+        "fuzz",
+    ),
+    Fault(
+        REUPSERT_DUPLICATES,
+        "an identical re-upsert stores a second copy and answers 201 instead of 304",
+        "contracts",
     ),
 )
 
@@ -152,7 +177,9 @@ def active_faults(names: Iterable[str]) -> frozenset[str]:
 
 
 STORE_FAULTS = frozenset({LOST_UNKNOWN_PROPERTY, NFD})
-READ_FAULTS = frozenset({DROP_REQUIRED_FIELD, TIMEZONE_SHIFT, CONTEXT_CHANGE})
+READ_FAULTS = frozenset({DROP_REQUIRED_FIELD, TIMEZONE_SHIFT, CONTEXT_CHANGE, NAIVE_TIMESTAMPS})
+HEADER_FAULTS = frozenset({JSON_CONTENT_TYPE_LOST, NO_WWW_AUTHENTICATE, WRONG_ALLOW_HEADER})
+_ZONE = re.compile(r"(Z|[+-][0-9]{2}:[0-9]{2})$")
 
 
 def on_store(kind: str, record: Any, faults: frozenset[str]) -> Any:
@@ -174,6 +201,10 @@ def on_read(kind: str, body: str, faults: frozenset[str]) -> str:
         record.pop("credentialSubject", None)
     if TIMEZONE_SHIFT in faults and isinstance(record.get("validFrom"), str):
         record["validFrom"] = record["validFrom"][:19] + "+02:00"
+    if NAIVE_TIMESTAMPS in faults:
+        for name in ("validFrom", "validUntil"):
+            if isinstance(record.get(name), str):
+                record[name] = _ZONE.sub("", record[name])
     context = record.get("@context")
     if CONTEXT_CHANGE in faults and isinstance(context, list) and len(context) >= 2:
         record["@context"] = [context[1], context[0], *context[2:]]

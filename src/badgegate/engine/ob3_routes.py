@@ -11,8 +11,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from badgegate.engine.context import engine_context, run_id
-from badgegate.engine.credential_check import OB_CONTEXT, VC_V2_CONTEXT
 from badgegate.engine.discovery import service_description
+from badgegate.engine.faults import ACCEPT_INVALID
 from badgegate.engine.imsx import ApiError
 from badgegate.engine.inbound import (
     BODY_CAP,
@@ -26,6 +26,8 @@ from badgegate.engine.inbound import (
 from badgegate.engine.listing import list_response
 from badgegate.engine.records import credential_record, jws_record
 from badgegate.engine.upserts import upsert_response
+from badgegate.engine.validation import rejection, upload_errors
+from badgegate.samples import OB3_CONTEXTS
 from badgegate.scopes import (
     CREDENTIAL_READONLY,
     CREDENTIAL_UPSERT,
@@ -86,10 +88,8 @@ async def put_profile(request: Request) -> Response:
     profile = parse_json(await read_body(request, BODY_CAP))
     stored = await context.storage(context.store.profile, grant.tenant)
     current_id = json.loads(stored)["id"] if stored else initial_profile(grant.tenant)["id"]
-    problems = profile_problems(profile, current_id)
-    if problems:
-        raise ApiError(400, "invalid Profile: " + "; ".join(problems))
     body = canonical_json(profile)
+    check_profile(profile, current_id, validate=ACCEPT_INVALID not in context.faults)
     await context.storage(context.store.put_profile, grant.tenant, body)
     return Response(body, 200, media_type=JSON)
 
@@ -106,23 +106,21 @@ def initial_profile(tenant: str) -> dict[str, Any]:
     """The Profile a tenant has before any PUT: its id is ``uuid5(NAMESPACE_URL, tenant URN)``."""
     tenant_id = uuid.uuid5(uuid.NAMESPACE_URL, f"urn:badgegate:tenant:{tenant}")
     return {
-        "@context": [VC_V2_CONTEXT, OB_CONTEXT],
+        "@context": list(OB3_CONTEXTS),
         "id": tenant_id.urn,
         "type": ["Profile"],
         "name": tenant,
     }
 
 
-def profile_problems(profile: Any, current_id: str) -> list[str]:
-    """What is wrong with a Profile sent to PUT /profile."""
-    if not isinstance(profile, dict):
-        return ["/: a Profile must be a JSON object"]
-    problems = []
-    types = profile.get("type")
-    if not isinstance(types, list) or "Profile" not in types:
-        problems.append("/type: required, an array containing Profile")
-    if not isinstance(profile.get("id"), str):
-        problems.append("/id: required, a URI string")
-    elif profile["id"] != current_id:
-        problems.append(f"/id: the Profile id cannot change (it is {current_id})")
-    return problems
+def check_profile(profile: Any, current_id: str, *, validate: bool = True) -> None:
+    """Refuse (400) a Profile sent to PUT /profile that is invalid or changes the ``id``."""
+    errors = upload_errors("profile", profile) if validate else []
+    profile_id = profile.get("id") if isinstance(profile, dict) else None
+    if not isinstance(profile_id, str):
+        raise rejection("profile", errors, "[profile-id] /id: required, a URI string")
+    if profile_id != current_id:
+        changed = f"[profile-id] /id: the Profile id cannot change (it is {current_id})"
+        raise rejection("profile", errors, changed)
+    if errors:
+        raise rejection("profile", errors)

@@ -12,13 +12,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from badgegate.engine.auth import secret_digest
 from badgegate.engine.clients import DEFAULT_TENANT, scopes_from
 from badgegate.engine.context import EngineContext
 from badgegate.engine.imsx import ApiError
 from badgegate.engine.inbound import canonical_json
 from badgegate.engine.ob3_routes import initial_profile
 from badgegate.engine.records import StoredRecord, credential_record, extension_record
-from badgegate.engine.samples import (
+from badgegate.samples import (
     sample_achievement,
     sample_credential,
     sample_key,
@@ -53,7 +54,12 @@ def provider_state(name: str) -> Callable[[StateFunction], StateFunction]:
 
 
 def set_up(engine: EngineContext, state: str, params: dict[str, Any]) -> dict[str, Any]:
-    """Run the setup of ``state``; an unknown state is a 400 naming the known ones."""
+    """Run the setup of ``state``; an unknown state is a 400 naming the known ones.
+
+    The empty name is what a verifier sends for an interaction without a state: a no-op.
+    """
+    if not state:
+        return {}
     function = PROVIDER_STATES.get(state)
     if function is None:
         known = "; ".join(sorted(PROVIDER_STATES))
@@ -153,3 +159,34 @@ def issuer_profile_exists(scope: StateScope, params: dict[str, Any]) -> dict[str
     profile = initial_profile(scope.tenant)
     scope.engine.store.put_profile(scope.tenant, canonical_json(profile))
     return {"id": profile["id"]}
+
+
+@provider_state("a credential with id I exists")
+def credential_exists(scope: StateScope, params: dict[str, Any]) -> dict[str, Any]:
+    """The AchievementCredential ``params.credential`` is stored (it must be valid)."""
+    record = credential_record(params["credential"])
+    scope.store([record])
+    return {"id": record.record_id}
+
+
+@provider_state("client C is registered with secret X and scopes S")
+def client_registered(scope: StateScope, params: dict[str, Any]) -> dict[str, Any]:
+    """OAuth client ``client`` with ``secret`` and ``scopes`` belongs to the state's tenant."""
+    client = str(params["client"])
+    secret = str(params["secret"])
+    if not client or not secret:
+        raise ValueError("params.client and params.secret must be non-empty")
+    scopes = scopes_from(params.get("scopes", "all"))
+    scope.engine.authority.add_state_client(client, secret_digest(secret), scopes, scope.tenant)
+    return {"client": client, "tenant": scope.tenant, "scopes": list(scopes)}
+
+
+@provider_state("the issuer profile with id I exists")
+def issuer_profile_with_id(scope: StateScope, params: dict[str, Any]) -> dict[str, Any]:
+    """The tenant's issuer Profile is its initial Profile with the id ``params.id``."""
+    profile_id = params["id"]
+    if not isinstance(profile_id, str) or not profile_id.strip():
+        raise ValueError("params.id must be a non-empty URI string")
+    profile = {**initial_profile(scope.tenant), "id": profile_id}
+    scope.engine.store.put_profile(scope.tenant, canonical_json(profile))
+    return {"id": profile_id}

@@ -1,5 +1,7 @@
 """Turning request bodies into storable records of the three kinds, with their storage keys.
 
+Every JSON record is validated first (:mod:`badgegate.engine.validation`).
+
 A credential's key is a digest of its equality identity (issuer id + credential id, both
 percent-decoded and trimmed, OB 3.0 §8.5); an achievement's or progress record's key is the
 bare UUID of its path.
@@ -16,13 +18,15 @@ from dataclasses import dataclass
 from typing import Any, Literal
 from urllib.parse import unquote
 
-from badgegate.engine.credential_check import check_credential, credential_issuer_id
 from badgegate.engine.datetimes import instant_key, numeric_date_key
-from badgegate.engine.faults import on_store
+from badgegate.engine.faults import ACCEPT_INVALID, STORE_FAULTS, on_store
 from badgegate.engine.imsx import ApiError
 from badgegate.engine.inbound import canonical_json
+from badgegate.engine.validation import credential_issuer_id, rejection, upload_errors
+from badgegate.findings import Finding
 
 RecordKind = Literal["credential", "achievement", "progress"]
+ExtensionKind = Literal["achievement", "progress"]
 RECORD_KINDS: tuple[RecordKind, ...] = ("credential", "achievement", "progress")
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.I | re.A)
 _JWS_PART = re.compile(r"[A-Za-z0-9_-]*", re.ASCII)
@@ -45,19 +49,46 @@ def invalid(problems: list[str]) -> ApiError:
     return ApiError(400, "invalid record: " + "; ".join(problems))
 
 
-def credential_record(doc: Any, faults: frozenset[str] = frozenset()) -> StoredRecord:
-    """Check an AchievementCredential and return it as a storable record (400 when invalid)."""
-    problems = check_credential(doc)
-    if problems:
-        raise invalid(problems)
-    issuer = credential_issuer_id(doc) or ""
+def credential_record(
+    doc: Any,
+    faults: frozenset[str] = frozenset(),
+    *,
+    errors: list[Finding] | None = None,
+    text: str | None = None,
+) -> StoredRecord:
+    """Validate an AchievementCredential and return it as a storable record (400 when invalid).
+
+    ``errors`` are the validator's error findings and ``text`` the document's
+    :func:`canonical_json` when the caller already has them (a batch validates its documents
+    in one pass). The accept-invalid fault skips validation.
+    """
+    text = canonical_json(doc) if text is None else text
+    validated = ACCEPT_INVALID not in faults
+    if validated:
+        errors = upload_errors("credential", doc) if errors is None else errors
+        if errors:
+            raise rejection("credential", errors)
+    issuer = credential_issuer_id(doc) if isinstance(doc, dict) else None
+    record_id = doc.get("id") if isinstance(doc, dict) else None
+    if issuer is None or not isinstance(record_id, str) or not record_id.strip():
+        raise invalid(["/id, /issuer: a credential needs an id and an issuer id to be stored"])
+    valid_from = instant_key(doc.get("validFrom"))
+    if valid_from is None and validated:
+        raise invalid(["/validFrom: must be an RFC 3339 date-time with a time zone"])
     return StoredRecord(
         kind="credential",
-        key=equality_key(issuer, doc["id"]),
-        record_id=doc["id"],
-        body=canonical_json(on_store("credential", doc, faults)),
-        valid_from=instant_key(doc["validFrom"]),
+        key=equality_key(issuer, record_id),
+        record_id=record_id,
+        body=_stored_body(doc, "credential", text, faults),
+        valid_from=valid_from,
     )
+
+
+def _stored_body(doc: Any, kind: RecordKind, text: str, faults: frozenset[str]) -> str:
+    """The JSON to store: ``text`` itself unless a store-time fault changes the record."""
+    if faults & STORE_FAULTS:
+        return canonical_json(on_store(kind, doc, faults))
+    return text
 
 
 def jws_record(text: str) -> StoredRecord:
@@ -106,78 +137,28 @@ def record_key(key: str, *, status: int = 404) -> str:
 
 
 def extension_record(
-    kind: RecordKind, key: str, doc: Any, faults: frozenset[str] = frozenset()
+    kind: ExtensionKind,
+    key: str,
+    doc: Any,
+    faults: frozenset[str] = frozenset(),
+    *,
+    errors: list[Finding] | None = None,
+    text: str | None = None,
 ) -> StoredRecord:
-    """Check an achievement or progress record at ``key`` and return it (400 when invalid)."""
-    problems = check_achievement(doc) if kind == "achievement" else check_progress(doc)
-    if not problems and str(doc["id"]).lower() != f"urn:uuid:{key}":
-        problems.append(f"/id: must be urn:uuid:{key}, the key of the path")
-    if problems:
-        raise invalid(problems)
-    return StoredRecord(kind, key, doc["id"], canonical_json(on_store(kind, doc, faults)))
+    """Validate an achievement or progress record at ``key`` and return it (400 when invalid).
 
-
-def check_achievement(doc: Any) -> list[str]:
-    """Return what is structurally wrong with an OB 3.0 Achievement (§2.3)."""
-    if not isinstance(doc, dict):
-        return ["/: an Achievement must be a JSON object"]
-    problems = _type_problems(doc, "Achievement") + _string_problems(
-        doc, "id", "name", "description"
-    )
-    if not isinstance(doc.get("criteria"), dict):
-        problems.append("/criteria: required, a JSON object")
-    return problems
-
-
-def check_progress(doc: Any) -> list[str]:
-    """What is wrong with a progress record (schemas/badgegate/progress-record.schema.json)."""
-    if not isinstance(doc, dict):
-        return ["/: a progress record must be a JSON object"]
-    problems = _type_problems(doc, "BadgegateProgressRecord")
-    problems += _string_problems(doc, "id", "achievement", "status")
-    for name in ("id", "achievement", "credential"):
-        value = doc.get(name)
-        if isinstance(value, str) and not _is_uuid_urn(value):
-            problems.append(f"/{name}: must be a urn:uuid: URI")
-    if "credential" in doc and not isinstance(doc["credential"], str):
-        problems.append("/credential: must be a urn:uuid: URI")
-    progress = doc.get("progress")
-    if isinstance(progress, bool) or not isinstance(progress, int):
-        problems.append("/progress: required, an integer")
-    if not isinstance(doc.get("legacy"), dict):
-        problems.append("/legacy: required, a JSON object")
-    return problems + _requirement_problems(doc.get("requirements"))
-
-
-def _requirement_problems(requirements: Any) -> list[str]:
-    if not isinstance(requirements, list):
-        return ["/requirements: required, an array"]
-    problems = []
-    for index, item in enumerate(requirements):
-        if not isinstance(item, dict):
-            problems.append(f"/requirements/{index}: must be a JSON object")
-            continue
-        if not (isinstance(item.get("id"), str) and _is_uuid_urn(item["id"])):
-            problems.append(f"/requirements/{index}/id: required, a urn:uuid: URI")
-        if not isinstance(item.get("completed"), bool):
-            problems.append(f"/requirements/{index}/completed: required, a boolean")
-    return problems
-
-
-def _is_uuid_urn(value: str) -> bool:
-    return value.startswith("urn:uuid:") and _UUID.fullmatch(value[9:]) is not None
-
-
-def _type_problems(doc: dict[str, Any], required: str) -> list[str]:
-    types = doc.get("type")
-    if not isinstance(types, list) or required not in types:
-        return [f"/type: required, an array containing {required}"]
-    return []
-
-
-def _string_problems(doc: dict[str, Any], *names: str) -> list[str]:
-    return [
-        f"/{name}: required, a non-empty string"
-        for name in names
-        if not (isinstance(doc.get(name), str) and doc[name].strip())
-    ]
+    The record's ``id`` must be ``urn:uuid:{key}`` whatever the faults; ``errors`` and
+    ``text`` as for :func:`credential_record`.
+    """
+    text = canonical_json(doc) if text is None else text
+    if ACCEPT_INVALID in faults:
+        errors = []
+    elif errors is None:
+        errors = upload_errors(kind, doc)
+    record_id = doc.get("id") if isinstance(doc, dict) else None
+    if not isinstance(record_id, str) or record_id.lower() != f"urn:uuid:{key}":
+        mismatch = f"[path-key] /id: must be urn:uuid:{key}, the key of the path"
+        raise rejection(kind, errors, mismatch)
+    if errors:
+        raise rejection(kind, errors)
+    return StoredRecord(kind, key, record_id, _stored_body(doc, kind, text, faults))

@@ -1,7 +1,9 @@
 """The engine's tables (SQLAlchemy Core) and the database engine tuned for each backend.
 
 SQLite: WAL journal, a busy timeout, and ``BEGIN IMMEDIATE`` for write transactions so
-concurrent writers queue instead of failing. PostgreSQL: a plain connection pool.
+concurrent writers queue instead of failing. PostgreSQL: a plain connection pool, with
+``synchronous_commit=off``: like SQLite's WAL with ``synchronous=NORMAL``, a commit survives
+the engine being killed but not the machine losing power, and does not wait for an fsync.
 """
 
 from __future__ import annotations
@@ -97,7 +99,13 @@ def open_database(location: str) -> Engine:
     if url.get_backend_name() == "sqlite":
         engine = _sqlite_engine(url.render_as_string(hide_password=False), url.database)
     else:
-        engine = create_engine(url, pool_size=10, max_overflow=20, pool_recycle=3600)
+        engine = create_engine(
+            url,
+            pool_size=10,
+            max_overflow=20,
+            pool_recycle=3600,
+            connect_args={"options": "-c synchronous_commit=off"},
+        )
     metadata.create_all(engine)
     return engine
 

@@ -36,7 +36,8 @@ async def provider_states(request: Request) -> Response:
         await engine.storage(reset, engine)
         result: dict[str, object] = {}
     elif action == "setup":
-        result = await engine.storage(set_up, engine, str(document.get("state", "")), params)
+        state = document.get("state") or ""
+        result = await engine.storage(set_up, engine, str(state), params)
     else:
         raise ApiError(400, f"action must be setup, teardown or reset, got {action!r}")
     body = {"state": document.get("state"), "action": action, "result": result}

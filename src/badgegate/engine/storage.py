@@ -7,13 +7,12 @@ record's status in order, then writes with one ``executemany`` per statement.
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Select, bindparam, delete, func, insert, select, update
+from sqlalchemy import Connection, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from badgegate.engine.records import RECORD_KINDS, StoredRecord
@@ -24,6 +23,20 @@ from badgegate.engine.schema import (
     profiles,
     records,
     registered_clients,
+)
+from badgegate.engine.statements import (
+    DELETE_RECORD,
+    INSERT_RECORD,
+    SELECT_BODY,
+    SELECT_CURRENT,
+    SELECT_CURRENT_LOCKED,
+    SELECT_PROFILE,
+    UPDATE_RECORD,
+    DriverStatement,
+    driver_statement,
+    history_insert,
+    insert_new,
+    page_statements,
 )
 
 _ATTEMPTS = 4
@@ -57,74 +70,6 @@ class ListQuery:
     inclusive: bool = False
 
 
-_update_record = (
-    update(records)
-    .where(records.c.tenant == bindparam("b_tenant"))
-    .where(records.c.kind == bindparam("b_kind"))
-    .where(records.c.rkey == bindparam("b_rkey"))
-    .values(
-        record_id=bindparam("b_record_id"),
-        body=bindparam("b_body"),
-        media=bindparam("b_media"),
-        valid_from=bindparam("b_valid_from"),
-    )
-)
-_delete_record = (
-    delete(records)
-    .where(records.c.tenant == bindparam("b_tenant"))
-    .where(records.c.kind == bindparam("b_kind"))
-    .where(records.c.rkey == bindparam("b_rkey"))
-)
-
-
-_select_current = select(
-    records.c.rkey, records.c.record_id, records.c.body, records.c.media, records.c.valid_from
-).where(
-    records.c.tenant == bindparam("b_tenant"),
-    records.c.kind == bindparam("b_kind"),
-    records.c.rkey.in_(bindparam("b_keys", expanding=True)),
-)
-_select_current_locked = _select_current.with_for_update()
-_insert_record = insert(records)
-_select_body = select(records.c.body).where(
-    records.c.tenant == bindparam("b_tenant"),
-    records.c.kind == bindparam("b_kind"),
-    records.c.rkey == bindparam("b_rkey"),
-)
-_select_profile = select(profiles.c.body).where(profiles.c.tenant == bindparam("b_tenant"))
-
-
-@functools.cache
-def _page_statements(by_tenant: bool, since_mode: str | None) -> tuple[Select[Any], Select[Any]]:
-    """The count and listing statements of a page query (built once per shape)."""
-    conditions = [records.c.kind == bindparam("b_kind")]
-    if by_tenant:
-        conditions.append(records.c.tenant == bindparam("b_tenant"))
-    if since_mode == ">":
-        conditions.append(records.c.valid_from > bindparam("b_since"))
-    elif since_mode == ">=":
-        conditions.append(records.c.valid_from >= bindparam("b_since"))
-    count = select(func.count()).select_from(records).where(*conditions)
-    listing = (
-        select(records.c.media, records.c.body)
-        .where(*conditions)
-        .order_by(records.c.seq)
-        .limit(bindparam("b_limit"))
-        .offset(bindparam("b_offset"))
-    )
-    return count, listing
-
-
-@functools.cache
-def _history_insert(dialect: str) -> Any:
-    """``INSERT … ON CONFLICT DO NOTHING`` into the run history: a run's first touch wins."""
-    from sqlalchemy.dialects import postgresql, sqlite
-
-    if dialect == "postgresql":
-        return postgresql.insert(history).on_conflict_do_nothing()
-    return sqlite.insert(history).on_conflict_do_nothing()
-
-
 class Store:
     """The engine's storage on one database (a SQLite file or PostgreSQL)."""
 
@@ -133,10 +78,25 @@ class Store:
         self._postgres = self.engine.dialect.name == "postgresql"
         #: Whether calls may run on the event loop (SQLite) rather than in worker threads.
         self.inline = self.engine.dialect.name == "sqlite"
+        # Single statements need no transaction around them: on PostgreSQL, autocommit saves
+        # the BEGIN and COMMIT round trips (READ COMMITTED gives each statement its own
+        # snapshot anyway); SQLite's driver runs them in autocommit mode already.
+        self._compiled: dict[str, DriverStatement] = {}
+        self._autocommit = (
+            self.engine.execution_options(isolation_level="AUTOCOMMIT")
+            if self._postgres
+            else self.engine
+        )
 
     def close(self) -> None:
         """Release every pooled connection."""
         self.engine.dispose()
+
+    @contextmanager
+    def _reading(self) -> Iterator[Connection]:
+        """A connection for reads, each statement on its own (no BEGIN/COMMIT)."""
+        with self._autocommit.connect() as connection:
+            yield connection
 
     @contextmanager
     def _transaction(self, *, write: bool = False) -> Iterator[Connection]:
@@ -154,7 +114,13 @@ class Store:
         *,
         lost_write: bool = False,
     ) -> list[Outcome]:
-        """Upsert ``batch`` in order in one transaction; retried when a concurrent writer wins."""
+        """Upsert ``batch`` in order in one transaction; retried when a concurrent writer wins.
+
+        A lone new record outside a run is created by one statement (the common single POST);
+        anything else takes the transactional path, which reads the current versions first.
+        """
+        if len(batch) == 1 and run is None and not lost_write and self._created(tenant, batch[0]):
+            return [Outcome(201, batch[0])]
         for attempt in range(_ATTEMPTS):
             try:
                 with self._transaction(write=True) as connection:
@@ -192,18 +158,59 @@ class Store:
                 touched[identity] = _history_row(tenant, run, record, before)
             current[identity] = record
         if created and not lost_write:
-            connection.execute(_insert_record, [_row(tenant, r) for r in created.values()])
+            connection.execute(INSERT_RECORD, [_row(tenant, r) for r in created.values()])
         if replaced:
-            connection.execute(_update_record, [_bound(tenant, r) for r in replaced.values()])
+            connection.execute(UPDATE_RECORD, [_bound(tenant, r) for r in replaced.values()])
         if touched:
             self._record_history(connection, list(touched.values()))
         return outcomes
+
+    @contextmanager
+    def _driver(self) -> Iterator[Any]:
+        """A driver cursor in autocommit mode, for the hottest single statements.
+
+        SQLAlchemy's per-statement machinery costs several times what SQLite itself spends
+        on a one-row insert or a page; these statements are compiled once instead.
+        """
+        pooled = self.engine.raw_connection()
+        connection: Any = pooled.driver_connection
+        try:
+            if self._postgres:
+                connection.autocommit = True
+            cursor = connection.cursor()
+            try:
+                yield cursor
+            finally:
+                cursor.close()
+                if self._postgres:
+                    connection.autocommit = False
+        finally:
+            pooled.close()
+
+    def _driver_statement(
+        self, name: str, build: Callable[[], Any], keys: tuple[str, ...] = ()
+    ) -> DriverStatement:
+        """The driver form of a statement, compiled on first use."""
+        found = self._compiled.get(name)
+        if found is None:
+            found = self._compiled[name] = driver_statement(build(), self.engine.dialect, keys)
+        return found
+
+    def _created(self, tenant: str, record: StoredRecord) -> bool:
+        """Insert ``record`` unless its identity exists (one statement); True when inserted."""
+        row = _row(tenant, record)
+        statement = self._driver_statement(
+            "insert-new", lambda: insert_new(self.engine.dialect.name), tuple(row)
+        )
+        with self._driver() as cursor:
+            cursor.execute(statement.sql, statement.parameters(row))
+            return cursor.fetchone() is not None
 
     def _current(
         self, connection: Connection, tenant: str, batch: Sequence[StoredRecord]
     ) -> dict[tuple[str, str], StoredRecord]:
         found: dict[tuple[str, str], StoredRecord] = {}
-        query = _select_current_locked if self._postgres else _select_current
+        query = SELECT_CURRENT_LOCKED if self._postgres else SELECT_CURRENT
         for kind in {record.kind for record in batch}:
             keys = list({record.key for record in batch if record.kind == kind})
             params = {"b_tenant": tenant, "b_kind": kind, "b_keys": keys}
@@ -212,32 +219,38 @@ class Store:
         return found
 
     def _record_history(self, connection: Connection, rows: list[dict[str, Any]]) -> None:
-        statement = _history_insert(self.engine.dialect.name)
+        statement = history_insert(self.engine.dialect.name)
         connection.execute(statement, rows)
 
     def page(self, query: ListQuery) -> Page:
         """Return one page of records in insertion order, with the total that match."""
         since_mode = None if query.since_key is None else (">=" if query.inclusive else ">")
-        count, listing = _page_statements(query.tenant is not None, since_mode)
+        shape = (query.tenant is not None, since_mode)
+        count = self._driver_statement(f"count{shape}", lambda: page_statements(*shape)[0])
+        listing = self._driver_statement(f"page{shape}", lambda: page_statements(*shape)[1])
         params = {"b_tenant": query.tenant, "b_kind": query.kind, "b_since": query.since_key}
-        with self._transaction() as connection:
-            total = connection.execute(count, params).scalar_one()
-            rows = connection.execute(
-                listing, {**params, "b_limit": query.limit, "b_offset": query.offset}
-            ).all()
-        return Page(int(total), [(media, body) for media, body in rows])
+        paged = {**params, "b_limit": query.limit, "b_offset": query.offset}
+        with self._driver() as cursor:
+            cursor.execute(listing.sql, listing.parameters(paged))
+            rows = cursor.fetchall()
+            if rows:
+                total = rows[0][2]
+            else:
+                cursor.execute(count.sql, count.parameters(params))
+                (total,) = cursor.fetchone()
+        return Page(int(total), [(media, body) for media, body, _ in rows])
 
     def get(self, tenant: str, kind: str, key: str) -> str | None:
         """Return the stored JSON of one record, or ``None``."""
-        with self._transaction() as connection:
+        with self._reading() as connection:
             return connection.execute(
-                _select_body, {"b_tenant": tenant, "b_kind": kind, "b_rkey": key}
+                SELECT_BODY, {"b_tenant": tenant, "b_kind": kind, "b_rkey": key}
             ).scalar_one_or_none()
 
     def profile(self, tenant: str) -> str | None:
         """Return the tenant's stored Profile JSON, or ``None`` before the first PUT."""
-        with self._transaction() as connection:
-            return connection.execute(_select_profile, {"b_tenant": tenant}).scalar_one_or_none()
+        with self._reading() as connection:
+            return connection.execute(SELECT_PROFILE, {"b_tenant": tenant}).scalar_one_or_none()
 
     def put_profile(self, tenant: str, body: str) -> None:
         """Store the tenant's Profile JSON, replacing any earlier one."""
@@ -250,7 +263,7 @@ class Store:
 
     def run_summary(self, tenant: str, run: str) -> list[tuple[str, str, str]] | None:
         """Return ``(kind, record id, action)`` for each record ``run`` touched, or ``None``."""
-        with self._transaction() as connection:
+        with self._reading() as connection:
             rows = connection.execute(
                 select(history.c.kind, history.c.record_id, history.c.action)
                 .where(history.c.tenant == tenant, history.c.run_id == run)
@@ -275,7 +288,7 @@ class Store:
             restored: dict[str, int] = dict.fromkeys(RECORD_KINDS, 0)
             for row in rows:
                 if row.action == "created":
-                    connection.execute(_delete_record, [_identity(tenant, row.kind, row.rkey)])
+                    connection.execute(DELETE_RECORD, [_identity(tenant, row.kind, row.rkey)])
                     deleted[row.kind] += 1
                 else:
                     self._restore(connection, tenant, row)
@@ -294,7 +307,7 @@ class Store:
             row.prior_media,
             row.prior_valid_from,
         )
-        if connection.execute(_update_record, _bound(tenant, prior)).rowcount == 0:
+        if connection.execute(UPDATE_RECORD, _bound(tenant, prior)).rowcount == 0:
             connection.execute(insert(records).values(**_row(tenant, prior)))
 
     def delete_kind(self, tenant: str, kind: str) -> None:
@@ -321,7 +334,7 @@ class Store:
 
     def registered_clients(self) -> list[tuple[str, str, str, str]]:
         """Return ``(client_id, secret digest, scopes, tenant)`` of every registered client."""
-        with self._transaction() as connection:
+        with self._reading() as connection:
             rows = connection.execute(select(registered_clients)).all()
         return [(row.client_id, row.secret_digest, row.scopes, row.tenant) for row in rows]
 

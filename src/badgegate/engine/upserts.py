@@ -6,7 +6,10 @@ A batch holds 1..:data:`MAX_BATCH` operations; each gets its own result (201, 20
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import json
+import os
 from collections.abc import Sequence
 from typing import Any
 
@@ -16,7 +19,10 @@ from badgegate.engine import faults as fault
 from badgegate.engine.auth import Grant
 from badgegate.engine.context import EngineContext
 from badgegate.engine.imsx import ApiError, imsx_status_info
+from badgegate.engine.inbound import canonical_json
 from badgegate.engine.records import (
+    RECORD_KINDS,
+    RecordKind,
     StoredRecord,
     credential_record,
     extension_record,
@@ -24,6 +30,8 @@ from badgegate.engine.records import (
     record_key,
 )
 from badgegate.engine.storage import Outcome
+from badgegate.engine.validation import upload_errors_many
+from badgegate.findings import Finding
 from badgegate.scopes import ACHIEVEMENT_UPSERT, CREDENTIAL_UPSERT, PROGRESS_UPSERT
 
 MAX_BATCH = 500
@@ -44,9 +52,30 @@ def answered_status(context: EngineContext, outcome: Outcome) -> int:
 async def store_records(
     context: EngineContext, tenant: str, batch: Sequence[StoredRecord], run: str | None
 ) -> list[Outcome]:
-    """Upsert ``batch`` in one transaction (the lost-write fault's hook)."""
+    """Upsert ``batch`` in one transaction (the lost-write and reupsert-duplicates hooks)."""
     lost_write = fault.LOST_WRITE in context.faults
-    return await context.storage(context.store.upsert, tenant, batch, run, lost_write=lost_write)
+    outcomes = await context.storage(
+        context.store.upsert, tenant, batch, run, lost_write=lost_write
+    )
+    if fault.REUPSERT_DUPLICATES in context.faults:
+        outcomes = await _store_duplicates(context, tenant, batch, outcomes, run)
+    return outcomes
+
+
+async def _store_duplicates(
+    context: EngineContext,
+    tenant: str,
+    batch: Sequence[StoredRecord],
+    outcomes: list[Outcome],
+    run: str | None,
+) -> list[Outcome]:
+    """reupsert-duplicates: an identical re-upsert is stored again under a fresh key, as 201."""
+    for index, (record, outcome) in enumerate(zip(batch, outcomes, strict=True)):
+        if outcome.status == 304 and outcome.record.body == record.body:
+            copy = dataclasses.replace(record, key=hashlib.sha256(os.urandom(16)).hexdigest())
+            await context.storage(context.store.upsert, tenant, [copy], run)
+            outcomes[index] = Outcome(201, record)
+    return outcomes
 
 
 async def upsert_response(
@@ -66,23 +95,40 @@ async def batch_response(
     """Run a batch of upserts and answer 200 with a result per operation."""
     operations = _operations(document)
     results: list[dict[str, Any]] = [{} for _ in operations]
-    valid: list[tuple[int, StoredRecord]] = []
+    accepted: list[tuple[int, BatchItem]] = []
     for index, operation in enumerate(operations):
         try:
-            valid.append((index, _operation_record(context, grant, operation)))
+            accepted.append((index, _batch_item(context, grant, operation)))
         except ApiError as error:
             results[index] = _failed(index, operation, error)
+    errors = _validation_errors(context, [item for _, item in accepted])
+    valid: list[tuple[int, StoredRecord]] = []
+    for (index, item), item_errors in zip(accepted, errors, strict=True):
+        try:
+            valid.append((index, _item_record(context, item, item_errors)))
+        except ApiError as error:
+            results[index] = _failed(index, operations[index], error)
     outcomes = await store_records(context, grant.tenant, [record for _, record in valid], run)
     for (index, record), outcome in zip(valid, outcomes, strict=True):
-        status = answered_status(context, outcome)
         results[index] = {
             "index": index,
             "kind": record.kind,
             "id": record.record_id,
-            "status": status,
+            "status": answered_status(context, outcome),
         }
-    body = json.dumps({"results": results}, ensure_ascii=False, separators=(",", ":"))
+    # ASCII escapes: a refused record may echo an id holding a lone surrogate.
+    body = json.dumps({"results": results}, separators=(",", ":"))
     return Response(body, 200, media_type="application/json")
+
+
+@dataclasses.dataclass(frozen=True)
+class BatchItem:
+    """One well-formed, permitted batch operation whose record is still to be validated."""
+
+    kind: RecordKind
+    key: str | None
+    record: Any
+    text: str | None = None
 
 
 def _operations(document: Any) -> list[Any]:
@@ -94,22 +140,52 @@ def _operations(document: Any) -> list[Any]:
     return operations
 
 
-def _operation_record(context: EngineContext, grant: Grant, operation: Any) -> StoredRecord:
+def _batch_item(context: EngineContext, grant: Grant, operation: Any) -> BatchItem:
     if not isinstance(operation, dict) or operation.get("kind") not in UPSERT_SCOPE:
         raise ApiError(400, "an operation needs kind credential, achievement or progress")
-    kind = operation["kind"]
+    kind: RecordKind = operation["kind"]
     scope = UPSERT_SCOPE[kind]
     if scope not in grant.scopes and fault.UNENFORCED_SCOPE not in context.faults:
         raise ApiError(403, f"the token lacks the scope {scope}")
     record = operation.get("record")
+    # Serialised before validation: NUL, lone surrogates and deep nesting are refused here.
+    text = None if isinstance(record, str) and kind == "credential" else canonical_json(record)
     if kind == "credential":
-        if isinstance(record, str):
-            return jws_record(record)
-        return credential_record(record, context.faults)
+        return BatchItem(kind, None, record, text)
     key = operation.get("key")
     if not isinstance(key, str):
         raise ApiError(400, f"an {kind} operation needs a key, a bare UUID")
-    return extension_record(kind, record_key(key, status=400), record, context.faults)
+    return BatchItem(kind, record_key(key, status=400), record, text)
+
+
+def _validation_errors(context: EngineContext, items: list[BatchItem]) -> list[list[Finding]]:
+    """The validator's errors for each item, one validator pass per kind (none for a JWS)."""
+    errors: list[list[Finding]] = [[] for _ in items]
+    if fault.ACCEPT_INVALID in context.faults:
+        return errors
+    for kind in RECORD_KINDS:
+        positions = [
+            position
+            for position, item in enumerate(items)
+            if item.kind == kind and not isinstance(item.record, str)
+        ]
+        documents = [items[position].record for position in positions]
+        for position, found in zip(
+            positions, upload_errors_many(kind, documents) if documents else [], strict=True
+        ):
+            errors[position] = found
+    return errors
+
+
+def _item_record(context: EngineContext, item: BatchItem, errors: list[Finding]) -> StoredRecord:
+    if item.kind == "credential":
+        if isinstance(item.record, str):
+            return jws_record(item.record)
+        return credential_record(item.record, context.faults, errors=errors, text=item.text)
+    assert item.key is not None
+    return extension_record(
+        item.kind, item.key, item.record, context.faults, errors=errors, text=item.text
+    )
 
 
 def _failed(index: int, operation: Any, error: ApiError) -> dict[str, Any]:

@@ -1,0 +1,126 @@
+"""The store's SQL statements (SQLAlchemy Core), each built once per process."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Select, bindparam, delete, func, insert, select, update
+
+from badgegate.engine.schema import history, profiles, records
+
+UPDATE_RECORD = (
+    update(records)
+    .where(records.c.tenant == bindparam("b_tenant"))
+    .where(records.c.kind == bindparam("b_kind"))
+    .where(records.c.rkey == bindparam("b_rkey"))
+    .values(
+        record_id=bindparam("b_record_id"),
+        body=bindparam("b_body"),
+        media=bindparam("b_media"),
+        valid_from=bindparam("b_valid_from"),
+    )
+)
+DELETE_RECORD = (
+    delete(records)
+    .where(records.c.tenant == bindparam("b_tenant"))
+    .where(records.c.kind == bindparam("b_kind"))
+    .where(records.c.rkey == bindparam("b_rkey"))
+)
+
+
+SELECT_CURRENT = select(
+    records.c.rkey, records.c.record_id, records.c.body, records.c.media, records.c.valid_from
+).where(
+    records.c.tenant == bindparam("b_tenant"),
+    records.c.kind == bindparam("b_kind"),
+    records.c.rkey.in_(bindparam("b_keys", expanding=True)),
+)
+SELECT_CURRENT_LOCKED = SELECT_CURRENT.with_for_update()
+INSERT_RECORD = insert(records)
+SELECT_BODY = select(records.c.body).where(
+    records.c.tenant == bindparam("b_tenant"),
+    records.c.kind == bindparam("b_kind"),
+    records.c.rkey == bindparam("b_rkey"),
+)
+SELECT_PROFILE = select(profiles.c.body).where(profiles.c.tenant == bindparam("b_tenant"))
+
+
+def _page_conditions(table: Any, by_tenant: bool, since_mode: str | None) -> list[Any]:
+    conditions = [table.c.kind == bindparam("b_kind")]
+    if by_tenant:
+        conditions.append(table.c.tenant == bindparam("b_tenant"))
+    if since_mode == ">":
+        conditions.append(table.c.valid_from > bindparam("b_since"))
+    elif since_mode == ">=":
+        conditions.append(table.c.valid_from >= bindparam("b_since"))
+    return conditions
+
+
+@functools.cache
+def page_statements(by_tenant: bool, since_mode: str | None) -> tuple[Select[Any], Select[Any]]:
+    """The count and listing statements of a page query (built once per shape).
+
+    Each listed row also carries the total (an uncorrelated subquery), so a page that has
+    rows costs one statement; the count alone serves pages past the end.
+    """
+    counted = records.alias("counted")
+    count = (
+        select(func.count())
+        .select_from(counted)
+        .where(*_page_conditions(counted, by_tenant, since_mode))
+    )
+    listing = (
+        select(records.c.media, records.c.body, count.scalar_subquery().label("total"))
+        .where(*_page_conditions(records, by_tenant, since_mode))
+        .order_by(records.c.seq)
+        .limit(bindparam("b_limit"))
+        .offset(bindparam("b_offset"))
+    )
+    return count, listing
+
+
+@functools.cache
+def history_insert(dialect: str) -> Any:
+    """``INSERT … ON CONFLICT DO NOTHING`` into the run history: a run's first touch wins."""
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    if dialect == "postgresql":
+        return postgresql.insert(history).on_conflict_do_nothing()
+    return sqlite.insert(history).on_conflict_do_nothing()
+
+
+@functools.cache
+def insert_new(dialect: str) -> Any:
+    """``INSERT … ON CONFLICT (identity) DO NOTHING RETURNING seq`` into the records."""
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    module: Any = postgresql if dialect == "postgresql" else sqlite
+    identity = [records.c.tenant, records.c.kind, records.c.rkey]
+    statement = module.insert(records).on_conflict_do_nothing(index_elements=identity)
+    return statement.returning(records.c.seq)
+
+
+@dataclass(frozen=True)
+class DriverStatement:
+    """A statement compiled once for the database driver, run without SQLAlchemy's machinery.
+
+    ``names`` is the order of positional parameters (``qmark`` drivers such as sqlite3), or
+    ``None`` when the driver takes them by name (psycopg).
+    """
+
+    sql: str
+    names: tuple[str, ...] | None
+
+    def parameters(self, values: Mapping[str, Any]) -> Any:
+        """The driver's parameters for ``values`` (keyed by bind name)."""
+        return values if self.names is None else tuple(values[name] for name in self.names)
+
+
+def driver_statement(statement: Any, dialect: Any, keys: tuple[str, ...] = ()) -> DriverStatement:
+    """Compile ``statement`` for ``dialect`` (``keys``: the columns an INSERT is given)."""
+    compiled = statement.compile(dialect=dialect, column_keys=list(keys) or None)
+    names = compiled.positiontup
+    return DriverStatement(compiled.string, tuple(names) if names is not None else None)
