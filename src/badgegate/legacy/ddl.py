@@ -20,7 +20,7 @@ HEADER = (
 def postgres_ddl() -> str:
     """Return the ``CREATE TABLE`` statements of the legacy tables, in dependency order."""
     statements = [
-        str(CreateTable(table).compile(dialect=postgresql.dialect())).strip() + ";"
+        str(CreateTable(table).compile(dialect=postgresql.dialect())).strip() + ";"  # type: ignore[no-untyped-call]
         for table in metadata.sorted_tables
     ]
     return HEADER + "\n" + "\n\n".join(statements) + "\n"
