@@ -1,0 +1,69 @@
+"""Make positive generated data satisfy the engine rules a JSON Schema cannot state.
+
+Only positive cases are aligned (a negative case stays as wrong as generated):
+
+* an extension record's ``id`` is ``urn:uuid:{key}`` of its path (or batch item) key;
+* ``PUT /profile`` keeps the tenant's Profile ``id``;
+* a ``text/plain`` credential is a well-formed (unsigned) compact JWS;
+* a progress record's whole-float ``progress`` (``57.0``, as schemathesis may spell a JSON
+  integer) is sent as the integer it is.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import uuid
+from typing import Any
+
+from badgegate.fuzz.document import operation_id
+
+
+def is_positive(case: Any) -> bool:
+    """True when schemathesis generated ``case`` as valid data."""
+    meta = getattr(case, "meta", None)
+    return bool(meta is not None and meta.generation.mode.is_positive)
+
+
+def compact_jws(seed: str) -> str:
+    """An unsigned compact JWS credential whose claims derive from ``seed``."""
+
+    def part(value: dict[str, Any]) -> str:
+        raw = json.dumps(value, separators=(",", ":")).encode()
+        return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+
+    payload = {
+        "iss": "https://issuer.example/",
+        "jti": uuid.uuid5(uuid.NAMESPACE_URL, seed).urn,
+        "nbf": 1767225600,
+    }
+    return f"{part({'alg': 'none', 'typ': 'JWT'})}.{part(payload)}.c2lnbmF0dXJl"
+
+
+def _ext_record(record: Any, key: Any) -> None:
+    if isinstance(record, dict) and isinstance(key, str):
+        record["id"] = "urn:uuid:" + key
+        progress = record.get("progress")
+        if isinstance(progress, float) and progress.is_integer():
+            record["progress"] = int(progress)
+
+
+def align_case(case: Any, profile_id: str | None) -> None:
+    """Align a positive ``case`` with the engine's rules (see the module docstring)."""
+    if not is_positive(case):
+        return
+    name = operation_id(case.operation)
+    if name in ("upsertAchievement", "upsertProgress"):
+        _ext_record(case.body, (case.path_parameters or {}).get("key"))
+    elif name == "putProfile" and isinstance(case.body, dict) and profile_id:
+        case.body["id"] = profile_id
+    elif name == "upsertCredential" and isinstance(case.body, str):
+        case.body = compact_jws(case.body)
+    elif name == "batchUpsert" and isinstance(case.body, dict):
+        for operation in case.body.get("operations") or []:
+            if not isinstance(operation, dict):
+                continue
+            if operation.get("kind") != "credential":
+                _ext_record(operation.get("record"), operation.get("key"))
+            elif isinstance(operation.get("record"), str):
+                operation["record"] = compact_jws(operation["record"])

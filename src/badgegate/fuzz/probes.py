@@ -1,0 +1,248 @@
+"""Follow-up probes of the OB 3.0 rules a single response cannot show.
+
+Each returns a list of problems (a message ending in the curl reproduction of the request
+that showed it); an empty list means the rule held. The registered checks run them on
+generated traffic; the suite also runs them directly on the data the harness seeded.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import uuid
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import urlsplit
+
+import requests
+
+from badgegate.checks.imsx import check_error_body
+from badgegate.checks.paging import check_paging
+from badgegate.client.paging import parse_link_header
+from badgegate.fuzz.records import identity, json_body, listed_records, parse_instant
+from badgegate.fuzz.report import mask_reproduction
+from badgegate.fuzz.session import FuzzSession
+from badgegate.transport import curl_command
+
+LIST_PAGE = 500
+MAX_PAGES = 200
+FAR_FUTURE = "2999-01-01T00:00:00Z"
+
+
+def problem(message: str, response: requests.Response) -> str:
+    """``message`` with the status and the masked curl reproduction of ``response``'s request."""
+    reproduction = mask_reproduction(curl_command(response.request))
+    return f"{message} (answered {response.status_code})\n  reproduce: {reproduction}"
+
+
+def guarded(run: Callable[[FuzzSession], list[str]], session: FuzzSession) -> list[str]:
+    """Run a probe; a request that fails outright (reset, refused) is a problem too."""
+    try:
+        return run(session)
+    except requests.RequestException as error:
+        return [f"a probe request failed: {error}"]
+
+
+@dataclasses.dataclass
+class Walk:
+    """Every record of a list walked page by page, and what went wrong on the way."""
+
+    records: list[Any] = dataclasses.field(default_factory=list)
+    problems: list[str] = dataclasses.field(default_factory=list)
+    total: int | None = None
+
+
+def walk(session: FuzzSession, path: str, *, page_size: int, since: str | None = None) -> Walk:
+    """Follow ``next`` links from offset 0, checking every page's paging headers."""
+    result = Walk()
+    params: dict[str, Any] | None = {"limit": page_size, "offset": 0}
+    if since is not None and params is not None:
+        params["since"] = since
+    url, offset = session.url(path), 0
+    for _ in range(MAX_PAGES):
+        response = session.send("GET", url, params=params)
+        if response.status_code != 200:
+            result.problems.append(problem(f"GET {path} page at offset {offset} failed", response))
+            return result
+        items = listed_records(path, json_body(response.text))
+        total_text = response.headers.get("X-Total-Count", "")
+        total = int(total_text) if total_text.isdigit() else None
+        result.total = total if result.total is None else result.total
+        links = parse_link_header(response.headers.get("Link"))
+        findings = check_paging(
+            limit=page_size, offset=offset, total=total, links=links, item_count=len(items)
+        )
+        result.problems += [problem(f.render(), response) for f in findings]
+        result.records += items
+        if "next" not in links:
+            return result
+        url, params, offset = links["next"], None, offset + page_size
+    result.problems.append(f"GET {path}: more than {MAX_PAGES} pages of {page_size}")
+    return result
+
+
+def served_credential(session: FuzzSession, sent: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every served credential with the identity (issuer id, id) of ``sent``."""
+    wanted = identity(sent)
+    records = walk(session, "/credentials", page_size=LIST_PAGE).records
+    return [r for r in records if isinstance(r, dict) and identity(r) == wanted]
+
+
+def read_back(session: FuzzSession, path: str, sent: Any) -> list[str]:
+    """An upsert of ``sent`` at ``path`` is served back equal as JSON (no lost write)."""
+    if not isinstance(sent, dict):
+        return []
+    if path == "/credentials":
+        found = served_credential(session, sent)
+        if len(found) != 1:
+            return [
+                f"credential {sent.get('id')!r} is served {len(found)} time(s) after its upsert"
+            ]
+        return [] if found[0] == sent else [changed_message(sent, found[0])]
+    response = session.send("GET", path)
+    if response.status_code != 200:
+        return [problem(f"GET {path} after its upsert is not 200", response)]
+    served = json_body(response.text)
+    return [] if served == sent else [changed_message(sent, served, response)]
+
+
+def changed_message(
+    sent: dict[str, Any], served: Any, response: requests.Response | None = None
+) -> str:
+    """Say which members of ``sent`` came back different (or missing)."""
+    members = sorted(set(sent) | set(served if isinstance(served, dict) else {}))
+    differing = [m for m in members if not isinstance(served, dict) or sent.get(m) != served.get(m)]
+    message = f"record {sent.get('id')!r} is served changed after its upsert; members {differing}"
+    return problem(message, response) if response is not None else message
+
+
+def double_upsert(session: FuzzSession, request: requests.PreparedRequest, sent: Any) -> list[str]:
+    """Sending the same upsert ``request`` again answers 200 or 304 and leaves one record."""
+    session.throttle()
+    again = session.session.send(request.copy(), timeout=session.transport.timeout)
+    what = f"{request.method} {urlsplit(request.url or '').path}"
+    if again.status_code not in (200, 304):
+        return [problem(f"the same {what} sent twice must answer 200 or 304", again)]
+    if request.method == "POST" and isinstance(sent, dict):
+        count = len(served_credential(session, sent))
+        if count != 1:
+            return [
+                problem(f"after the same {what} twice the credential is served {count}x", again)
+            ]
+    return []
+
+
+def auth_refusals(
+    session: FuzzSession, request: requests.PreparedRequest, write: bool
+) -> list[str]:
+    """The request is refused without a token (401) and, for writes, with a read-only one (403)."""
+    problems = []
+    attempts: list[tuple[dict[str, str] | None, int]] = [({}, 401)]
+    readonly = session.auth.readonly_bearer() if write else None
+    if readonly is not None:
+        attempts.append((readonly, 403))
+    for authorization, expected in attempts:
+        probe = request.copy()
+        probe.headers.pop("Authorization", None)
+        probe.headers.update(authorization or {})
+        session.throttle()
+        response = session.session.send(probe, timeout=session.transport.timeout)
+        challenge = response.headers.get("WWW-Authenticate", "")
+        if expected == 401 and not challenge.lower().startswith("bearer"):
+            problems.append(problem("a 401 must carry WWW-Authenticate: Bearer", response))
+        if response.status_code != expected:
+            reason = "without a token" if expected == 401 else "with a token lacking the scope"
+            problems.append(
+                problem(f"{request.method} answered {reason}; expected {expected}", response)
+            )
+        problems += _imsx_problems(response)
+    return problems
+
+
+def _imsx_problems(response: requests.Response) -> list[str]:
+    findings = check_error_body(
+        response.status_code, response.headers.get("Content-Type", ""), response.text
+    )
+    return [problem(f.render(), response) for f in findings]
+
+
+def strictly_after(records: list[Any], since: str) -> list[str]:
+    """Messages for listed credentials whose ``validFrom`` is not strictly after ``since``."""
+    boundary = parse_instant(since)
+    if boundary is None:
+        return []
+    late = []
+    for record in records:
+        moment = parse_instant(record.get("validFrom")) if isinstance(record, dict) else None
+        if moment is not None and moment <= boundary:
+            late.append(
+                f"{record.get('id')} has validFrom {record.get('validFrom')} <= since {since}"
+            )
+    return late
+
+
+def since_boundary(session: FuzzSession, credential: dict[str, Any]) -> list[str]:
+    """``since`` equal to a credential's own ``validFrom`` leaves that credential out."""
+    since = credential.get("validFrom")
+    if not isinstance(since, str):
+        return []
+    listed = walk(session, "/credentials", page_size=LIST_PAGE, since=since)
+    problems = listed.problems + strictly_after(listed.records, since)
+    wanted = identity(credential)
+    if any(isinstance(r, dict) and identity(r) == wanted for r in listed.records):
+        problems.append(f"since={since} (the credential's own validFrom) still lists {wanted[1]}")
+    return problems
+
+
+def _isolation_headers(session: FuzzSession) -> dict[str, str] | None:
+    tokens = session.isolation.tokens if session.isolation is not None else None
+    return {"Authorization": f"Bearer {tokens.token()}"} if tokens else None
+
+
+def isolation_list_leaks(session: FuzzSession, path: str, ids: set[str]) -> list[str]:
+    """Records of the run's tenant (``ids``) that the isolation tenant's list at ``path`` shows."""
+    headers = _isolation_headers(session)
+    if headers is None or not ids:
+        return []
+    response = session.send("GET", path, params={"limit": LIST_PAGE}, headers=headers)
+    records = listed_records(path, json_body(response.text))
+    seen = {str(r.get("id")) for r in records if isinstance(r, dict)}
+    leaked = sorted(seen & ids)
+    return [problem(f"another tenant's token lists {leaked[:5]}", response)] if leaked else []
+
+
+def isolation_read_leaks(session: FuzzSession, path: str) -> list[str]:
+    """The isolation tenant reading this tenant's record at ``path`` gets 404."""
+    headers = _isolation_headers(session)
+    if headers is None:
+        return []
+    response = session.send("GET", path, headers=headers)
+    if response.status_code != 404:
+        return [problem(f"another tenant's token reads {path}; expected 404", response)]
+    return []
+
+
+def undocumented_methods(session: FuzzSession) -> list[str]:
+    """Undocumented methods answer 405, ``Allow`` listing exactly the documented methods."""
+    problems = []
+    for path, item in session.schema.raw_schema["paths"].items():
+        documented = {
+            m.upper() for m in item if m.lower() in {"get", "post", "put", "patch", "delete"}
+        }
+        concrete = path.replace("{key}", str(uuid.uuid4())).replace("{run_id}", "fuzz-run")
+        for method in sorted({"GET", "POST", "PUT", "PATCH", "DELETE"} - documented):
+            response = session.send(method, concrete)
+            allow = {
+                part.strip()
+                for part in response.headers.get("Allow", "").split(",")
+                if part.strip()
+            }
+            if response.status_code != 405 or allow != documented:
+                problems.append(
+                    problem(
+                        f"{method} {path}: expected 405 with Allow {sorted(documented)}, "
+                        f"got Allow {sorted(allow)}",
+                        response,
+                    )
+                )
+            problems += _imsx_problems(response)
+    return problems

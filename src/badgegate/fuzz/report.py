@@ -1,0 +1,119 @@
+"""Fuzz failures as data: each carries a curl reproduction (secrets masked) and the seed.
+
+The console gets :meth:`FuzzFailure.render`; ``<report_dir>/fuzz/fuzz-report.json`` gets every
+failure of the run (:class:`FuzzReport`); a failing test attaches its failures to Allure.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import re
+import threading
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from badgegate.transport import MASK, redact
+
+_AUTHORIZATION = re.compile(r"(?i)(authorization:\s*)(\w+)(\s+)[^'\"\s]+")
+
+
+def mask_reproduction(command: str) -> str:
+    """Mask every secret in a curl command: registered secrets and any Authorization value."""
+    return _AUTHORIZATION.sub(lambda m: f"{m[1]}{m[2]}{m[3]}{MASK}", redact(command))
+
+
+@dataclasses.dataclass(frozen=True)
+class FuzzFailure:
+    """One distinct failure: which check, on which operation, why, and how to reproduce it."""
+
+    check: str
+    operation: str
+    message: str
+    curl: str
+    seed: int
+    profile: str
+    status: int | None = None
+    mode: str | None = None
+
+    def render(self) -> str:
+        """A console block: the check, the message, the seed and the reproduction."""
+        status = f" -> {self.status}" if self.status is not None else ""
+        lines = [
+            f"[{self.check}] {self.operation}{status} ({self.mode or 'probe'})",
+            *("    " + line for line in self.message.strip().splitlines()),
+            f"    seed: {self.seed} (profile {self.profile}; "
+            f"rerun with --hypothesis-seed={self.seed})",
+            f"    reproduce: {self.curl}",
+        ]
+        return "\n".join(lines)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The failure as JSON-ready data."""
+        return dataclasses.asdict(self)
+
+
+def render_failures(failures: Iterable[FuzzFailure]) -> str:
+    """A numbered console list of ``failures``."""
+    listed = list(failures)
+    head = f"{len(listed)} fuzz failure(s):"
+    return "\n".join([head, *(f"{n}. {f.render()}" for n, f in enumerate(listed, 1))])
+
+
+class FuzzReport:
+    """Collects the run's failures and writes them to ``<report_dir>/fuzz/fuzz-report.json``."""
+
+    def __init__(self, report_dir: str | Path, *, seed: int, profile: str, document: str) -> None:
+        self.path = Path(report_dir) / "fuzz" / "fuzz-report.json"
+        self.seed = seed
+        self.profile = profile
+        self.document = document
+        self.cases = 0
+        self.failures: list[FuzzFailure] = []
+        self._lock = threading.Lock()
+
+    def add(self, failures: Iterable[FuzzFailure]) -> None:
+        """Record ``failures`` and rewrite the JSON report."""
+        with self._lock:
+            self.failures += failures
+            self.write()
+
+    def count_case(self) -> None:
+        """Count one generated case sent to the target."""
+        with self._lock:
+            self.cases += 1
+
+    def to_dict(self) -> dict[str, Any]:
+        """The report document."""
+        return {
+            "profile": self.profile,
+            "seed": self.seed,
+            "document": self.document,
+            "cases": self.cases,
+            "failures": [failure.to_dict() for failure in self.failures],
+        }
+
+    def write(self) -> Path:
+        """Write the JSON report (secrets masked) and return its path."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.path.write_text(redact(json.dumps(self.to_dict(), indent=2)) + "\n", encoding="utf-8")
+        return self.path
+
+
+def attach_to_allure(failures: list[FuzzFailure]) -> None:
+    """Attach ``failures`` (JSON, and each reproduction as text) to the current Allure test."""
+    try:
+        import allure
+    except ImportError:  # pragma: no cover - allure-pytest is a dependency
+        return
+    document = json.dumps([failure.to_dict() for failure in failures], indent=2)
+    allure.attach(
+        redact(document), name="fuzz failures", attachment_type=allure.attachment_type.JSON
+    )
+    for number, failure in enumerate(failures, 1):
+        allure.attach(
+            f"# seed {failure.seed} (profile {failure.profile})\n{failure.curl}\n",
+            name=f"reproduction {number}: {failure.check}",
+            attachment_type=allure.attachment_type.TEXT,
+        )

@@ -1,0 +1,158 @@
+"""The checks the self-test can run against a fault engine, by name ``<suite>:<check>``.
+
+Fuzz checks run in-process on the engine's fuzz session; contract verification runs through
+:func:`badgegate.contracts.run_verification`; smoke and schema tests run as real pytest
+sessions (a subprocess per engine) against the engine's URL.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from xml.etree import ElementTree
+
+from badgegate.paths import project_root, suites_dir
+from badgegate.selftest.target import FaultTarget
+
+Check = Callable[[FaultTarget], list[str]]
+SUITES = ("smoke", "schema", "contracts", "fuzz")
+
+
+def _fuzz_probe(name: str) -> Check:
+    def run(engine: FaultTarget) -> list[str]:
+        from badgegate.fuzz import probes, seeding
+
+        probe: Callable[..., list[str]] = {
+            "read-back": lambda s: s.seeded.problems + seeding.seeded_read_back(s),
+            "exactly-once": seeding.exactly_once,
+            "since": seeding.since_checks,
+            "isolation": seeding.isolation_checks,
+            "scopes": seeding.scope_checks,
+            "methods": probes.undocumented_methods,
+            "double-upsert": seeding.double_upsert_checks,
+            "invalid-upload": seeding.invalid_upload_checks,
+        }[name]
+        return probes.guarded(probe, engine.fuzz)
+
+    return run
+
+
+def _fuzz_operation(method: str, path: str) -> Check:
+    def run(engine: FaultTarget) -> list[str]:
+        from badgegate.fuzz.runner import CaseRunner, fuzz_operation
+
+        operation = engine.fuzz.schema[path][method]
+        return [failure.render() for failure in fuzz_operation(CaseRunner(engine.fuzz), operation)]
+
+    return run
+
+
+def fuzz_suite(engine: FaultTarget) -> list[str]:
+    """The whole fuzz suite in-process (every operation, links, probes) with few examples."""
+    from badgegate.fuzz.runner import CaseRunner, fuzz_links, fuzz_operation
+
+    runner = CaseRunner(engine.fuzz)
+    problems = [p for name in FUZZ_PROBES for p in CHECKS[name](engine)]
+    for result in engine.fuzz.schema.get_all_operations():
+        fuzz_operation(runner, result.ok())
+    fuzz_links(runner)
+    return problems + [failure.render() for failure in runner.failures.values()]
+
+
+def contract_verification(engine: FaultTarget) -> list[str]:
+    """Every committed pact replayed against the engine."""
+    from badgegate.contracts import committed_pacts_dir, run_verification
+
+    report = run_verification(
+        [committed_pacts_dir()], engine.target.api_url, state_url=engine.target.state_url
+    )
+    return [] if report.passed else [report.render()]
+
+
+def pytest_nodes(engine: FaultTarget, nodes: Sequence[str]) -> dict[str, list[str]]:
+    """Run pytest ``nodes`` (paths relative to the suites folder) against the engine in one
+    process; return each node's failures (an empty list when it passed)."""
+    with tempfile.TemporaryDirectory(prefix="badgegate-selftest-") as report_dir:
+        junit = Path(report_dir) / "junit.xml"
+        command = [
+            sys.executable,
+            "-m",
+            "pytest",
+            *(str(suites_dir() / node) for node in nodes),
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "--no-header",
+            f"--junitxml={junit}",
+        ]
+        done = subprocess.run(
+            command,
+            cwd=project_root(),
+            env=engine.environment(report_dir),
+            capture_output=True,
+            text=True,
+            timeout=600,
+            check=False,
+        )
+        failed = _failed_tests(junit)
+    if done.returncode not in (0, 1) or (done.returncode == 1 and not failed):
+        problem = f"pytest exited {done.returncode}:\n{done.stdout[-3000:]}{done.stderr[-2000:]}"
+        return {node: [problem] for node in nodes}
+    return {node: [f for f in failed if _belongs(f, node)] for node in nodes}
+
+
+def _failed_tests(junit: Path) -> list[str]:
+    """``file::test`` of every failed or erroring test case in a JUnit report."""
+    if not junit.exists():
+        return []
+    failed = []
+    for case in ElementTree.parse(junit).getroot().iter("testcase"):
+        if case.find("failure") is not None or case.find("error") is not None:
+            module = case.get("classname", "").replace(".", "/")
+            failed.append(f"{module}.py::{case.get('name', '')}")
+    return failed
+
+
+def _belongs(failed: str, node: str) -> bool:
+    path, _, test = node.partition("::")
+    module = path.removesuffix(".py")
+    return module in failed and (not test or f"::{test}" in failed)
+
+
+def _pytest_check(*nodes: str) -> Check:
+    return lambda engine: [p for found in pytest_nodes(engine, nodes).values() for p in found]
+
+
+FUZZ_PROBES = (
+    "fuzz:read-back",
+    "fuzz:exactly-once",
+    "fuzz:since",
+    "fuzz:isolation",
+    "fuzz:scopes",
+    "fuzz:methods",
+    "fuzz:double-upsert",
+    "fuzz:invalid-upload",
+)
+#: Checks that are pytest tests of a suite: name -> node (run together, one process per engine).
+PYTEST_CHECKS: dict[str, str] = {
+    "schema:served": "schema/test_served.py",
+    "smoke:auth": "smoke/test_smoke.py::test_credentials_refuse_a_missing_or_wrong_token",
+    "smoke:paging": "smoke/test_smoke.py::test_paging_headers_follow_limit_offset_and_total",
+}
+CHECKS: dict[str, Check] = {
+    **{name: _fuzz_probe(name.split(":", 1)[1]) for name in FUZZ_PROBES},
+    "fuzz:get-credentials": _fuzz_operation("GET", "/credentials"),
+    "fuzz:get-profile": _fuzz_operation("GET", "/profile"),
+    "contracts:verification": contract_verification,
+    **{name: _pytest_check(node) for name, node in PYTEST_CHECKS.items()},
+}
+#: What running a whole suite means in the detection matrix.
+SUITE_RUNS: dict[str, Check] = {
+    "smoke": _pytest_check("smoke"),
+    "schema": _pytest_check("schema/test_served.py"),
+    "contracts": contract_verification,
+    "fuzz": fuzz_suite,
+}

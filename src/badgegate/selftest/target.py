@@ -1,0 +1,88 @@
+"""A reference engine started with one fault (or none), seeded, as a target for every suite."""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import os
+import secrets
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING
+
+from badgegate.config import HarnessConfig
+from badgegate.stack import ISOLATION_TENANT, PRIMARY_TENANT, STATE_PATH, Target
+
+if TYPE_CHECKING:
+    from badgegate.fuzz.session import FuzzSession
+
+#: Examples per operation and mode when the self-test fuzzes an operation.
+SELFTEST_EXAMPLES = 3
+
+
+@dataclasses.dataclass
+class FaultTarget:
+    """A running engine with ``fault`` (``None``: the clean one), its target and fuzz session."""
+
+    fault: str | None
+    target: Target
+    fuzz: FuzzSession
+    isolation_token: str
+
+    def environment(self, report_dir: str) -> dict[str, str]:
+        """Environment of a pytest process checking this engine (secrets through env only)."""
+        config = self.target.config
+        env = {k: v for k, v in os.environ.items() if not k.startswith("BADGEGATE_")}
+        env.update(
+            BADGEGATE_ENGINE_URL=self.target.api_url,
+            BADGEGATE_CLIENT_ID=str(config.client_id),
+            BADGEGATE_CLIENT_SECRET=str(config.client_secret),
+            BADGEGATE_ISOLATION_TOKEN=self.isolation_token,
+            BADGEGATE_STATE_URL=str(self.target.state_url),
+            BADGEGATE_REPORT_DIR=report_dir,
+            BADGEGATE_PROFILE="ci",
+            HYPOTHESIS_PROFILE="ci",
+        )
+        return env
+
+
+@contextlib.contextmanager
+def fault_target(
+    fault: str | None, config: HarnessConfig, *, examples: int = SELFTEST_EXAMPLES
+) -> Iterator[FaultTarget]:
+    """Start the engine with ``fault``, seed it through the fuzz session, and yield it."""
+    from badgegate.client import BadgeEngineClient
+    from badgegate.engine.server import ClientSpec, EngineServer, TokenSpec
+    from badgegate.fuzz.seeding import seed_credentials
+    from badgegate.fuzz.session import open_session
+
+    primary = ClientSpec("selftest-primary", secrets.token_urlsafe(24), tenant=PRIMARY_TENANT)
+    other = ClientSpec("selftest-isolation", secrets.token_urlsafe(24), tenant=ISOLATION_TENANT)
+    isolation_token = secrets.token_urlsafe(24)
+    faults: Sequence[str] = (fault,) if fault else ()
+    with contextlib.ExitStack() as stack:
+        server = stack.enter_context(
+            EngineServer(
+                clients=[primary, other],
+                tokens=[TokenSpec(isolation_token, tenant=ISOLATION_TENANT)],
+                faults=faults,
+                test_endpoints=True,
+            )
+        )
+        engine = config.replace(
+            engine_url=server.api_url,
+            client_id=primary.client_id,
+            client_secret=primary.client_secret,
+            profile="ci",
+        )
+        client = stack.enter_context(BadgeEngineClient.from_config(engine))
+        isolation = stack.enter_context(
+            BadgeEngineClient.from_config(
+                engine.replace(client_id=other.client_id, client_secret=other.client_secret)
+            )
+        )
+        state_url = server.root_url + STATE_PATH
+        target = Target(server.api_url, client, isolation, True, state_url, engine)
+        fuzz = open_session(target)
+        fuzz.profile = fuzz.profile.with_examples(examples)
+        seed_credentials(fuzz)
+        yield FaultTarget(fault, target, fuzz, isolation_token)
