@@ -122,3 +122,10 @@ def test_curl_leaves_out_a_binary_body_with_a_note() -> None:
     assert "--data-raw" not in command
     assert "binary or streamed body left out" in command
     assert shlex.split(command)[:3] == ["curl", "-X", "PUT"]
+
+
+def test_a_value_too_short_to_be_a_secret_does_not_mask_ordinary_text() -> None:
+    register_secret("t")
+    assert redact("the engine at http://127.0.0.1:9 refused the connection") == (
+        "the engine at http://127.0.0.1:9 refused the connection"
+    )

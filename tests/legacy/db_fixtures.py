@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -15,15 +14,9 @@ def sqlite_url(tmp_path: Path) -> str:
 
 
 @pytest.fixture
-def postgres_url(pg_url: str) -> Iterator[str]:
-    """The test run's PostgreSQL database, emptied of legacy tables after the test."""
-    yield pg_url
-    import sqlalchemy as sa
-
-    engine = sa.create_engine(pg_url)
-    with engine.begin() as connection:
-        connection.exec_driver_sql("DROP TABLE IF EXISTS badge_requirements, badges CASCADE")
-    engine.dispose()
+def postgres_url(fresh_pg_url: str) -> str:
+    """A PostgreSQL database of the test's own, so other tests' tables never show up in it."""
+    return fresh_pg_url
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

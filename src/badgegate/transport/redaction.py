@@ -14,6 +14,9 @@ import urllib.parse
 from collections.abc import Iterable, Mapping
 
 MASK = "***"
+# Values shorter than this are not registered: masking every "t" or "abc" in every message would
+# make output unreadable, and such a value is no secret anyway (shape-based masking still applies).
+MIN_SECRET_LENGTH = 8
 
 _SECRET_KEYS = r"(?:client_secret|access_token|refresh_token|id_token|password|secret|token)"
 _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
@@ -37,9 +40,9 @@ def register_secret(value: str | None) -> None:
     """Remember ``value`` as a secret: from now on :func:`redact` masks it everywhere.
 
     Its URL-encoded form is registered too, so it is also masked inside query strings and
-    form bodies. Empty values and ``None`` are ignored.
+    form bodies. ``None`` and values shorter than ``MIN_SECRET_LENGTH`` are ignored.
     """
-    if not value:
+    if not value or len(value) < MIN_SECRET_LENGTH:
         return
     with _lock:
         _registered.add(value)
