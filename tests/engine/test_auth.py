@@ -208,20 +208,87 @@ def test_registration_creates_a_client_in_a_tenant_of_its_own(engine: EngineServ
     assert listed.json() == {"credential": []}
 
 
+_CLIENT = {
+    "client_name": "x",
+    "redirect_uris": ["https://a.example/cb"],
+    "scope": CREDENTIAL_READONLY,
+}
+
+
 @pytest.mark.parametrize(
     "metadata",
     [
         [],
         {"redirect_uris": ["https://a.example/cb"], "scope": CREDENTIAL_READONLY},
-        {"client_name": "x", "redirect_uris": [], "scope": CREDENTIAL_READONLY},
         {"client_name": "x", "redirect_uris": ["https://a.example/cb"]},
-        {"client_name": "x", "redirect_uris": ["https://a.example/cb"], "scope": "urn:nope"},
+        {**_CLIENT, "scope": "urn:nope"},
+        {**_CLIENT, "scope": f"{CREDENTIAL_READONLY}  {CREDENTIAL_UPSERT}"},
+        {**_CLIENT, "grant_types": False},
+        {**_CLIENT, "grant_types": []},
+        {**_CLIENT, "grant_types": ["password"]},
+        {**_CLIENT, "response_types": ["token"]},
+        {**_CLIENT, "response_types": "code"},
+        {**_CLIENT, "token_endpoint_auth_method": "none"},
+        {**_CLIENT, "contacts": "ops@a.example"},
+        {**_CLIENT, "contacts": [1]},
+        {**_CLIENT, "client_uri": "a.example"},
+        {**_CLIENT, "logo_uri": "ftp://a.example/logo.png"},
+        {**_CLIENT, "tos_uri": False},
+        {**_CLIENT, "software_id": 7},
     ],
 )
 def test_registration_refuses_bad_metadata(engine: EngineServer, metadata: Any) -> None:
     answer = requests.post(engine.api_url + "/oauth/register", json=metadata, timeout=30)
-    assert answer.status_code == 400
+    assert answer.status_code == 400, answer.text
     assert answer.json()["error"] == "invalid_client_metadata"
+    assert answer.json()["error_description"]
+
+
+@pytest.mark.parametrize(
+    "uris",
+    [
+        [],
+        "https://a.example/cb",
+        [False],
+        ["https://hnbmxsyft.example*"],
+        ["https://a.example/cb#done"],
+        ["/cb"],
+        ["ftp://a.example/cb"],
+        ["https://user:pw@a.example/cb"],
+        ["https://a.example/c b"],
+        ["https://a.example/%zz"],
+        ["https://a.example:99999/cb"],
+        ["https://[::g]/cb"],
+        ["https://a.example/cb", "https://"],
+    ],
+)
+def test_registration_refuses_bad_redirect_uris(engine: EngineServer, uris: Any) -> None:
+    metadata = {**_CLIENT, "redirect_uris": uris}
+    answer = requests.post(engine.api_url + "/oauth/register", json=metadata, timeout=30)
+    assert answer.status_code == 400, answer.text
+    assert answer.json()["error"] == "invalid_redirect_uri"
+
+
+def test_registration_accepts_every_rfc_7591_member_it_knows(engine: EngineServer) -> None:
+    metadata = {
+        **_CLIENT,
+        "redirect_uris": [
+            "http://127.0.0.1:8080/cb",
+            "https://[::1]/cb",
+            "https://wallet.example/a*b/c?state=x%20y",
+        ],
+        "client_uri": "https://wallet.example/#about",
+        "logo_uri": "https://wallet.example/logo.png",
+        "grant_types": ["authorization_code", "refresh_token"],
+        "response_types": ["code"],
+        "token_endpoint_auth_method": "client_secret_basic",
+        "contacts": ["ops@wallet.example"],
+        "software_id": "wallet",
+        "x-vendor": {"kept": True},
+    }
+    answer = requests.post(engine.api_url + "/oauth/register", json=metadata, timeout=30)
+    assert answer.status_code == 201, answer.text
+    assert answer.json()["x-vendor"] == {"kept": True}
 
 
 def test_tenants_never_see_each_others_records(

@@ -17,9 +17,10 @@ from badgegate.selftest.target import FaultTarget, fault_target
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture
-def broken_engine(tmp_path) -> Iterator[FaultTarget]:  # type: ignore[no-untyped-def]
-    config = load_config({"report_dir": str(tmp_path)}, env={})
+@pytest.fixture(scope="module")
+def broken_engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FaultTarget]:
+    """One engine labelling its JSON answers text/html, shared by the tests that only read it."""
+    config = load_config({"report_dir": str(tmp_path_factory.mktemp("reports"))}, env={})
     with fault_target(JSON_CONTENT_TYPE_LOST, config, examples=2) as engine:
         yield engine
 
@@ -40,23 +41,25 @@ def test_failures_carry_a_masked_curl_and_the_seed(broken_engine: FaultTarget) -
 
 
 def test_staging_profile_sends_no_write(broken_engine: FaultTarget) -> None:
-    target = dataclasses.replace(
-        broken_engine.target,
-        embedded=False,
-        config=broken_engine.target.config.replace(profile="staging"),
-    )
-    session = open_session(target)
-    assert not session.profile.writes
-    before = broken_engine.target.client.list_credentials(limit=1).total
+    """The session installs no guard: the staging client's transport carries it."""
+    from badgegate.client import BadgeEngineClient
     from badgegate.transport import WriteRefused
 
-    with pytest.raises(WriteRefused):
-        session.send("POST", "/credentials", json={})
-    operations = [r.ok() for r in session.schema.get_all_operations()]
-    runner = CaseRunner(dataclasses.replace(session, profile=session.profile.with_examples(1)))
-    for operation in operations:
-        if operation.method.upper() == "GET":
-            fuzz_operation(runner, operation)
+    config = broken_engine.target.config.replace(profile="staging", rate_limit=1000.0)
+    with BadgeEngineClient.from_config(config) as client:
+        target = dataclasses.replace(
+            broken_engine.target, embedded=False, config=config, client=client
+        )
+        session = open_session(target)
+        assert not session.profile.writes
+        before = broken_engine.target.client.list_credentials(limit=1).total
+        with pytest.raises(WriteRefused):
+            session.send("POST", "/credentials", json={})
+        operations = [r.ok() for r in session.schema.get_all_operations()]
+        runner = CaseRunner(dataclasses.replace(session, profile=session.profile.with_examples(1)))
+        for operation in operations:
+            if operation.method.upper() == "GET":
+                fuzz_operation(runner, operation)
     assert broken_engine.target.client.list_credentials(limit=1).total == before
 
 

@@ -1,4 +1,5 @@
-"""Fuzz profiles follow DESIGN.md's table; the staging guard stops writes before they leave."""
+"""Fuzz profiles follow DESIGN.md's table; on staging the transport every fuzz call goes through
+carries badgegate.guard's write guard and rate cap."""
 
 from __future__ import annotations
 
@@ -6,8 +7,8 @@ import pytest
 
 from badgegate.config import load_config
 from badgegate.fuzz import profile_for
-from badgegate.fuzz.guard import staging_write_guard
-from badgegate.fuzz.profiles import FIXED_SEED, STAGING_RATE_LIMIT
+from badgegate.fuzz.profiles import FIXED_SEED
+from badgegate.guard import STAGING_RATE_LIMIT
 from badgegate.transport import Transport, WriteRefused
 
 STAGING = "staging.example.org"
@@ -31,14 +32,17 @@ def test_nightly_draws_a_seed_and_more_examples() -> None:
     assert profile_for(_config(profile="nightly"), seed=7).seed == 7
 
 
-def test_staging_is_read_only_rate_capped_and_does_not_probe_methods() -> None:
+def test_staging_is_read_only_and_does_not_probe_methods() -> None:
     profile = profile_for(_config(profile="staging"), host=STAGING)
     assert not profile.writes and not profile.probe_methods and not profile.stateful
-    assert profile.rate_limit == STAGING_RATE_LIMIT
 
 
-def test_staging_keeps_a_configured_rate_cap_in_the_transport() -> None:
-    assert profile_for(_config(profile="staging", rate_limit="2"), host=STAGING).rate_limit is None
+@pytest.mark.parametrize("rate_limit,expected", [(None, STAGING_RATE_LIMIT), ("2", 2.0)])
+def test_staging_transport_is_rate_capped_once(rate_limit: str | None, expected: float) -> None:
+    """The transport holds the one rate cap: badgegate.guard's default or the configured one."""
+    configured = {"rate_limit": rate_limit} if rate_limit else {}
+    transport = Transport.from_config(_config(profile="staging", **configured))
+    assert transport.rate_limiter is not None and transport.rate_limiter.rate == expected
 
 
 @pytest.mark.parametrize(
@@ -52,16 +56,16 @@ def test_staging_writes_need_the_flag_and_the_host_on_the_allowlist(
     assert profile_for(config, host=STAGING).writes is writes
 
 
-def test_guard_refuses_a_write_before_it_leaves_the_process() -> None:
-    guard = staging_write_guard(_config(profile="staging"), exempt_urls=["http://127.0.0.1:9/t"])
-    transport = Transport(write_guard=guard)
+def test_staging_transport_refuses_a_write_before_it_leaves_the_process() -> None:
     # Port 9 (discard) is closed: a request that left the process would fail to connect.
+    config = _config(profile="staging", engine_url="http://127.0.0.1:9/ims/ob/v3p0")
+    transport = Transport.from_config(config)
     with pytest.raises(WriteRefused, match="staging profile is read-only"):
         transport.send("POST", "http://127.0.0.1:9/ims/ob/v3p0/credentials", json={})
-    assert guard is not None
-    guard("POST", "http://127.0.0.1:9/t")  # the token endpoint stays allowed
-    guard("GET", "http://127.0.0.1:9/ims/ob/v3p0/credentials")
+    assert transport.write_guard is not None
+    transport.write_guard("POST", "http://127.0.0.1:9/ims/ob/v3p0/oauth/token")  # token: allowed
+    transport.write_guard("GET", "http://127.0.0.1:9/ims/ob/v3p0/credentials")
 
 
 def test_no_guard_off_staging() -> None:
-    assert staging_write_guard(_config()) is None
+    assert Transport.from_config(_config()).write_guard is None

@@ -6,7 +6,6 @@ from __future__ import annotations
 import base64
 import json
 import re
-import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,6 +27,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from badgegate.engine.server import ClientSpec, EngineServer
+from badgegate.fuzz.alignment import align_case
 
 DOCUMENT_PATH = Path(__file__).resolve().parents[2] / "schemas" / "openapi" / "badge-engine.yaml"
 CLIENT_ID = "openapi-conformance"
@@ -102,39 +102,6 @@ def seed_examples(api_url: str, bearer: dict[str, str]) -> None:
         assert answer.status_code == 201, answer.text
 
 
-def compact_jws(seed: str) -> str:
-    """A well-formed unsigned compact JWS credential (what the engine's JWS check needs)."""
-
-    def part(value: dict[str, Any]) -> str:
-        raw = json.dumps(value, separators=(",", ":")).encode()
-        return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
-
-    credential_id = uuid.uuid5(uuid.NAMESPACE_URL, seed).urn
-    payload = {"iss": "https://issuer.example/", "jti": credential_id, "nbf": 1767225600}
-    return f"{part({'alg': 'none', 'typ': 'JWT'})}.{part(payload)}.c2lnbmF0dXJl"
-
-
-def align_with_engine(case: Any, engine: EngineUnderTest) -> None:
-    """Make generated data satisfy the rules JSON Schema cannot state.
-
-    A record's ``id`` must be ``urn:uuid:{key}``; a Profile keeps the tenant's ``id``; a
-    compact JWS must carry JSON header and payload.
-    """
-    operation_id = case.operation.definition.raw["operationId"]
-    if operation_id in ("upsertAchievement", "upsertProgress"):
-        case.body["id"] = "urn:uuid:" + case.path_parameters["key"]
-    elif operation_id == "putProfile":
-        case.body["id"] = engine.profile_id
-    elif operation_id == "upsertCredential" and case.media_type == "text/plain":
-        case.body = compact_jws(case.body)
-    elif operation_id == "batchUpsert":
-        for operation in case.body["operations"]:
-            if operation["kind"] != "credential":
-                operation["record"]["id"] = "urn:uuid:" + operation["key"]
-            elif isinstance(operation["record"], str):
-                operation["record"] = compact_jws(operation["record"])
-
-
 def auth_headers(operation_id: str, engine: EngineUnderTest) -> dict[str, str]:
     """The credentials an operation needs: Basic at the token endpoint, else the bearer token."""
     return engine.basic if operation_id == "requestAccessToken" else engine.bearer
@@ -165,7 +132,7 @@ def test_engine_conforms_to_the_document(operation: Any, engine: EngineUnderTest
     statuses: set[int] = set()
 
     def exchange(case: Any) -> None:
-        align_with_engine(case, engine)
+        align_case(case, engine.profile_id)
         response = case.call_and_validate(
             base_url=engine.api_url, headers=auth_headers(operation_id, engine), checks=CHECKS
         )

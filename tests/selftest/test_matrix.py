@@ -1,15 +1,20 @@
-"""The detection matrix: rendering, verdicts and the README block between its markers."""
+"""The detection matrix: rendering, verdicts, the README block between its markers, and the
+catalogue's claims (each fault's owning suite) backed by the matrix."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from badgegate.engine.faults import FAULT_NAMES
+import pytest
+
+from badgegate.engine.faults import CATALOGUE, FAULT_NAMES, Fault
+from badgegate.paths import project_root
 from badgegate.selftest import (
     MATRIX_END,
     MATRIX_START,
     Outcome,
     matrix_problems,
+    owning_checks,
     render_matrix,
     update_readme,
 )
@@ -56,3 +61,27 @@ def test_readme_text_around_the_block_is_kept(tmp_path: Path) -> None:
     readme.write_text(f"head\n{MATRIX_START}\nold\n{MATRIX_END}\ntail\n", encoding="utf-8")
     update_readme(readme, "new")
     assert readme.read_text(encoding="utf-8") == f"head\n{MATRIX_START}\nnew\n{MATRIX_END}\ntail\n"
+
+
+def _readme_matrix() -> dict[str, dict[str, str]]:
+    """The README's detection matrix: row label -> suite -> mark."""
+    text = (project_root() / "README.md").read_text(encoding="utf-8")
+    block = text.split(MATRIX_START, 1)[1].split(MATRIX_END, 1)[0]
+    rows = [line.split("|")[1:-1] for line in block.strip().splitlines()[2:]]
+    return {
+        cells[0].strip().strip("`"): dict(zip(SUITES, (c.strip() for c in cells[2:]), strict=True))
+        for cells in rows
+    }
+
+
+def test_readme_matrix_shows_the_clean_engine_passing_every_suite() -> None:
+    assert set(_readme_matrix()["(clean engine)"].values()) == {"—"}
+
+
+@pytest.mark.parametrize("fault", CATALOGUE, ids=lambda fault: fault.name)
+def test_owning_suite_of_a_fault_catches_it(fault: Fault) -> None:
+    """A fault's ``caught_by`` suite owns checks of it and catches it in the README matrix."""
+    if fault.caught_by not in SUITES:
+        pytest.skip(f"not applicable: {fault.caught_by} is not a self-test suite")
+    assert fault.caught_by in {name.split(":", 1)[0] for name in owning_checks(fault.name)}
+    assert _readme_matrix()[fault.name][fault.caught_by] == "caught"

@@ -4,17 +4,23 @@ Provider states are set up (and torn down) through the target's state-change end
 receives ``{"state", "params", "action"}`` JSON (for the reference engine, the one
 ``--test-endpoints`` exposes). A failed verification becomes :class:`VerificationFailed`,
 carrying each failing interaction with its mismatches, instead of pact-python's bare
-``RuntimeError``.
+``RuntimeError``. The verifier's log never reaches the console: the pact FFI writes it straight
+to file descriptors 1 and 2, so verification runs with them pointed elsewhere, and the report
+keeps what it wrote (:attr:`VerificationReport.output`, ``to_dict()["output"]``).
 """
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import logging
+import os
+import sys
+import tempfile
 import urllib.parse
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import requests
 
@@ -68,12 +74,13 @@ class VerificationReport:
         return [finding for outcome in self.outcomes for finding in outcome.findings()]
 
     def to_dict(self) -> dict[str, Any]:
-        """The report as JSON-ready data."""
+        """The report as JSON-ready data (with the verifier's log as ``output``)."""
         return {
             "provider": self.provider,
             "target": self.target,
             "passed": self.passed,
             "interactions": [outcome.to_dict() for outcome in self.outcomes],
+            "output": self.output,
         }
 
 
@@ -148,9 +155,9 @@ def run_verification(
         verifier.state_handler(state_url, teardown=True, body=True)
     if description:
         verifier.filter(description)
-    failed = _execute(verifier)
+    failed, errors = _execute(verifier)
     outcomes = tuple(outcomes_from_results(verifier.results))
-    output = verifier.output(strip_ansi=True)
+    output = verifier.output(strip_ansi=True) + errors
     if failed and not any(not outcome.passed for outcome in outcomes):
         raise BadgegateError(f"the pact verifier failed before replaying anything:\n{output}")
     return VerificationReport(provider, provider_url, outcomes, output)
@@ -162,13 +169,42 @@ def provider_root(api_url: str) -> str:
     return trimmed.removesuffix(API_BASE_PATH) + "/"
 
 
-def _execute(verifier: Any) -> bool:
-    """Run the verifier; return whether it reported a failure (its bare ``RuntimeError``)."""
+def _execute(verifier: Any) -> tuple[bool, str]:
+    """Run the verifier; return whether it reported a failure (its bare ``RuntimeError``) and
+    what it printed to standard error (state-change failures and the like).
+
+    The pact FFI prints its log to file descriptor 1 and its errors to descriptor 2 itself,
+    past ``sys.stdout`` and pytest's capture, so both point at scratch files meanwhile; the log
+    stays available from ``Verifier.output()``.
+    """
+    with tempfile.TemporaryFile() as log, tempfile.TemporaryFile() as errors:
+        with _diverted(1, log), _diverted(2, errors):
+            try:
+                verifier.verify()
+                failed = False
+            except RuntimeError:
+                failed = True
+        errors.seek(0)
+        return failed, errors.read().decode("utf-8", "replace")
+
+
+@contextlib.contextmanager
+def _diverted(descriptor: int, scratch: IO[bytes]) -> Iterator[None]:
+    """Point file ``descriptor`` (1 or 2) at ``scratch`` while the block runs."""
+    stream = sys.stdout if descriptor == 1 else sys.stderr
+    stream.flush()
     try:
-        verifier.verify()
-    except RuntimeError:
-        return True
-    return False
+        console = os.dup(descriptor)
+    except OSError:  # nothing open there to divert
+        yield
+        return
+    os.dup2(scratch.fileno(), descriptor)
+    try:
+        yield
+    finally:
+        stream.flush()
+        os.dup2(console, descriptor)
+        os.close(console)
 
 
 def check_reachable(url: str) -> None:

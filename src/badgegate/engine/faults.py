@@ -78,7 +78,7 @@ CATALOGUE: tuple[Fault, ...] = (
         "integrity",
     ),
     Fault(NFD, "strings are stored NFD-normalised", "integrity"),
-    Fault(LOST_WRITE, "creates answer 201 but store nothing", "contracts"),
+    Fault(LOST_WRITE, "creates answer 201 but store nothing", "fuzz"),
     Fault(WRONG_TOTAL, "X-Total-Count is one more than the real total", "fuzz"),
     Fault(BROKEN_LINK_HEADER, "the Link header lacks rel=next while more records remain", "fuzz"),
     Fault(CONTEXT_CHANGE, "served records have their first two @context entries swapped", "schema"),
@@ -101,7 +101,7 @@ CATALOGUE: tuple[Fault, ...] = (
     Fault(
         REUPSERT_DUPLICATES,
         "an identical re-upsert stores a second copy and answers 201 instead of 304",
-        "contracts",
+        "fuzz",
     ),
 )
 

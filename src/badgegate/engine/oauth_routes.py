@@ -12,7 +12,6 @@ import binascii
 import json
 import secrets
 import time
-from typing import Any
 from urllib.parse import parse_qsl, unquote
 
 from fastapi import APIRouter
@@ -23,6 +22,7 @@ from badgegate.engine.auth import secret_digest
 from badgegate.engine.context import engine_context
 from badgegate.engine.imsx import ApiError
 from badgegate.engine.inbound import parse_json, read_body
+from badgegate.engine.registration import metadata_problem
 from badgegate.scopes import ALL_SCOPES
 
 router = APIRouter(prefix="/oauth")
@@ -98,16 +98,17 @@ async def _form(request: Request) -> dict[str, str] | None:
 
 @router.post("/register")
 async def register(request: Request) -> Response:
-    """Register a client (minimal RFC 7591): 201 with its id and secret, or 400."""
+    """Register a client (RFC 7591, rules in :mod:`.registration`): 201 with its id and
+    secret, or 400 ``invalid_client_metadata`` / ``invalid_redirect_uri``."""
     context = engine_context(request)
     try:
         metadata = parse_json(await read_body(request))
     except ApiError as error:
         return _oauth_error(400, "invalid_client_metadata", error.description)
-    problem = _metadata_problem(metadata)
+    problem = metadata_problem(metadata)
     if problem:
-        return _oauth_error(400, "invalid_client_metadata", problem)
-    scopes = [scope for scope in ALL_SCOPES if scope in metadata["scope"].split()]
+        return _oauth_error(400, problem.error, problem.description)
+    scopes = [scope for scope in ALL_SCOPES if scope in metadata["scope"].split(" ")]
     client_id, client_secret = secrets.token_hex(16), secrets.token_urlsafe(32)
     digest = secret_digest(client_secret)
     await context.storage(context.store.save_client, client_id, digest, " ".join(scopes), client_id)
@@ -121,20 +122,3 @@ async def register(request: Request) -> Response:
         "client_secret_expires_at": 0,
     }
     return Response(json.dumps(body), 201, _NO_STORE, media_type="application/json")
-
-
-def _metadata_problem(metadata: Any) -> str | None:
-    if not isinstance(metadata, dict):
-        return "client metadata must be a JSON object"
-    if not isinstance(metadata.get("client_name"), str) or not metadata["client_name"].strip():
-        return "client_name is required"
-    uris = metadata.get("redirect_uris")
-    if not isinstance(uris, list) or not uris or not all(isinstance(uri, str) for uri in uris):
-        return "redirect_uris must be a non-empty array of URLs"
-    scope = metadata.get("scope")
-    if not isinstance(scope, str) or not scope.split():
-        return "scope is required, space-separated scope URIs"
-    unknown = [name for name in scope.split() if name not in ALL_SCOPES]
-    if unknown:
-        return f"unknown scope(s): {', '.join(unknown)}"
-    return None

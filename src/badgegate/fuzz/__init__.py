@@ -4,8 +4,16 @@ Layers: :mod:`~badgegate.fuzz.document` (which document, loaded how), :mod:`.pro
 (what each harness profile allows), :mod:`.session` (target, transport, auth, report),
 :mod:`.checks` (OB 3.0 checks registered with schemathesis), :mod:`.probes` and
 :mod:`.seeding` (follow-up calls and checks on seeded data), :mod:`.runner` (cases through
-the harness transport) and :mod:`.report` (failures with curl reproductions and seeds).
-Importing this package is cheap; schemathesis is imported by the modules that need it.
+the harness transport), :mod:`.negative` (when accepting negative data is a failure) and
+:mod:`.report` (failures with curl reproductions and seeds). Importing this package is cheap;
+schemathesis is imported by the modules that need it.
+
+Adjustment to schemathesis's ``negative_data_rejection`` check: the document's request schemas
+of the upserts (``POST /credentials``, ``PUT /profile``, ``PUT /ext/achievements/{key}``,
+``PUT /ext/progress/{key}``) and of ``POST /oauth/register`` are generation profiles, narrower
+than OB 3.0 and RFC 7591. Accepting a mutated body there is a failure only when the body is also
+invalid by badgegate's OB 3.0 validator (error findings) or by the RFC 7591 registration rules:
+a correct engine's acceptance of valid data is never reported.
 """
 
 from __future__ import annotations
@@ -17,7 +25,7 @@ from badgegate.fuzz.document import (
     document_location,
     read_document,
 )
-from badgegate.fuzz.profiles import FuzzProfile, profile_for, writes_allowed
+from badgegate.fuzz.profiles import FuzzProfile, profile_for
 from badgegate.fuzz.report import FuzzFailure, FuzzReport, render_failures
 
 __all__ = [
@@ -32,7 +40,6 @@ __all__ = [
     "profile_for",
     "read_document",
     "render_failures",
-    "writes_allowed",
 ]
 
 _METHODS = ("get", "put", "post", "delete", "patch")

@@ -117,7 +117,6 @@ def changed_message(
 
 def double_upsert(session: FuzzSession, request: requests.PreparedRequest, sent: Any) -> list[str]:
     """Sending the same upsert ``request`` again answers 200 or 304 and leaves one record."""
-    session.throttle()
     again = session.session.send(request.copy(), timeout=session.transport.timeout)
     what = f"{request.method} {urlsplit(request.url or '').path}"
     if again.status_code not in (200, 304):
@@ -144,7 +143,6 @@ def auth_refusals(
         probe = request.copy()
         probe.headers.pop("Authorization", None)
         probe.headers.update(authorization or {})
-        session.throttle()
         response = session.session.send(probe, timeout=session.transport.timeout)
         challenge = response.headers.get("WWW-Authenticate", "")
         if expected == 401 and not challenge.lower().startswith("bearer"):

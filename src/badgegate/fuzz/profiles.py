@@ -2,8 +2,9 @@
 
 ``ci``: every operation, positive and negative data, a fixed seed (derandomized) and a bounded
 number of examples. ``staging``: read-only operations only unless writes are allowed for the
-host, no unsupported-method probing, rate-capped. ``nightly``: many more examples from a random
-seed that every report records.
+host, no unsupported-method probing; the staging write guard and rate cap themselves live in
+:mod:`badgegate.guard` and sit on the transport every call goes through. ``nightly``: many more
+examples from a random seed that every report records.
 """
 
 from __future__ import annotations
@@ -11,10 +12,10 @@ from __future__ import annotations
 import dataclasses
 import secrets
 
+from badgegate.guard import writes_allowed
+
 #: The seed of derandomized runs (ci and staging): the same cases every time.
 FIXED_SEED = 0
-#: Requests per second on staging when the config sets no ``rate_limit``.
-STAGING_RATE_LIMIT = 5.0
 
 
 @dataclasses.dataclass(frozen=True)
@@ -33,8 +34,6 @@ class FuzzProfile:
     probe_methods: bool = True
     #: Whether generated POST/PUT/DELETE may leave the process.
     writes: bool = True
-    #: A rate cap applied when the transport has none.
-    rate_limit: float | None = None
     #: Steps per stateful scenario and scenarios per run.
     stateful_steps: int = 6
     stateful_examples: int = 10
@@ -46,14 +45,6 @@ class FuzzProfile:
             max_examples=max_examples,
             stateful_examples=max(1, min(self.stateful_examples, max_examples)),
         )
-
-
-def writes_allowed(config: object, host: str | None) -> bool:
-    """Whether writes may go to ``host``: always off staging; on staging only when allowed."""
-    if getattr(config, "profile", "ci") != "staging":
-        return True
-    allowlist = tuple(getattr(config, "write_allowlist", ()) or ())
-    return bool(getattr(config, "allow_writes", False)) and host is not None and host in allowlist
 
 
 def profile_for(config: object, *, host: str | None = None, seed: int | None = None) -> FuzzProfile:
@@ -70,7 +61,6 @@ def profile_for(config: object, *, host: str | None = None, seed: int | None = N
             stateful_examples=60,
         )
     if name == "staging":
-        rate = getattr(config, "rate_limit", None)
         return FuzzProfile(
             "staging",
             max_examples=10,
@@ -79,7 +69,6 @@ def profile_for(config: object, *, host: str | None = None, seed: int | None = N
             stateful=writes_allowed(config, host),
             probe_methods=False,
             writes=writes_allowed(config, host),
-            rate_limit=None if rate else STAGING_RATE_LIMIT,
             stateful_examples=5,
         )
     return FuzzProfile(

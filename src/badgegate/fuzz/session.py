@@ -2,7 +2,9 @@
 
 Every request — generated cases, the checks' follow-up calls, the probes — goes through the
 target client's :class:`~badgegate.transport.Transport` session, so the write guard, rate cap,
-retries and redaction apply to all of them.
+retries and redaction apply to all of them. The session installs nothing itself:
+:meth:`~badgegate.transport.Transport.from_config` puts the staging write guard and rate cap of
+:mod:`badgegate.guard` on every target's transport.
 """
 
 from __future__ import annotations
@@ -25,10 +27,9 @@ from badgegate.fuzz.document import (
     load_document,
     read_document,
 )
-from badgegate.fuzz.guard import install_write_guard
 from badgegate.fuzz.profiles import FuzzProfile, profile_for
 from badgegate.fuzz.report import FuzzReport
-from badgegate.transport import RateLimiter, Transport
+from badgegate.transport import Transport
 
 if TYPE_CHECKING:
     from badgegate.client import BadgeEngineClient
@@ -115,7 +116,6 @@ class FuzzSession:
     seeded: SeededData = dataclasses.field(default_factory=SeededData)
     #: Probes already run, by key, so a check's follow-up calls happen once per operation.
     probed: set[str] = dataclasses.field(default_factory=set)
-    rate_limiter: RateLimiter | None = None
 
     @property
     def session(self) -> requests.Session:
@@ -126,16 +126,10 @@ class FuzzSession:
         """The absolute URL of ``path`` under the API base (absolute URLs pass through)."""
         return path if path.startswith(("http://", "https://")) else self.api_url + path
 
-    def throttle(self) -> None:
-        """Wait for the profile's rate cap (when the transport has none)."""
-        if self.rate_limiter is not None:
-            self.rate_limiter.acquire()
-
     def send(
         self, method: str, path: str, *, headers: dict[str, str] | None = None, **kwargs: Any
     ) -> requests.Response:
         """Send one follow-up call through the transport (bearer auth unless ``headers`` given)."""
-        self.throttle()
         chosen = self.auth.bearer() if headers is None else headers
         return self.session.request(
             method, self.url(path), headers={"Accept": "application/json", **chosen}, **kwargs
@@ -180,7 +174,7 @@ def schemathesis_settings(adjustments: Adjustments, *, modes: str = "all") -> di
 
 
 def open_session(target: Target, *, seed: int | None = None) -> FuzzSession:
-    """Build the fuzz session of ``target``: document, profile, auth, guard and report."""
+    """Build the fuzz session of ``target``: document, profile, auth and report."""
     config = target.config
     location = document_location(config)
     document = read_document(location, target.client.transport.session)
@@ -189,7 +183,6 @@ def open_session(target: Target, *, seed: int | None = None) -> FuzzSession:
     host = urlsplit(target.api_url).hostname
     profile = profile_for(config, host=host, seed=seed)
     transport = target.client.transport
-    install_write_guard(transport, config, target.client.token_url)
     report = FuzzReport(
         config.report_dir, seed=profile.seed, profile=profile.name, document=location
     )
@@ -203,5 +196,4 @@ def open_session(target: Target, *, seed: int | None = None) -> FuzzSession:
         schema=schema,
         report=report,
         exact=target.embedded,
-        rate_limiter=RateLimiter(profile.rate_limit) if profile.rate_limit else None,
     )
