@@ -6,7 +6,9 @@ engine's provider states. The same key always gives the same record.
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import json
 import uuid
 from typing import Any
 
@@ -80,3 +82,28 @@ def sample_progress(key: str, achievement_key: str | None = None) -> dict[str, A
         ],
         "legacy": {"content": "Sample *markdown*", "target_date": "next spring"},
     }
+
+
+def sample_compact_jws(
+    key: str, valid_from: str = "2024-01-01T00:00:00Z", *, issuer: str = SAMPLE_ISSUER
+) -> str:
+    """A compact JWS (VC-JWT) carrying :func:`sample_credential` with its JWT claims.
+
+    The signature is a placeholder: badgegate checks the header, the claims and the credential.
+    """
+    credential = sample_credential(key, valid_from, issuer=issuer)
+    moment = dt.datetime.fromisoformat(valid_from.replace("Z", "+00:00"))
+    payload = {
+        **credential,
+        "iss": issuer,
+        "jti": credential["id"],
+        "sub": credential["credentialSubject"]["id"],
+        "nbf": int(moment.timestamp()),
+    }
+    header = {"alg": "RS256", "kid": f"{issuer}#key-1", "typ": "JWT"}
+    return f"{_base64url(header)}.{_base64url(payload)}.c2lnbmF0dXJl"
+
+
+def _base64url(document: dict[str, Any]) -> str:
+    raw = json.dumps(document, separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import base64
-import json
 import logging
 import time
 import uuid
@@ -21,7 +19,12 @@ from badgegate.client import (
     Unauthorized,
 )
 from badgegate.engine.server import ClientSpec, EngineServer, TokenSpec
-from badgegate.samples import sample_achievement, sample_credential, sample_progress
+from badgegate.samples import (
+    sample_achievement,
+    sample_compact_jws,
+    sample_credential,
+    sample_progress,
+)
 from badgegate.scopes import ALL_SCOPES, CREDENTIAL_UPSERT, READONLY_SCOPES
 from badgegate.transport import Transport
 
@@ -103,11 +106,7 @@ def test_credential_list_page_reads_total_and_links(client: BadgeEngineClient) -
 
 
 def test_compact_jws_credential_upsert_and_listing(client: BadgeEngineClient) -> None:
-    def part(document: dict[str, object]) -> str:
-        return base64.urlsafe_b64encode(json.dumps(document).encode()).rstrip(b"=").decode()
-
-    payload = {"iss": "https://issuer.example/jws", "jti": f"urn:uuid:{new_key()}", "nbf": 1}
-    compact = f"{part({'alg': 'ES256'})}.{part(payload)}.c2lnbmF0dXJl"
+    compact = sample_compact_jws(new_key())
     result = client.upsert_credential_jws(compact)
     assert result.created and result.body == compact
     assert compact in list(client.iter_credentials())

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from badgegate.samples import sample_credential
+from badgegate.samples import sample_compact_jws, sample_credential, sample_key
 
 if TYPE_CHECKING:
     from tests.engine.conftest import Caller, ImsxCheck
@@ -150,7 +150,7 @@ def test_invalid_profile_is_400_with_findings(caller: Caller, imsx_error: ImsxCh
 
 
 def test_compact_jws_is_stored_and_listed_under_compact_jws_string(caller: Caller) -> None:
-    jws = compact_jws({"iss": "https://issuer.example", "jti": "urn:uuid:1", "nbf": 1700000000})
+    jws = sample_compact_jws(sample_key("credential", "jws"), "2023-11-14T22:13:20Z")
     created = caller.post("/credentials", data=jws, headers={"Content-Type": "text/plain"})
     assert created.status_code == 201
     assert created.headers["content-type"].startswith("text/plain")
@@ -168,7 +168,24 @@ def test_compact_jws_is_stored_and_listed_under_compact_jws_string(caller: Calle
 
 @pytest.mark.parametrize(
     "text",
-    ["not a jws", "a.b", "a.b.c.d", "e30.e30.", "!!!.e30.sig", compact_jws({"iss": "x"})],
+    [
+        "not a jws",
+        "a.b",
+        "a.b.c.d",
+        "e30.e30.",
+        "!!!.e30.sig",
+        compact_jws({"iss": "x"}),
+        compact_jws({"iss": "https://issuer.example/", "jti": "urn:uuid:1", "nbf": 1700000000}),
+    ],
+    ids=[
+        "text",
+        "two-parts",
+        "four-parts",
+        "no-signature",
+        "not-base64",
+        "no-jti",
+        "no-credential",
+    ],
 )
 def test_malformed_compact_jws_is_400(caller: Caller, imsx_error: ImsxCheck, text: str) -> None:
     response = caller.post("/credentials", data=text, headers={"Content-Type": "text/plain"})

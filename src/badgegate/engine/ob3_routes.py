@@ -59,7 +59,8 @@ async def upsert_credential(request: Request) -> Response:
     body = await read_body(request, BODY_CAP)
     if media == "text/plain":
         try:
-            record = jws_record(body.decode("utf-8"))
+            text = body.decode("utf-8")
+            record = jws_record(text, validate=ACCEPT_INVALID not in context.faults)
         except UnicodeDecodeError:
             raise ApiError(400, "request body is not valid UTF-8") from None
     else:

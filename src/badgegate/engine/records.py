@@ -91,8 +91,12 @@ def _stored_body(doc: Any, kind: RecordKind, text: str, faults: frozenset[str]) 
     return text
 
 
-def jws_record(text: str) -> StoredRecord:
-    """Check a compact JWS (three base64url parts, JSON header and payload) and return it."""
+def jws_record(text: str, *, validate: bool = True) -> StoredRecord:
+    """Check a compact JWS (three base64url parts, JSON header and payload) and return it.
+
+    With ``validate`` the header, the JWT claims and the credential in the payload must be
+    valid OB 3.0 (VC-JWT, §8.4); the signature is stored as sent, not verified.
+    """
     compact = text.strip()
     parts = compact.split(".")
     if len(parts) != 3 or not all(_JWS_PART.fullmatch(part) for part in parts):
@@ -105,6 +109,12 @@ def jws_record(text: str) -> StoredRecord:
         raise invalid(["compact JWS payload must carry string iss and jti claims"])
     if "\x00" in compact:
         raise invalid(["compact JWS contains a NUL character"])
+    if validate:
+        from badgegate.engine.validation import jws_errors, rejection
+
+        errors = jws_errors(header, payload)
+        if errors:
+            raise rejection("credential", errors)
     return StoredRecord(
         kind="credential",
         key=equality_key(issuer, credential_id),

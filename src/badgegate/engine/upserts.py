@@ -180,7 +180,7 @@ def _validation_errors(context: EngineContext, items: list[BatchItem]) -> list[l
 def _item_record(context: EngineContext, item: BatchItem, errors: list[Finding]) -> StoredRecord:
     if item.kind == "credential":
         if isinstance(item.record, str):
-            return jws_record(item.record)
+            return jws_record(item.record, validate=fault.ACCEPT_INVALID not in context.faults)
         return credential_record(item.record, context.faults, errors=errors, text=item.text)
     assert item.key is not None
     return extension_record(

@@ -74,3 +74,13 @@ def credential_issuer_id(doc: dict[str, Any]) -> str | None:
     if isinstance(issuer, dict):
         issuer = issuer.get("id")
     return issuer if isinstance(issuer, str) and issuer.strip() else None
+
+
+def jws_errors(header: dict[str, Any], payload: dict[str, Any]) -> list[Finding]:
+    """The errors of a compact JWS credential: its header, its claims and the credential it
+    carries (the signature itself is not verified here)."""
+    from badgegate.validate.jws import claim_findings, credential_of, header_findings
+
+    findings = header_findings(header) + claim_findings(payload)
+    findings += upload_errors("credential", credential_of(payload))
+    return [finding for finding in findings if finding.is_error]

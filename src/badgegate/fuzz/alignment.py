@@ -4,19 +4,20 @@ Only positive cases are aligned (a negative case stays as wrong as generated):
 
 * an extension record's ``id`` is ``urn:uuid:{key}`` of its path (or batch item) key;
 * ``PUT /profile`` keeps the tenant's Profile ``id``;
-* a ``text/plain`` credential is a well-formed (unsigned) compact JWS;
+* a ``text/plain`` credential is a compact JWS carrying a valid OB 3.0 credential;
 * a progress record's whole-float ``progress`` (``57.0``, as schemathesis may spell a JSON
   integer) is sent as the integer it is.
 """
 
 from __future__ import annotations
 
-import base64
-import json
 import uuid
 from typing import Any
 
 from badgegate.fuzz.document import operation_id
+from badgegate.samples import sample_compact_jws
+
+JWS_ISSUER = "https://issuer.example/"
 
 
 def is_positive(case: Any) -> bool:
@@ -26,18 +27,8 @@ def is_positive(case: Any) -> bool:
 
 
 def compact_jws(seed: str) -> str:
-    """An unsigned compact JWS credential whose claims derive from ``seed``."""
-
-    def part(value: dict[str, Any]) -> str:
-        raw = json.dumps(value, separators=(",", ":")).encode()
-        return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
-
-    payload = {
-        "iss": "https://issuer.example/",
-        "jti": uuid.uuid5(uuid.NAMESPACE_URL, seed).urn,
-        "nbf": 1767225600,
-    }
-    return f"{part({'alg': 'none', 'typ': 'JWT'})}.{part(payload)}.c2lnbmF0dXJl"
+    """A compact JWS carrying a valid OB 3.0 credential whose id derives from ``seed``."""
+    return sample_compact_jws(str(uuid.uuid5(uuid.NAMESPACE_URL, seed)), issuer=JWS_ISSUER)
 
 
 def _ext_record(record: Any, key: Any) -> None:
