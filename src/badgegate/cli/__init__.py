@@ -22,7 +22,9 @@ COMMAND_MODULES: tuple[str, ...] = (
     "badgegate.cli.legacy_cmd",
     "badgegate.cli.mapping_cmd",
     "badgegate.cli.migrate_cmd",
+    "badgegate.cli.report_cmd",
     "badgegate.cli.run_cmd",
+    "badgegate.cli.selftest_cmd",
     "badgegate.cli.validate_cmd",
 )
 
