@@ -22,6 +22,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "badgegate.cli.legacy_cmd",
     "badgegate.cli.mapping_cmd",
     "badgegate.cli.migrate_cmd",
+    "badgegate.cli.reconcile_cmd",
     "badgegate.cli.report_cmd",
     "badgegate.cli.run_cmd",
     "badgegate.cli.selftest_cmd",

@@ -1,0 +1,106 @@
+"""The legacy side: what each legacy badge must be in badge-engine, checked against the spill.
+
+Each badge goes through the mapping's ``forward`` to its records' keys and digests; a chunk of
+badges is looked up in the spill with one query. Badges whose records are all there with equal
+digests agree; the rest become candidates for a second look after re-fetching.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from badgegate.findings import Finding
+from badgegate.legacy.dataset import LegacyRow
+from badgegate.mapping import MigrationMapping, forward
+from badgegate.mapping import documents as docs
+from badgegate.mapping.legacy_checks import printable
+from badgegate.reconcile.records import digest
+from badgegate.reconcile.spill import Spill
+
+Pair = tuple[str, str]
+
+
+@dataclasses.dataclass
+class Expectation:
+    """One legacy badge and the records it must have in badge-engine (kind -> key, digest)."""
+
+    legacy_id: str
+    status: str
+    badge: LegacyRow
+    requirements: list[LegacyRow]
+    records: dict[str, tuple[str, bytes]]
+    credential_key: str
+    findings: list[Finding]
+    problems: list[str] = dataclasses.field(default_factory=list)
+
+    @property
+    def representable(self) -> bool:
+        """False when the badge cannot be migrated at all (it has no records)."""
+        return bool(self.records)
+
+
+def expect(
+    badge: LegacyRow,
+    requirements: Sequence[LegacyRow],
+    *,
+    mapping: MigrationMapping,
+    issuer: Mapping[str, Any],
+) -> Expectation:
+    """Forward one badge and keep the keys and digests of its records."""
+    migrated = forward(badge, requirements, mapping=mapping, issuer=issuer)
+    legacy_id = str(badge.get("id"))
+    records: dict[str, tuple[str, bytes]] = {}
+    for kind, record in (
+        ("achievement", migrated.achievement),
+        ("credential", migrated.credential),
+        ("progress", migrated.progress),
+    ):
+        if record is not None:
+            records[kind] = (str(docs.key(mapping, kind, legacy_id)), digest(record))  # type: ignore[arg-type]
+    return Expectation(
+        legacy_id=legacy_id,
+        status=str(badge.get("status")),
+        badge=dict(badge),
+        requirements=[dict(row) for row in requirements],
+        records=records,
+        credential_key=str(docs.key(mapping, "credential", legacy_id)),
+        findings=migrated.findings,
+    )
+
+
+def check_chunk(spill: Spill, expectations: Sequence[Expectation]) -> list[Expectation]:
+    """Compare a chunk with the spill, mark what it accounts for; return those that differ."""
+    wanted: list[Pair] = []
+    for item in expectations:
+        wanted += [(kind, key) for kind, (key, _) in item.records.items()]
+        if "credential" not in item.records:
+            wanted.append(("credential", item.credential_key))
+    served = spill.digests(wanted)
+    differing = []
+    for item in expectations:
+        for kind, (key, expected) in item.records.items():
+            actual = served.get((kind, key))
+            if actual is None:
+                item.problems.append(f"missing {kind}")
+            elif actual != expected:
+                item.problems.append(f"changed {kind}")
+        if "credential" not in item.records and ("credential", item.credential_key) in served:
+            item.problems.append("unexpected credential")
+        if item.problems:
+            differing.append(item)
+    spill.mark_matched(served)
+    return differing
+
+
+def legacy_finding_entry(finding: Finding, status: str) -> dict[str, Any]:
+    """A legacy finding as a report entry."""
+    return {
+        "rule": finding.rule,
+        "severity": finding.severity,
+        "legacyId": finding.record_id if finding.record_id is not None else "",
+        "status": printable(status),
+        "pointer": finding.pointer,
+        "message": finding.message,
+    }
