@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import os
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,9 +10,6 @@ import pytest
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SHARED_DIR = REPO_ROOT.parent / "shared"
-PG_SERVER_URL = os.environ.get(
-    "BADGEGATE_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
-)
 
 
 @pytest.fixture(scope="session")
@@ -30,26 +25,14 @@ def shared_dir() -> Path:
 
 @contextlib.contextmanager
 def _fresh_database() -> Iterator[str]:
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.exc import OperationalError
+    from badgegate.errors import TargetUnreachable
+    from badgegate.scratch_db import scratch_database
 
-    admin = create_engine(PG_SERVER_URL, isolation_level="AUTOCOMMIT")
-    name = f"badgegate_test_{uuid.uuid4().hex[:12]}"
     try:
-        with admin.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-    except OperationalError as error:
-        admin.dispose()
-        pytest.skip(
-            f"no PostgreSQL server at {PG_SERVER_URL} ({type(error.orig).__name__}); "
-            "start one or set BADGEGATE_TEST_PG_URL to run the PostgreSQL tests"
-        )
-    try:
-        yield PG_SERVER_URL.rsplit("/", 1)[0] + f"/{name}"
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+        with scratch_database("badgegate_test") as url:
+            yield url
+    except TargetUnreachable as error:
+        pytest.skip(str(error))
 
 
 @pytest.fixture(scope="session")

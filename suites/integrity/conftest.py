@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,10 +9,6 @@ import pytest
 
 from badgegate.mapping import MigrationMapping, load_mapping
 from badgegate.stack import Target
-
-PG_SERVER_URL = os.environ.get(
-    "BADGEGATE_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
-)
 
 
 @pytest.fixture(scope="session")
@@ -34,26 +28,14 @@ def writable_target(badgegate_target: Target) -> Target:
 @pytest.fixture(scope="session")
 def postgres_legacy_url() -> Iterator[str]:
     """A fresh PostgreSQL database for this session's legacy tables; dropped after."""
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.exc import OperationalError
+    from badgegate.errors import TargetUnreachable
+    from badgegate.scratch_db import scratch_database
 
-    admin = create_engine(PG_SERVER_URL, isolation_level="AUTOCOMMIT")
-    name = f"badgegate_integrity_{uuid.uuid4().hex[:12]}"
     try:
-        with admin.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-    except OperationalError as error:
-        admin.dispose()
-        pytest.skip(
-            f"no PostgreSQL server at {PG_SERVER_URL} ({type(error.orig).__name__}); "
-            "start one or set BADGEGATE_TEST_PG_URL to run the PostgreSQL properties"
-        )
-    try:
-        yield PG_SERVER_URL.rsplit("/", 1)[0] + f"/{name}"
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+        with scratch_database("badgegate_integrity") as url:
+            yield url
+    except TargetUnreachable as error:
+        pytest.skip(str(error))
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
