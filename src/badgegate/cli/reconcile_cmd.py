@@ -98,6 +98,7 @@ def run_reconcile(args: argparse.Namespace) -> int:
             progress=_progress(),
             page_size=args.page_size,
             workers=args.workers,
+            config=config,
         )
     print(report.render())
     if report.exit_code == ExitCode.INTERRUPTED:

@@ -15,6 +15,7 @@ from badgegate.compare.diff import RowDifference, json_value
 from badgegate.compare.sql import insert_statements
 from badgegate.findings import Finding
 from badgegate.legacy.dataset import LegacyDataset
+from badgegate.report.redact import redact_for_report, redacted_fields
 
 #: Which legacy field a served-record rule is about (for findings without a row difference).
 RULE_FIELDS = {
@@ -68,45 +69,65 @@ class IntegrityVerdict:
         lines += ["  " + line for line in insert_statements(self.dataset).splitlines()]
         return "\n".join(lines)
 
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON evidence (attached to the Allure report)."""
-        return {
+    def to_dict(self, *, config: object | None = None) -> dict[str, Any]:
+        """The JSON evidence (attached to the Allure report); ``config``'s ``redact_fields``
+        redacted."""
+        document: dict[str, Any] = {
             "fields": self.fields,
             "differences": [difference.to_dict() for difference in self.differences],
             "findings": [json_value(finding.to_dict()) for finding in self.findings],
         }
+        redacted: dict[str, Any] = _redacted(document, config)
+        return redacted
 
-    def attach(self, name: str = "integrity") -> None:
-        """Attach rows, deepdiff and SQL reproduction to the running Allure test, if any."""
-        attach_text(f"{name}: legacy rows", rows_json(self.dataset), "json")
+    def attach(self, name: str = "integrity", *, config: object | None = None) -> None:
+        """Attach rows, deepdiff and SQL reproduction to the running Allure test, if any.
+
+        With ``config``'s ``redact_fields``, personal data is redacted and the SQL reproduction
+        (which would repeat it) is left out.
+        """
+        attach_text(f"{name}: legacy rows", rows_json(self.dataset, config=config), "json")
         attach_text(
             f"{name}: deepdiff (legacy columns)",
-            json.dumps(self.to_dict(), indent=2, ensure_ascii=False),
+            json.dumps(self.to_dict(config=config), indent=2, ensure_ascii=False),
             "json",
         )
-        attach_text(f"{name}: SQL reproduction", insert_statements(self.dataset), "text")
+        if not redacted_fields(config):
+            attach_text(f"{name}: SQL reproduction", insert_statements(self.dataset), "text")
 
-    def check(self, title: str = "legacy data was lost or changed") -> None:
+    def check(
+        self, title: str = "legacy data was lost or changed", *, config: object | None = None
+    ) -> None:
         """Raise ``AssertionError`` with the evidence (and attach it) when data was lost."""
         if not self.lost:
             return
         if _final_example():
-            self.attach()
+            self.attach(config=config)
         raise AssertionError(self.render(title))
 
 
-def rows_json(dataset: LegacyDataset) -> str:
-    """The data set's rows as indented JSON (timestamps as ISO 8601)."""
+def rows_json(dataset: LegacyDataset, *, config: object | None = None) -> str:
+    """The data set's rows as indented JSON (timestamps as ISO 8601; ``redact_fields``
+    redacted)."""
     document = {"badges": dataset.badges, "badge_requirements": dataset.requirements}
-    return json.dumps(json_value(document), indent=2, ensure_ascii=False)
+    return json.dumps(_redacted(json_value(document), config), indent=2, ensure_ascii=False)
 
 
-def attach_text(name: str, text: str, kind: str) -> None:
-    """Attach ``text`` to the running Allure test (nothing when Allure is not recording)."""
+def _redacted(document: Any, config: object | None) -> Any:
+    return redact_for_report(document, config) if redacted_fields(config) else document
+
+
+def attach_text(name: str, text: str, kind: str, *, config: object | None = None) -> None:
+    """Attach ``text`` to the running Allure test (nothing when Allure is not recording).
+
+    JSON ``text`` has ``config``'s ``redact_fields`` redacted first.
+    """
     try:
         import allure
     except ImportError:  # pragma: no cover - allure-pytest is a dependency
         return
+    if kind == "json" and redacted_fields(config):
+        text = json.dumps(_redacted(json.loads(text), config), indent=2, ensure_ascii=False)
     attachment_type = allure.attachment_type.JSON if kind == "json" else allure.attachment_type.TEXT
     allure.attach(text, name=name, attachment_type=attachment_type)
 

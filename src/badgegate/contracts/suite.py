@@ -8,6 +8,7 @@ from pathlib import Path
 from badgegate.config import HarnessConfig
 from badgegate.contracts.verify import VerificationReport
 from badgegate.paths import project_root
+from badgegate.report.redact import redact_for_report, redacted_fields
 
 
 def report_pacts_dir(config: HarnessConfig) -> Path:
@@ -18,8 +19,11 @@ def report_pacts_dir(config: HarnessConfig) -> Path:
     return report_dir / "pacts"
 
 
-def attach_report(report: VerificationReport) -> None:
-    """Attach a verification's failures and its JSON to the Allure report (when it runs)."""
+def attach_report(report: VerificationReport, *, config: object | None = None) -> None:
+    """Attach a verification's failures and its JSON to the Allure report (when it runs).
+
+    ``config``'s ``redact_fields`` are redacted in the JSON (masked, hashed on ``staging``).
+    """
     try:
         import allure
     except ImportError:  # pragma: no cover - allure-pytest is a dependency
@@ -27,8 +31,11 @@ def attach_report(report: VerificationReport) -> None:
     allure.attach(
         report.render(), name="contract mismatches", attachment_type=allure.attachment_type.TEXT
     )
+    document = report.to_dict()
+    if redacted_fields(config):
+        document = redact_for_report(document, config)
     allure.attach(
-        json.dumps(report.to_dict(), indent=2),
+        json.dumps(document, indent=2),
         name="contract verification",
         attachment_type=allure.attachment_type.JSON,
     )

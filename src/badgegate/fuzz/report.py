@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from badgegate.report.redact import redact_for_report, redacted_fields
 from badgegate.transport import MASK, redact
 
 _AUTHORIZATION = re.compile(r"(?i)(authorization:\s*)(\w+)(\s+)[^'\"\s]+")
@@ -64,8 +65,17 @@ def render_failures(failures: Iterable[FuzzFailure]) -> str:
 class FuzzReport:
     """Collects the run's failures and writes them to ``<report_dir>/fuzz/fuzz-report.json``."""
 
-    def __init__(self, report_dir: str | Path, *, seed: int, profile: str, document: str) -> None:
+    def __init__(
+        self,
+        report_dir: str | Path,
+        *,
+        seed: int,
+        profile: str,
+        document: str,
+        config: object | None = None,
+    ) -> None:
         self.path = Path(report_dir) / "fuzz" / "fuzz-report.json"
+        self.config = config
         self.seed = seed
         self.profile = profile
         self.document = document
@@ -95,25 +105,34 @@ class FuzzReport:
         }
 
     def write(self) -> Path:
-        """Write the JSON report (secrets masked) and return its path."""
+        """Write the JSON report (secrets masked, ``redact_fields`` redacted); return its path."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.path.write_text(redact(json.dumps(self.to_dict(), indent=2)) + "\n", encoding="utf-8")
+        document = _personal_data_redacted(self.to_dict(), self.config)
+        self.path.write_text(redact(json.dumps(document, indent=2)) + "\n", encoding="utf-8")
         return self.path
 
 
-def attach_to_allure(failures: list[FuzzFailure]) -> None:
-    """Attach ``failures`` (JSON, and each reproduction as text) to the current Allure test."""
+def _personal_data_redacted(document: Any, config: object | None) -> Any:
+    return redact_for_report(document, config) if redacted_fields(config) else document
+
+
+def attach_to_allure(failures: list[FuzzFailure], *, config: object | None = None) -> None:
+    """Attach ``failures`` (JSON, and each reproduction as text) to the current Allure test.
+
+    ``config``'s ``redact_fields`` are redacted in both (masked, hashed on ``staging``).
+    """
     try:
         import allure
     except ImportError:  # pragma: no cover - allure-pytest is a dependency
         return
-    document = json.dumps([failure.to_dict() for failure in failures], indent=2)
+    listed = [_personal_data_redacted(failure.to_dict(), config) for failure in failures]
+    document = json.dumps(listed, indent=2)
     allure.attach(
         redact(document), name="fuzz failures", attachment_type=allure.attachment_type.JSON
     )
-    for number, failure in enumerate(failures, 1):
+    for number, failure in enumerate(listed, 1):
         allure.attach(
-            f"# seed {failure.seed} (profile {failure.profile})\n{failure.curl}\n",
-            name=f"reproduction {number}: {failure.check}",
+            f"# seed {failure['seed']} (profile {failure['profile']})\n{failure['curl']}\n",
+            name=f"reproduction {number}: {failure['check']}",
             attachment_type=allure.attachment_type.TEXT,
         )

@@ -184,7 +184,11 @@ def open_session(target: Target, *, seed: int | None = None) -> FuzzSession:
     profile = profile_for(config, host=host, seed=seed)
     transport = target.client.transport
     report = FuzzReport(
-        config.report_dir, seed=profile.seed, profile=profile.name, document=location
+        config.report_dir,
+        seed=profile.seed,
+        profile=profile.name,
+        document=location,
+        config=config,
     )
     return FuzzSession(
         api_url=target.api_url,

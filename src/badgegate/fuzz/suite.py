@@ -14,7 +14,7 @@ def fail_with(session: FuzzSession, failures: Iterable[FuzzFailure]) -> None:
     if not listed:
         return
     session.report.add(listed)
-    attach_to_allure(listed)
+    attach_to_allure(listed, config=session.report.config)
     text = render_failures(listed)
     print(text)
     raise AssertionError(f"{text}\nJSON report: {session.report.path}")

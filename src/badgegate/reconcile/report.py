@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from badgegate.errors import ExitCode
+from badgegate.report.redact import redact_for_report, redacted_fields
 
 REPORT_FORMAT = "badgegate-reconcile-report"
 REPORT_VERSION = 1
@@ -170,8 +171,17 @@ def write_report(
     path: Path,
     discrepancies: Iterator[dict[str, Any]],
     legacy_findings: Iterator[dict[str, Any]],
+    *,
+    config: object | None = None,
 ) -> Path:
-    """Write the JSON report to ``path``, streaming the two lists; return ``path``."""
+    """Write the JSON report to ``path``, streaming the two lists; return ``path``.
+
+    With a ``config`` naming ``redact_fields``, every entry of both lists is redacted
+    (:func:`~badgegate.report.redact.redact_for_report`: masked, hashed on ``staging``).
+    """
+    if redacted_fields(config):
+        discrepancies = (redact_for_report(item, config) for item in discrepancies)
+        legacy_findings = (redact_for_report(item, config) for item in legacy_findings)
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(path.name + ".partial")
     header = json.dumps(report.header(), ensure_ascii=False, indent=1)

@@ -65,18 +65,21 @@ def reconcile(
     page_size: int = 1000,
     workers: int = 4,
     chunk_size: int = CHUNK,
+    config: object | None = None,
 ) -> ReconcileReport:
     """Reconcile the legacy database at ``legacy_db`` with the engine behind ``client``.
 
     Writes the JSON report to ``out`` (a partial one when interrupted) and returns the report;
     its ``exit_code`` is the command's. ``resume`` continues the interrupted run of the same
     legacy database, engine, tenant and ``since`` kept in ``state_dir``. ``chunk_size`` badges
-    are compared and checkpointed at a time.
+    are compared and checkpointed at a time. ``config``'s ``redact_fields`` are redacted in the
+    report (masked, hashed on ``staging``).
     """
     settings = ReconcileSettings(since, strict, page_size, workers, chunk_size)
     if not 1 <= page_size <= 1000:
         raise ConfigError(f"--page-size must be 1 to 1000, got {page_size}")
     run = _Reconciliation(legacy_db, client, mapping or load_mapping(), settings)
+    run.config = config
     return run.run(Path(out), Path(state_dir), resume=resume, progress=progress or SilentProgress())
 
 
@@ -97,6 +100,7 @@ class _Reconciliation:
         self.mapping = mapping
         self.settings = settings
         self.issuer = issuer_from_profile(client.get_profile())
+        self.config: object | None = None
 
     def run(
         self, out: Path, state_dir: Path, *, resume: bool, progress: Progress
@@ -118,7 +122,9 @@ class _Reconciliation:
             report.tally = Tally.from_json(spill.get("tally"))
             report.notes = spill.get("notes", [])
             report.engine_totals = spill.get("engineTotals", {})
-            write_report(report, out, spill.discrepancies(), spill.legacy_findings())
+            write_report(
+                report, out, spill.discrepancies(), spill.legacy_findings(), config=self.config
+            )
             spill.close()
         if report.status == "completed":
             shutil.rmtree(folder, ignore_errors=True)

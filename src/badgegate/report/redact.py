@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Iterable
 from typing import Any, Literal
 
@@ -71,12 +72,74 @@ def _walk(
     return node
 
 
+#: Members of a difference entry (``{"field": "badges.content", "expected", "actual"}``) that hold
+#: the value of the legacy field the entry names.
+VALUE_MEMBERS = ("expected", "actual")
+_JSON_SCALAR = r'"(?:[^"\\]|\\.)*"|-?\d[\d.eE+-]*|true|false'
+
+
+def redact_evidence(doc: Any, fields: Iterable[str], mode: RedactionMode = "mask") -> Any:
+    """:func:`redact_record`, and difference entries and text that name a field in ``fields``.
+
+    A difference entry names its field as a value (``{"field": "badges.content", "expected":
+    …, "actual": …}``): when that name, or its last dotted part, is in ``fields``, ``expected``
+    and ``actual`` are redacted too. Strings holding JSON text (a request body in a curl
+    command, a message) have the scalar value of every ``"<field>": …`` member redacted.
+    """
+    names = tuple(field for field in fields if field)
+    if not names:
+        return doc
+    return _evidence(redact_record(doc, names, mode), frozenset(names), mode)
+
+
+def redact_text(text: str, fields: Iterable[str], mode: RedactionMode = "mask") -> str:
+    """``text`` with the scalar value of every JSON member ``"<field>": …`` in it redacted."""
+    names = sorted({field.rsplit(".", 1)[-1] for field in fields if field})
+    if not names:
+        return text
+    pattern = re.compile(
+        r'("(?:' + "|".join(map(re.escape, names)) + r')"\s*:\s*)(' + _JSON_SCALAR + ")"
+    )
+    return pattern.sub(lambda m: m[1] + json.dumps(_redacted(_scalar(m[2]), mode)), text)
+
+
+def _scalar(text: str) -> object:
+    try:
+        return json.loads(text)
+    except ValueError:
+        return text
+
+
+def _names_field(entry: dict[Any, Any], names: frozenset[str]) -> bool:
+    field = entry.get("field")
+    return isinstance(field, str) and (field in names or field.rsplit(".", 1)[-1] in names)
+
+
+def _evidence(node: Any, names: frozenset[str], mode: RedactionMode) -> Any:
+    if isinstance(node, list):
+        return [_evidence(item, names, mode) for item in node]
+    if isinstance(node, str):
+        return redact_text(node, names, mode)
+    if not isinstance(node, dict):
+        return node
+    redacted = {key: _evidence(value, names, mode) for key, value in node.items()}
+    if _names_field(node, names):
+        for member in VALUE_MEMBERS:
+            if member in node:
+                redacted[member] = _redacted(node[member], mode)
+    return redacted
+
+
 def redaction_mode(config: object) -> RedactionMode:
     """``hash`` on the ``staging`` profile (records stay matchable), ``mask`` elsewhere."""
     return "hash" if getattr(config, "profile", "ci") == "staging" else "mask"
 
 
 def redact_for_report(doc: Any, config: object) -> Any:
-    """:func:`redact_record` with the config's ``redact_fields`` and its profile's mode."""
-    fields = tuple(getattr(config, "redact_fields", ()) or ())
-    return redact_record(doc, fields, redaction_mode(config))
+    """:func:`redact_evidence` with the config's ``redact_fields`` and its profile's mode."""
+    return redact_evidence(doc, redacted_fields(config), redaction_mode(config))
+
+
+def redacted_fields(config: object | None) -> tuple[str, ...]:
+    """The config's ``redact_fields`` (none without a config)."""
+    return tuple(getattr(config, "redact_fields", ()) or ()) if config is not None else ()
