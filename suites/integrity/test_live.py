@@ -37,7 +37,8 @@ def test_migrated_badges_read_back_as_the_legacy_rows(
     try:
         assert summary.status == "completed", summary.render()
         check_engine(dataset, client, mapping=mapping).check(
-            f"badge-engine serves something else than the legacy rows ({Path(legacy_url).name})"
+            f"badge-engine serves something else than the legacy rows ({Path(legacy_url).name})",
+            config=writable_target.config,
         )
     finally:
         undo_run(client, summary.run_id)

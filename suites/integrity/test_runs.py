@@ -108,7 +108,9 @@ def test_an_interrupted_migration_resumes_to_the_same_state(
             resume=True,
         )
         assert resumed.status == "completed", resumed.render()
-        check_engine(dataset, client, mapping=mapping).check("a resumed migration lost data")
+        check_engine(dataset, client, mapping=mapping).check(
+            "a resumed migration lost data", config=writable_target.config
+        )
         again = migrate(sqlite_url, client, state_dir=tmp_path, mapping=mapping)
         undo_run(client, again.run_id)
         assert again.changed == 0, "a clean migration would have written something else"
@@ -188,7 +190,9 @@ def test_since_catch_up_moves_only_what_changed_and_reports_deletions(
     try:
         assert catch_up.badges == len(changed), catch_up.render()
         assert deleted in catch_up.deleted and catch_up.deleted_count == 1, catch_up.render()
-        check_engine(after, client, mapping=mapping).check("the catch-up lost a change")
+        check_engine(after, client, mapping=mapping).check(
+            "the catch-up lost a change", config=writable_target.config
+        )
         moved = _moved(before, engine_snapshot(client))
         assert moved <= _records_of(changed, mapping), f"records outside the window moved: {moved}"
     finally:
