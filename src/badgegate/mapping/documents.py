@@ -6,6 +6,7 @@ status) are computed here once, so the migration and the checks cannot drift apa
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import functools
 import hashlib
@@ -13,7 +14,7 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from badgegate.ids import RecordKind, record_key
+from badgegate.ids import RecordKind, record_key, uuid5
 from badgegate.mapping.model import MigrationMapping
 from badgegate.mapping.transforms import MISSING
 
@@ -83,6 +84,21 @@ def read(document: Any, pointer: Sequence[str] | None) -> Any:
     return node
 
 
+def copy_json(value: Any) -> Any:
+    """A deep copy of a JSON value (dicts and lists copied, anything else through deepcopy)."""
+    kind = type(value)
+    if kind is dict:
+        return {name: copy_json(member) for name, member in value.items()}
+    if kind is list:
+        return [copy_json(item) for item in value]
+    if kind in _IMMUTABLE:
+        return value
+    return copy.deepcopy(value)
+
+
+_IMMUTABLE = frozenset({str, int, float, bool, type(None)})
+
+
 def ordered(document: JsonObject, order: Sequence[str]) -> JsonObject:
     """``document`` with the members of ``order`` first, in that order, then the rest."""
     first = {name: document[name] for name in order if name in document}
@@ -107,7 +123,7 @@ def valid_from(
 
 def recipient_salt(mapping: MigrationMapping, legacy_id: str) -> str:
     """The IdentityObject salt of a badge: ``uuid5(namespace, "recipient-salt:<id>")``."""
-    return uuid.uuid5(mapping.namespace, f"recipient-salt:{legacy_id}").hex
+    return uuid5(mapping.namespace, f"recipient-salt:{legacy_id}").hex
 
 
 def identity_object(mapping: MigrationMapping, legacy_id: str) -> JsonObject:

@@ -8,7 +8,6 @@ progress record; a badge whose status is the mapping's ``award_status`` also giv
 
 from __future__ import annotations
 
-import copy
 import dataclasses
 import uuid
 from collections.abc import Mapping, Sequence
@@ -18,8 +17,8 @@ from badgegate.findings import Finding, has_errors
 from badgegate.mapping import documents as docs
 from badgegate.mapping.documents import JsonObject
 from badgegate.mapping.legacy_checks import inconsistencies, printable, row_problems
-from badgegate.mapping.model import ColumnFate, MigrationMapping
-from badgegate.mapping.transforms import PARENT_KEY, TRANSFORMS
+from badgegate.mapping.model import MigrationMapping
+from badgegate.mapping.plan import ForwardPlan, forward_plan
 
 Issuer = str | Mapping[str, Any]
 
@@ -68,65 +67,77 @@ def forward(
         return MigratedBadge(printable(str(legacy_id)), None, None, None, None, None, problems)
     requirements = sorted(requirement_rows, key=lambda row: row[mapping.requirements.key])
     findings = inconsistencies(badge_row, requirements, mapping)
-    achievement = _achievement(badge_row, requirements, mapping)
+    plan = forward_plan(mapping)
+    achievement_key = docs.key(mapping, "achievement", legacy_id)
+    requirement_ids = [
+        docs.urn(mapping, "requirement", row[mapping.requirements.key]) for row in requirements
+    ]
+    achievement = _achievement(badge_row, requirements, plan, achievement_key.urn, requirement_ids)
     credential = None
     if badge_row["status"] == mapping.award_status:
         credential = _credential(badge_row, requirements, achievement, mapping, issuer)
         if credential is None:
             findings.append(_out_of_range(legacy_id))
-    progress = _progress(badge_row, requirements, mapping, credential)
+    progress_key = docs.key(mapping, "progress", legacy_id)
+    progress = _progress(
+        badge_row,
+        requirements,
+        plan,
+        (progress_key.urn, achievement_key.urn),
+        requirement_ids,
+        credential,
+    )
     return MigratedBadge(
         legacy_id=legacy_id,
-        achievement_key=docs.key(mapping, "achievement", legacy_id),
+        achievement_key=achievement_key,
         achievement=achievement,
         credential=credential,
-        progress_key=docs.key(mapping, "progress", legacy_id),
+        progress_key=progress_key,
         progress=progress,
         findings=findings,
     )
 
 
 def _achievement(
-    badge: Mapping[str, Any], requirements: Sequence[Mapping[str, Any]], mapping: MigrationMapping
+    badge: Mapping[str, Any],
+    requirements: Sequence[Mapping[str, Any]],
+    plan: ForwardPlan,
+    achievement_id: str,
+    requirement_ids: Sequence[str],
 ) -> JsonObject:
     achievement: JsonObject = {
-        "id": docs.urn(mapping, "achievement", badge[mapping.badges.key]),
+        "id": achievement_id,
         "type": ["Achievement"],
         "criteria": {},
     }
     if requirements:
         achievement["resultDescription"] = [
-            {
-                "id": docs.urn(mapping, "requirement", row[mapping.requirements.key]),
-                "type": ["ResultDescription"],
-                "resultType": "Status",
-            }
-            for row in requirements
+            {"id": requirement_id, "type": ["ResultDescription"], "resultType": "Status"}
+            for requirement_id in requirement_ids
         ]
-    _place_columns(achievement, "achievement", badge, requirements, mapping)
+    _place_columns(achievement, "achievement", badge, requirements, plan)
     return docs.ordered(achievement, docs.ACHIEVEMENT_ORDER)
 
 
 def _progress(
     badge: Mapping[str, Any],
     requirements: Sequence[Mapping[str, Any]],
-    mapping: MigrationMapping,
+    plan: ForwardPlan,
+    ids: tuple[str, str],
+    requirement_ids: Sequence[str],
     credential: JsonObject | None,
 ) -> JsonObject:
-    legacy_id = badge[mapping.badges.key]
+    """The progress record; ``ids`` are its own id and its achievement's."""
     progress: JsonObject = {
-        "id": docs.urn(mapping, "progress", legacy_id),
+        "id": ids[0],
         "type": [docs.PROGRESS_TYPE],
-        "achievement": docs.urn(mapping, "achievement", legacy_id),
-        "requirements": [
-            {"id": docs.urn(mapping, "requirement", row[mapping.requirements.key])}
-            for row in requirements
-        ],
+        "achievement": ids[1],
+        "requirements": [{"id": requirement_id} for requirement_id in requirement_ids],
         "legacy": {},
     }
     if credential is not None:
         progress["credential"] = credential["id"]
-    _place_columns(progress, "progress", badge, requirements, mapping)
+    _place_columns(progress, "progress", badge, requirements, plan)
     return docs.ordered(progress, docs.PROGRESS_ORDER)
 
 
@@ -135,25 +146,14 @@ def _place_columns(
     name: str,
     badge: Mapping[str, Any],
     requirements: Sequence[Mapping[str, Any]],
-    mapping: MigrationMapping,
+    plan: ForwardPlan,
 ) -> None:
-    for column in mapping.badges.migrated:
-        if column.document == name:
-            _place(document, column, badge[column.name], None)
+    for placement in plan.badge[name]:
+        placement.apply(document, badge[placement.column], None)
+    columns = plan.requirement[name]
     for position, row in enumerate(requirements):
-        for column in mapping.requirements.migrated:
-            if column.document == name and column.transform != PARENT_KEY:
-                _place(document, column, row[column.name], position)
-
-
-def _place(document: JsonObject, column: ColumnFate, value: Any, position: int | None) -> None:
-    pointer = docs.resolve(column.pointer, position)
-    assert pointer is not None
-    if value is None:
-        if column.document == "progress":  # OB 3.0 documents omit nulls; progress keeps them
-            docs.place(document, pointer, None)
-        return
-    docs.place(document, pointer, TRANSFORMS[column.transform or ""].forward(value))
+        for placement in columns:
+            placement.apply(document, row[placement.column], position)
 
 
 def _credential(
@@ -170,7 +170,7 @@ def _credential(
     subject: JsonObject = {
         "type": ["AchievementSubject"],
         "identifier": [docs.identity_object(mapping, legacy_id)],
-        "achievement": copy.deepcopy(achievement),
+        "achievement": docs.copy_json(achievement),
     }
     if requirements:
         subject["result"] = [

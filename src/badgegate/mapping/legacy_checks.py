@@ -25,6 +25,13 @@ _PYTHON_TYPES: dict[str, tuple[type, ...]] = {
     "timestamp": (dt.datetime,),
 }
 
+_EXACT_TYPES: dict[str, type] = {
+    "text": str,
+    "integer": int,
+    "boolean": bool,
+    "timestamp": dt.datetime,
+}
+
 
 def printable(text: str) -> str:
     """``text`` with NUL bytes and unpaired surrogates escaped, safe to print and encode."""
@@ -65,7 +72,7 @@ def _shape_problems(
     row: Mapping[str, Any], table: TableFate, legacy_id: str, prefix: str
 ) -> list[Finding]:
     findings = []
-    for name in row:
+    for name in row if not table.column_names.issuperset(row) else ():
         if table.column(name) is None:
             findings.append(
                 Finding(
@@ -76,7 +83,10 @@ def _shape_problems(
                 )
             )
     for column in table.columns:
-        problem = _value_problem(column, row.get(column.name, _ABSENT))
+        value = row.get(column.name, _ABSENT)
+        if _plainly_fits(column, value):
+            continue
+        problem = _value_problem(column, value)
         if problem:
             findings.append(
                 Finding(
@@ -90,6 +100,19 @@ def _shape_problems(
 
 
 _ABSENT = object()
+
+
+def _plainly_fits(column: ColumnFate, value: Any) -> bool:
+    """True for the common values :func:`_value_problem` accepts, decided cheaply."""
+    kind = type(value)
+    if kind is not _EXACT_TYPES.get(column.type):
+        return False
+    if kind is str:
+        return UNREPRESENTABLE.search(value) is None
+    if kind is dt.datetime:
+        zone: object = value.tzinfo
+        return zone is None
+    return True
 
 
 def _value_problem(column: ColumnFate, value: Any) -> tuple[str, str] | None:

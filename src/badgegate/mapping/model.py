@@ -95,6 +95,11 @@ class TableFate:
         return tuple(column for column in self.columns if column.fate != "dropped")
 
     @cached_property
+    def column_names(self) -> frozenset[str]:
+        """The names of the columns the mapping gives a fate."""
+        return frozenset(column.name for column in self.columns)
+
+    @cached_property
     def _by_name(self) -> dict[str, ColumnFate]:
         return {column.name: column for column in self.columns}
 
