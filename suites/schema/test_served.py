@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from badgegate.findings import Finding
+from badgegate.report import attach_evidence
 from badgegate.stack import Target
 from badgegate.validate import Kind, validate_served_record
 
@@ -49,6 +50,12 @@ def test_every_served_record_is_valid(badgegate_target: Target, kind: Kind) -> N
         errors += [f for f in _findings_of(record, kind) if f.is_error]
     if badgegate_target.embedded and kind == "credential":
         assert count > 0, "the embedded stack served no credentials to validate"
+    if errors:
+        attach_evidence(
+            f"schema findings ({kind})",
+            [finding.to_dict() for finding in errors],
+            config=badgegate_target.config,
+        )
     assert not errors, f"{len(errors)} error(s) in {count} served {kind} record(s):\n" + "\n".join(
         finding.render() for finding in errors[:50]
     )
@@ -58,4 +65,10 @@ def test_served_issuer_profile_is_valid(badgegate_target: Target) -> None:
     """GET /profile answers a valid OB 3.0 Profile."""
     profile = badgegate_target.client.get_profile()
     errors = [f for f in validate_served_record(profile, "profile") if f.is_error]
+    if errors:
+        attach_evidence(
+            "schema findings (profile)",
+            {"profile": profile, "findings": [finding.to_dict() for finding in errors]},
+            config=badgegate_target.config,
+        )
     assert not errors, "\n".join(finding.render() for finding in errors)
