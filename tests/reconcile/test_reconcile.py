@@ -263,3 +263,26 @@ def test_strict_fails_on_legacy_findings_alone(
     assert lenient.exit_code == 0
     assert strict.exit_code == 1 and document["status"] == "differ"
     assert document["summary"]["byClass"]["legacy"] == len(document["legacyFindings"]) > 0
+
+
+def test_an_updated_issuer_profile_is_not_a_change_but_another_issuer_is(
+    client: BadgeEngineClient,
+    legacy_db: str,
+    seeded_dataset: LegacyDataset,
+    load_engine: Any,
+    tmp_path: Path,
+) -> None:
+    load_engine(client, seeded_dataset)
+    profile = client.get_profile()
+    client.put_profile({**profile, "name": "Renamed issuer", "description": "after issuance"})
+    report, _ = run(client, legacy_db, tmp_path / "renamed")
+    assert report.exit_code == 0, report.render()
+
+    awarded = next(c for c in client.iter_credentials() if isinstance(c, dict))
+    forged = {**awarded, "issuer": {**awarded["issuer"], "id": "https://someone-else.example/"}}
+    client.upsert_credential(forged)
+    report, document = run(client, legacy_db, tmp_path / "forged")
+    assert report.exit_code == 1
+    assert any(
+        d["class"] == "unexpected" or d["kind"] == "credential" for d in document["discrepancies"]
+    )

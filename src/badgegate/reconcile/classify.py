@@ -42,9 +42,17 @@ def wanted_pairs(item: Expectation) -> list[Pair]:
 
 
 def classify(
-    item: Expectation, fresh: Mapping[Pair, Any], *, mapping: MigrationMapping
+    item: Expectation,
+    fresh: Mapping[Pair, Any],
+    *,
+    mapping: MigrationMapping,
+    issuer_id: str | None = None,
 ) -> list[dict[str, Any]]:
-    """Report entries for one badge after re-fetching (empty when it agrees after all)."""
+    """Report entries for one badge after re-fetching (empty when it agrees after all).
+
+    A credential embeds a snapshot of its issuer's Profile; when the tenant's Profile changed
+    since (same ``issuer_id``, other members), the credential still agrees.
+    """
     served = {kind: fresh.get((kind, key)) for kind, (key, _) in item.records.items()}
     unexpected = None
     if "credential" not in item.records:
@@ -65,9 +73,26 @@ def classify(
                 rules=["served-credential-unexpected"],
             )
         )
+    if "credential" in changed and _same_but_issuer_snapshot(item, served, mapping, issuer_id):
+        changed.remove("credential")
     if changed:
         entries += _changed(item, served, changed, mapping)
     return entries
+
+
+def _same_but_issuer_snapshot(
+    item: Expectation, served: Mapping[str, Any], mapping: MigrationMapping, issuer_id: str | None
+) -> bool:
+    """True when the served credential is what the migration gives with the issuer it embeds,
+    and that issuer is the expected one."""
+    from badgegate.mapping import forward
+
+    issuer = _issuer(served)
+    served_id = issuer.get("id") if isinstance(issuer, dict) else issuer
+    if issuer_id is None or served_id != issuer_id:
+        return False
+    migrated = forward(item.badge, item.requirements, mapping=mapping, issuer=issuer)
+    return bool(migrated.credential == served.get("credential"))
 
 
 def _missing(item: Expectation, kind: str) -> dict[str, Any]:

@@ -246,7 +246,9 @@ class _Reconciliation:
                 wanted = [pair for item in chunk for pair in wanted_pairs(item)]
                 fresh = refetch(self.client, wanted, workers=self.settings.workers)
                 for item in chunk:
-                    entries = classify(item, fresh, mapping=self.mapping)
+                    entries = classify(
+                        item, fresh, mapping=self.mapping, issuer_id=str(self.issuer["id"])
+                    )
                     if not entries:
                         tally.resolved += 1
                         tally.agreeing += 1
