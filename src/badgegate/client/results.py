@@ -12,12 +12,10 @@ RecordKind = Literal["credential", "achievement", "progress"]
 RECORD_KINDS: tuple[RecordKind, ...] = ("credential", "achievement", "progress")
 
 
-@dataclasses.dataclass(frozen=True)
-class UpsertResult(Generic[Body]):
-    """The outcome of one upsert: 201 created, 200 replaced or 304 unchanged (no body)."""
+class UpsertOutcome:
+    """What an upsert's status says: 201 created, 200 replaced, 304 unchanged."""
 
     status: int
-    body: Body | None
 
     @property
     def created(self) -> bool:
@@ -33,6 +31,14 @@ class UpsertResult(Generic[Body]):
     def unchanged(self) -> bool:
         """True when nothing was written (304): identical, or the stored one is newer."""
         return self.status == 304
+
+
+@dataclasses.dataclass(frozen=True)
+class UpsertResult(UpsertOutcome, Generic[Body]):
+    """The outcome of one upsert: 201 created, 200 replaced or 304 unchanged (no body)."""
+
+    status: int
+    body: Body | None
 
 
 def record_key(key: uuid.UUID | str) -> str:
@@ -81,7 +87,7 @@ class BatchOperation:
 
 
 @dataclasses.dataclass(frozen=True)
-class BatchResult:
+class BatchResult(UpsertOutcome):
     """The outcome of one batch operation, in the order the operations were sent."""
 
     index: int
@@ -89,21 +95,6 @@ class BatchResult:
     id: str | None
     status: int
     error: dict[str, Any] | None = None
-
-    @property
-    def created(self) -> bool:
-        """True on 201."""
-        return self.status == 201
-
-    @property
-    def replaced(self) -> bool:
-        """True on 200."""
-        return self.status == 200
-
-    @property
-    def unchanged(self) -> bool:
-        """True on 304."""
-        return self.status == 304
 
     @property
     def failed(self) -> bool:
