@@ -1,12 +1,17 @@
 """Reconcile the target's legacy database with badge-engine (read-only: every profile).
 
-On the embedded stack the legacy database is the stack's sample data set, migrated when the
-stack started; on staging it is ``legacy_db``.
+On staging the legacy database is ``legacy_db`` and badge-engine is the target. On the embedded
+stack the other suites write into the shared engine on purpose (fuzzing, contracts), so the
+stack's sample legacy database is migrated into an engine of this check's own and reconciled
+there, strictly: every badge must agree and nothing else may be served.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
+import secrets
+from collections.abc import Iterator
 from pathlib import Path
 
 import allure
@@ -14,6 +19,7 @@ import jsonschema
 import pytest
 
 from badgegate import paths
+from badgegate.client import BadgeEngineClient
 from badgegate.compare import attach_text
 from badgegate.mapping import MigrationMapping
 from badgegate.reconcile import reconcile
@@ -33,17 +39,25 @@ def test_every_legacy_badge_is_intact_in_badge_engine(
     if badgegate_target.legacy_db is None:
         pytest.skip("not applicable: no legacy database configured (set legacy_db)")
     out = Path(badgegate_target.config.report_dir) / "integrity" / "reconcile.json"
-    report = reconcile(
-        badgegate_target.legacy_db,
-        badgegate_target.client,
-        out=out,
-        state_dir=Path(badgegate_target.config.state_dir),
-        mapping=mapping,
-    )
+    if badgegate_target.embedded:
+        with _freshly_migrated(badgegate_target.legacy_db, tmp_path) as client:
+            report = reconcile(
+                badgegate_target.legacy_db, client, out=out, state_dir=tmp_path, mapping=mapping
+            )
+    else:
+        report = reconcile(
+            badgegate_target.legacy_db,
+            badgegate_target.client,
+            out=out,
+            state_dir=Path(badgegate_target.config.state_dir),
+            mapping=mapping,
+        )
     text = out.read_text(encoding="utf-8")
-    attach_text("reconcile report", text, "json")
+    attach_text("reconcile report", text, "json", config=badgegate_target.config)
     document = json.loads(text)
     jsonschema.Draft202012Validator(json.loads(SCHEMA.read_text())).validate(document)
+    if badgegate_target.embedded:
+        assert report.exit_code == 0, report.render()
     lost = [
         item
         for item in document["discrepancies"]
@@ -53,3 +67,21 @@ def test_every_legacy_badge_is_intact_in_badge_engine(
     assert not lost, report.render() + "\n" + json.dumps(lost[:10], indent=1, ensure_ascii=False)
     assert document["counts"]["badges"] > 0
     assert document["summary"]["agreeingBadges"] == document["counts"]["badges"], report.render()
+
+
+@contextlib.contextmanager
+def _freshly_migrated(legacy_db: str, folder: Path) -> Iterator[BadgeEngineClient]:
+    """A reference engine of its own holding exactly the migration of ``legacy_db``."""
+    from badgegate.engine.server import ClientSpec, EngineServer
+    from badgegate.migrate import migrate
+
+    spec = ClientSpec("reconcile-check", secrets.token_urlsafe(24), tenant="reconcile")
+    with (
+        EngineServer(clients=[spec]) as server,
+        BadgeEngineClient(
+            server.api_url, client_id=spec.client_id, client_secret=spec.client_secret
+        ) as client,
+    ):
+        summary = migrate(legacy_db, client, state_dir=folder / "migration")
+        assert summary.exit_code == 0, summary.render()
+        yield client

@@ -24,7 +24,7 @@ def cli_env(
 ) -> BadgeEngineClient:
     """Point the CLI's environment at the test's tenant."""
     spec = next(
-        s for s in tenant_specs if client.tokens is not None and s.client_id in repr(client)
+        s for s in tenant_specs if client.tokens is not None and f"'{s.client_id}'" in repr(client)
     )
     monkeypatch.setenv("BADGEGATE_ENGINE_URL", engine.api_url)
     monkeypatch.setenv("BADGEGATE_CLIENT_ID", spec.client_id)
