@@ -83,11 +83,6 @@ class HarnessConfig:
     sources: Mapping[str, str] = dataclasses.field(default_factory=dict, compare=False, repr=False)
 
     @property
-    def is_embedded(self) -> bool:
-        """True when no target is given, so the harness starts the embedded stack."""
-        return self.engine_url is None
-
-    @property
     def is_read_only(self) -> bool:
         """True on the staging profile unless writes were explicitly allowed."""
         return self.profile == "staging" and not self.allow_writes
