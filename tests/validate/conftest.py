@@ -9,7 +9,9 @@ from __future__ import annotations
 import copy
 import dataclasses
 import random
+import re
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,6 +19,7 @@ import pytest
 from badgegate.validate import model
 from badgegate.validate.walk import walk
 
+RULES_SOURCE = Path(__file__).resolve().parents[2] / "src" / "badgegate" / "validate" / "rules"
 WRONG_VALUES: tuple[Any, ...] = (42, 1.5, True, None, "text", {}, [], {"en": "text"})
 ENUM_VALUES = ("ext:Custom", "ext:a.b_c-d", "x ext:a y", "ext:a b", "ext:", "Unknown", "EXT:a")
 DATE_VALUES = (
@@ -119,3 +122,13 @@ def _change(op: str, node: dict[str, Any], name: str, rng: random.Random) -> Any
 def mutation_stream() -> Callable[..., Iterator[tuple[dict[str, Any], Mutation]]]:
     """``mutants(seed, root_class, rng, jsonld)``: endless one-mutation variants of a seed."""
     return mutants
+
+
+@pytest.fixture(scope="session")
+def emitted_rule_ids() -> set[str]:
+    """Every rule id the rules beyond the schema can emit, read from their source."""
+    found: set[str] = set()
+    for path in sorted(RULES_SOURCE.glob("*.py")):
+        source = path.read_text(encoding="utf-8")
+        found.update(re.findall(r'finding\(\s*"([a-z0-9-]+)"', source))
+    return found

@@ -76,3 +76,5 @@ def test_truncated_jws(tmp_path: Path) -> None:
 def test_unknown_kind_and_empty_object() -> None:
     assert [f.rule for f in validate_document({})] == ["document-kind"]
     assert [f.rule for f in validate_document({"type": 7})] == ["document-kind"]
+    assert [f.rule for f in validate_document({"type": {"not": "a term"}})] == ["document-kind"]
+    assert [f.rule for f in validate_document({"type": [{}, []]})] == ["document-kind"]

@@ -115,7 +115,7 @@ def detect_kind(doc: Any) -> Kind | None:
     if not isinstance(doc, dict):
         return None
     value = doc.get("type")
-    types = set(value) if isinstance(value, list) else {value}
+    types = value if isinstance(value, list) else [value]  # items may be unhashable
     for term, kind in _KIND_BY_TYPE:
         if term in types:
             return kind

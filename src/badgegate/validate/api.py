@@ -12,7 +12,7 @@ from badgegate.errors import ConfigError
 from badgegate.findings import Finding
 from badgegate.validate import rules
 from badgegate.validate.model import VC_V1_CONTEXT, VC_V2_CONTEXT
-from badgegate.validate.schemas import schema_findings, screening
+from badgegate.validate.schemas import exact_schema_findings, schema_findings, screening
 
 Variant = Literal["strict", "jsonld"]
 Mode = Literal["conformance", "verify"]
@@ -81,10 +81,12 @@ def _validated(
         document, findings = _as_vc20(document)
     if kind == "progress":
         variant = "strict"
-    findings.extend(schema_findings(schema_name, variant, document))
+    screened = screening(schema_name, variant).is_valid(document)
+    if not screened:
+        findings.extend(exact_schema_findings(schema_name, variant, document))
     if root_class is not None:
         context = rules.RuleContext(mode=mode, at=at or datetime.now(UTC), enveloped=enveloped)
-        findings.extend(rules.check(document, root_class, context))
+        findings.extend(rules.check(document, root_class, context, screened=screened))
     return findings
 
 
@@ -222,7 +224,7 @@ def validate_many(
         elif schema_only or root_class is None:
             results.append([])
         else:
-            results.append(rules.check(document, root_class, context))
+            results.append(rules.check(document, root_class, context, screened=True))
     return results
 
 
