@@ -28,10 +28,15 @@ class Grant:
 
 
 @dataclass(frozen=True)
-class _Client:
+class RegisteredClient:
+    """An OAuth client: its secret's digest, scopes and tenant, and for the authorization
+    code grant its redirect URIs and whether it may use that grant."""
+
     secret_digest: str
     scopes: frozenset[str]
     tenant: str
+    redirect_uris: tuple[str, ...] = ()
+    authorization_code: bool = True
 
 
 def secret_digest(secret: str) -> str:
@@ -46,20 +51,42 @@ class Authority:
         self, clients: Iterable[ClientSpec], tokens: Iterable[TokenSpec], ttl: int
     ) -> None:
         self.ttl = ttl
-        self._clients: dict[str, _Client] = {}
+        self._clients: dict[str, RegisteredClient] = {}
         self._tokens: dict[str, Grant] = {}
         self._fixed: set[str] = set()
-        self._replaced_clients: dict[str, _Client | None] = {}
+        self._replaced_clients: dict[str, RegisteredClient | None] = {}
         for client in clients:
             self.add_client(
-                client.client_id, secret_digest(client.client_secret), client.scopes, client.tenant
+                client.client_id,
+                secret_digest(client.client_secret),
+                client.scopes,
+                client.tenant,
+                redirect_uris=client.redirect_uris,
             )
         for token in tokens:
             self.add_token(token.token, token.scopes, token.tenant)
 
-    def add_client(self, client_id: str, digest: str, scopes: Iterable[str], tenant: str) -> None:
+    def add_client(
+        self,
+        client_id: str,
+        digest: str,
+        scopes: Iterable[str],
+        tenant: str,
+        *,
+        redirect_uris: Iterable[str] = (),
+        authorization_code: bool = True,
+    ) -> None:
         """Register a client by the digest of its secret."""
-        self._clients[client_id] = _Client(digest, frozenset(scopes), tenant)
+        self.register(
+            client_id,
+            RegisteredClient(
+                digest, frozenset(scopes), tenant, tuple(redirect_uris), authorization_code
+            ),
+        )
+
+    def register(self, client_id: str, client: RegisteredClient) -> None:
+        """Register ``client`` under ``client_id`` (replacing any client of that id)."""
+        self._clients[client_id] = client
 
     def add_token(
         self, token: str, scopes: Iterable[str], tenant: str, *, fixed: bool = False
@@ -93,6 +120,10 @@ class Authority:
         client = self._clients.get(client_id)
         return client.tenant if client else None
 
+    def client(self, client_id: str) -> RegisteredClient | None:
+        """Return a known client."""
+        return self._clients.get(client_id)
+
     def authenticate_client(self, client_id: str, secret: str) -> frozenset[str] | None:
         """Return a client's scopes when ``secret`` is right, else ``None``."""
         client = self._clients.get(client_id)
@@ -106,6 +137,10 @@ class Authority:
         token = secrets.token_urlsafe(32)
         self._tokens[token] = grant
         return token, grant
+
+    def revoke(self, token: str) -> None:
+        """Forget an issued access token."""
+        self._tokens.pop(token, None)
 
     def grant_for(self, request: Request) -> Grant:
         """Return the request's grant, or answer 401 with a Bearer challenge."""

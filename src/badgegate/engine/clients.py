@@ -3,7 +3,7 @@
 The clients file (``--clients-file``) is JSON::
 
     {"clients": [{"client_id": "...", "client_secret": "...", "scopes": [...] | "all",
-                  "tenant": "default"}],
+                  "tenant": "default", "redirect_uris": ["https://..."]}],
      "tokens":  [{"token": "...", "scopes": [...] | "all", "tenant": "default"}]}
 """
 
@@ -22,12 +22,14 @@ DEFAULT_TENANT = "default"
 
 @dataclass(frozen=True)
 class ClientSpec:
-    """An OAuth client (client_credentials grant) of one tenant."""
+    """An OAuth client of one tenant (client_credentials grant; with ``redirect_uris`` also
+    the authorization code grant)."""
 
     client_id: str
     client_secret: str
     scopes: tuple[str, ...] = ALL_SCOPES
     tenant: str = DEFAULT_TENANT
+    redirect_uris: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -46,6 +48,13 @@ def scopes_from(value: Any) -> tuple[str, ...]:
     if isinstance(value, list) and all(isinstance(item, str) for item in value):
         return parse_scopes(",".join(value)) if value else ()
     raise ValueError(f"scopes must be 'all', a comma-separated string or a list, got {value!r}")
+
+
+def redirect_uris_from(value: Any) -> tuple[str, ...]:
+    """Read a client's redirect URIs, given as a list of URI strings."""
+    if isinstance(value, list) and all(isinstance(uri, str) for uri in value):
+        return tuple(value)
+    raise ValueError(f"redirect_uris must be a list of URIs, got {value!r}")
 
 
 def parse_client_option(text: str) -> ClientSpec:
@@ -88,6 +97,7 @@ def read_clients_file(path: Path) -> tuple[list[ClientSpec], list[TokenSpec]]:
                 str(item["client_secret"]),
                 scopes_from(item.get("scopes", "all")),
                 str(item.get("tenant", DEFAULT_TENANT)),
+                redirect_uris_from(item.get("redirect_uris", [])),
             )
             for item in document.get("clients", [])
         ]
@@ -113,6 +123,7 @@ def clients_document(clients: Sequence[ClientSpec], tokens: Sequence[TokenSpec])
                 "client_secret": client.client_secret,
                 "scopes": list(client.scopes),
                 "tenant": client.tenant,
+                "redirect_uris": list(client.redirect_uris),
             }
             for client in clients
         ],

@@ -11,6 +11,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 
 from badgegate.engine.auth import Authority, Grant
+from badgegate.engine.authorization import AuthorizationCodes
 from badgegate.engine.clients import ClientSpec, TokenSpec
 from badgegate.engine.faults import UNENFORCED_SCOPE
 from badgegate.engine.imsx import ApiError
@@ -42,8 +43,10 @@ class EngineContext:
         self.faults = settings.faults
         self.store = Store(settings.engine_db)
         self.authority = Authority(settings.clients, settings.tokens, settings.token_ttl)
-        for client_id, digest, scopes, tenant in self.store.registered_clients():
-            self.authority.add_client(client_id, digest, scopes.split(), tenant)
+        for client_id, client in self.store.registered_clients():
+            self.authority.register(client_id, client)
+        #: Authorization codes issued by ``/oauth/authorize`` and not yet redeemed.
+        self.codes = AuthorizationCodes()
 
     def authorize(self, request: Request, scope: str, *, write: bool = False) -> Grant:
         """Return the caller's grant if it holds ``scope`` (unenforced-scope: writes unchecked)."""

@@ -1,6 +1,12 @@
-"""OAuth 2.0 endpoints: the client_credentials token endpoint and RFC 7591 registration.
+"""OAuth 2.0 endpoints: authorization (code grant with PKCE), token, RFC 7591 registration.
 
-Errors here follow RFC 6749 / RFC 7591 (``{"error", "error_description"}``), not Imsx.
+``GET /oauth/authorize`` grants at once (the reference engine has no users to ask for consent;
+see :mod:`badgegate.engine.authorization`). ``POST /oauth/token`` takes the
+``authorization_code`` grant (code, redirect URI and PKCE verifier) and the
+``client_credentials`` grant, both with HTTP Basic client authentication. Errors of the token
+and registration endpoints follow RFC 6749 / RFC 7591 (``{"error", "error_description"}``);
+the authorization endpoint sends its errors back to the client's redirect URI, except those
+it must not redirect (unknown client, unregistered redirect URI), which are Imsx answers.
 A client registered through ``/oauth/register`` gets a tenant of its own, named after its
 ``client_id``: a self-registered client never sees records it did not write.
 """
@@ -12,16 +18,23 @@ import binascii
 import json
 import secrets
 import time
-from urllib.parse import parse_qsl, unquote
+from urllib.parse import parse_qsl, unquote, urlencode
 
 from fastapi import APIRouter
 from starlette.requests import Request
 from starlette.responses import Response
 
-from badgegate.engine.auth import secret_digest
-from badgegate.engine.context import engine_context
-from badgegate.engine.imsx import ApiError
-from badgegate.engine.inbound import parse_json, read_body
+from badgegate.engine.auth import RegisteredClient, secret_digest
+from badgegate.engine.authorization import (
+    AUTHORIZATION_CODE,
+    AuthorizationError,
+    authorization_request,
+    requested_scopes,
+    scope_text,
+)
+from badgegate.engine.context import EngineContext, engine_context
+from badgegate.engine.imsx import ApiError, query_error
+from badgegate.engine.inbound import parse_json, query_parameters, read_body
 from badgegate.engine.registration import metadata_problem
 from badgegate.scopes import ALL_SCOPES
 
@@ -35,9 +48,54 @@ def _oauth_error(status: int, error: str, description: str, **headers: str) -> R
     return Response(body, status, {**_NO_STORE, **headers}, media_type="application/json")
 
 
+@router.get("/authorize")
+async def authorize(request: Request) -> Response:
+    """Authorization endpoint (code grant, PKCE S256): redirect back with a code, or with an
+    RFC 6749 error; 404/400 without redirecting for an unknown client or redirect URI."""
+    context = engine_context(request)
+    params = query_parameters(request)
+    client_id, client, redirect_uri = _known_redirect(context, params)
+    try:
+        if not client.authorization_code:
+            raise AuthorizationError(
+                "unauthorized_client", "the client did not register the authorization_code grant"
+            )
+        granted = authorization_request(params, client_id, redirect_uri, client.scopes)
+    except AuthorizationError as error:
+        answer = {"error": error.error, "error_description": error.description}
+        return _redirect(redirect_uri, answer, params.get("state"))
+    code = context.codes.issue(granted)
+    answer = {"code": code, "scope": scope_text(granted.scopes)}
+    return _redirect(redirect_uri, answer, granted.state)
+
+
+def _known_redirect(
+    context: EngineContext, params: dict[str, str]
+) -> tuple[str, RegisteredClient, str]:
+    """The client (id and registration) and redirect URI of an authorization request."""
+    client_id, redirect_uri = params.get("client_id"), params.get("redirect_uri")
+    if not client_id:
+        raise query_error("client_id is required")
+    client = context.authority.client(client_id)
+    if client is None:
+        raise ApiError(404, f"no registered client {client_id[:80]!r}")
+    if redirect_uri is None or redirect_uri not in client.redirect_uris:
+        raise query_error("redirect_uri must be one of the client's registered redirect URIs")
+    return client_id, client, redirect_uri
+
+
+def _redirect(redirect_uri: str, answer: dict[str, str], state: str | None) -> Response:
+    if state is not None:
+        answer = {**answer, "state": state}
+    separator = "&" if "?" in redirect_uri else "?"
+    location = redirect_uri + separator + urlencode(answer)
+    return Response(status_code=302, headers={**_NO_STORE, "Location": location})
+
+
 @router.post("/token")
 async def token(request: Request) -> Response:
-    """Issue an access token to a client (client_credentials grant, HTTP Basic client auth)."""
+    """Issue an access token (authorization_code or client_credentials grant, HTTP Basic
+    client authentication)."""
     context = engine_context(request)
     credentials = _basic_credentials(request.headers.get("authorization", ""))
     allowed = context.authority.authenticate_client(*credentials) if credentials else None
@@ -53,22 +111,52 @@ async def token(request: Request) -> Response:
         return _oauth_error(
             400, "invalid_request", "send an application/x-www-form-urlencoded body"
         )
-    grant_type = form.get("grant_type")
-    if grant_type != "client_credentials":
-        error = "invalid_request" if grant_type is None else "unsupported_grant_type"
-        return _oauth_error(400, error, "grant_type must be client_credentials")
-    requested = frozenset(form["scope"].split()) if form.get("scope") else allowed
-    if not requested <= allowed:
-        unknown = ", ".join(sorted(requested - allowed))
-        return _oauth_error(400, "invalid_scope", f"scope(s) not granted to this client: {unknown}")
-    access_token, _grant = context.authority.issue(credentials[0], requested)
+    try:
+        access_token, scopes = _grant(context, credentials[0], allowed, form)
+    except AuthorizationError as error:
+        return _oauth_error(400, error.error, error.description)
     body = {
         "access_token": access_token,
         "token_type": "Bearer",
         "expires_in": context.authority.ttl,
-        "scope": " ".join(scope for scope in ALL_SCOPES if scope in requested),
+        "scope": scope_text(scopes),
     }
     return Response(json.dumps(body), 200, _NO_STORE, media_type="application/json")
+
+
+def _grant(
+    context: EngineContext, client_id: str, allowed: frozenset[str], form: dict[str, str]
+) -> tuple[str, frozenset[str]]:
+    """The access token and scopes ``form`` asks for (:class:`AuthorizationError` if not)."""
+    grant_type = form.get("grant_type")
+    if grant_type == "client_credentials":
+        scopes = requested_scopes(form.get("scope"), allowed)
+        return context.authority.issue(client_id, scopes)[0], scopes
+    if grant_type == AUTHORIZATION_CODE:
+        return _redeem_code(context, client_id, form)
+    error = "invalid_request" if grant_type is None else "unsupported_grant_type"
+    raise AuthorizationError(error, "grant_type must be authorization_code or client_credentials")
+
+
+def _redeem_code(
+    context: EngineContext, client_id: str, form: dict[str, str]
+) -> tuple[str, frozenset[str]]:
+    code = form.get("code")
+    if not code:
+        raise AuthorizationError("invalid_request", "code is required")
+    replayed = context.codes.replayed_token(code)
+    if replayed is not None:
+        context.authority.revoke(replayed)
+        raise AuthorizationError(
+            "invalid_grant", "the code was already used; the token issued for it is revoked"
+        )
+    issued = context.codes.redeem(
+        code, client_id, form.get("redirect_uri"), form.get("code_verifier")
+    )
+    scopes = requested_scopes(form.get("scope"), issued.scopes)
+    access_token = context.authority.issue(client_id, scopes)[0]
+    context.codes.record_token(code, issued, access_token)
+    return access_token, scopes
 
 
 def _basic_credentials(header: str) -> tuple[str, str] | None:
@@ -110,9 +198,15 @@ async def register(request: Request) -> Response:
         return _oauth_error(400, problem.error, problem.description)
     scopes = [scope for scope in ALL_SCOPES if scope in metadata["scope"].split(" ")]
     client_id, client_secret = secrets.token_hex(16), secrets.token_urlsafe(32)
-    digest = secret_digest(client_secret)
-    await context.storage(context.store.save_client, client_id, digest, " ".join(scopes), client_id)
-    context.authority.add_client(client_id, digest, scopes, client_id)
+    client = RegisteredClient(
+        secret_digest(client_secret),
+        frozenset(scopes),
+        client_id,
+        tuple(metadata["redirect_uris"]),
+        AUTHORIZATION_CODE in metadata.get("grant_types", [AUTHORIZATION_CODE]),
+    )
+    await context.storage(context.store.save_client, client_id, client)
+    context.authority.register(client_id, client)
     body = {
         **metadata,
         "scope": " ".join(scopes),

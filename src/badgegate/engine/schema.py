@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     Column,
     Engine,
     Index,
@@ -81,6 +82,16 @@ registered_clients = Table(
     Column("secret_digest", String(64), nullable=False),
     Column("scopes", Text, nullable=False),
     Column("tenant", String(200), nullable=False),
+)
+
+#: What the authorization code grant needs of a registered client: its redirect URIs (a JSON
+#: array) and whether its ``grant_types`` include ``authorization_code``.
+client_redirects = Table(
+    "bg_client_redirects",
+    metadata,
+    Column("client_id", String(64), primary_key=True),
+    Column("redirect_uris", Text, nullable=False),
+    Column("authorization_code", Boolean, nullable=False),
 )
 
 WRITE_OPTION = "badgegate_write"

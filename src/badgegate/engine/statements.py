@@ -7,9 +7,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, bindparam, delete, func, insert, select, update
+from sqlalchemy import Select, bindparam, delete, func, select, update
 
-from badgegate.engine.schema import history, profiles, records
+from badgegate.engine.schema import profiles, records
 
 UPDATE_RECORD = (
     update(records)
@@ -31,15 +31,6 @@ DELETE_RECORD = (
 )
 
 
-SELECT_CURRENT = select(
-    records.c.rkey, records.c.record_id, records.c.body, records.c.media, records.c.valid_from
-).where(
-    records.c.tenant == bindparam("b_tenant"),
-    records.c.kind == bindparam("b_kind"),
-    records.c.rkey.in_(bindparam("b_keys", expanding=True)),
-)
-SELECT_CURRENT_LOCKED = SELECT_CURRENT.with_for_update()
-INSERT_RECORD = insert(records)
 SELECT_BODY = select(records.c.body).where(
     records.c.tenant == bindparam("b_tenant"),
     records.c.kind == bindparam("b_kind"),
@@ -80,16 +71,6 @@ def page_statements(by_tenant: bool, since_mode: str | None) -> tuple[Select[Any
         .offset(bindparam("b_offset"))
     )
     return count, listing
-
-
-@functools.cache
-def history_insert(dialect: str) -> Any:
-    """``INSERT … ON CONFLICT DO NOTHING`` into the run history: a run's first touch wins."""
-    from sqlalchemy.dialects import postgresql, sqlite
-
-    if dialect == "postgresql":
-        return postgresql.insert(history).on_conflict_do_nothing()
-    return sqlite.insert(history).on_conflict_do_nothing()
 
 
 @functools.cache

@@ -2,11 +2,13 @@
 
 One transaction per call. Upserts of any number of records (a single POST or a whole batch)
 go through :meth:`Store.upsert`: it reads the current versions in one query, decides each
-record's status in order, then writes with one ``executemany`` per statement.
+record's status in order, then writes the new records, the replaced ones and the run history
+with one statement each (:mod:`badgegate.engine.bulk_writes`).
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -15,9 +17,12 @@ from typing import Any
 from sqlalchemy import Connection, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 
+from badgegate.engine.auth import RegisteredClient
+from badgegate.engine.bulk_writes import BulkWrites, Outcome, WritePlan
 from badgegate.engine.records import RECORD_KINDS, StoredRecord
 from badgegate.engine.schema import (
     WRITE_OPTION,
+    client_redirects,
     history,
     open_database,
     profiles,
@@ -26,28 +31,16 @@ from badgegate.engine.schema import (
 )
 from badgegate.engine.statements import (
     DELETE_RECORD,
-    INSERT_RECORD,
     SELECT_BODY,
-    SELECT_CURRENT,
-    SELECT_CURRENT_LOCKED,
     SELECT_PROFILE,
     UPDATE_RECORD,
     DriverStatement,
     driver_statement,
-    history_insert,
     insert_new,
     page_statements,
 )
 
 _ATTEMPTS = 4
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """The result of one upsert: 201 created, 200 replaced or 304 unchanged, and the stored body."""
-
-    status: int
-    record: StoredRecord
 
 
 @dataclass(frozen=True)
@@ -76,6 +69,15 @@ class Store:
     def __init__(self, location: str) -> None:
         self.engine = open_database(location)
         self._postgres = self.engine.dialect.name == "postgresql"
+        self._bulk = BulkWrites(postgres=self._postgres)
+        dbapi = self.engine.dialect.loaded_dbapi
+        #: What a concurrent writer's win looks like, from SQLAlchemy or from the driver.
+        self._conflicts: tuple[type[Exception], ...] = (
+            IntegrityError,
+            OperationalError,
+            dbapi.IntegrityError,
+            dbapi.OperationalError,
+        )
         #: Whether calls may run on the event loop (SQLite) rather than in worker threads.
         self.inline = self.engine.dialect.name == "sqlite"
         # Single statements need no transaction around them: on PostgreSQL, autocommit saves
@@ -125,7 +127,7 @@ class Store:
             try:
                 with self._transaction(write=True) as connection:
                     return self._upsert(connection, tenant, batch, run, lost_write)
-            except (IntegrityError, OperationalError):
+            except self._conflicts:
                 if attempt == _ATTEMPTS - 1:
                     raise
         raise AssertionError("unreachable")
@@ -138,32 +140,18 @@ class Store:
         run: str | None,
         lost_write: bool,
     ) -> list[Outcome]:
-        current = self._current(connection, tenant, batch)
-        created: dict[tuple[str, str], StoredRecord] = {}
-        replaced: dict[tuple[str, str], StoredRecord] = {}
-        touched: dict[tuple[str, str], dict[str, Any]] = {}
-        outcomes = []
-        for record in batch:
-            identity = (record.kind, record.key)
-            before = current.get(identity)
-            status = _status(before, record)
-            outcomes.append(Outcome(status, before if status == 304 and before else record))
-            if status == 304:
-                continue
-            if identity in created or before is None:
-                created[identity] = record
-            else:
-                replaced[identity] = record
-            if run is not None and identity not in touched:
-                touched[identity] = _history_row(tenant, run, record, before)
-            current[identity] = record
-        if created and not lost_write:
-            connection.execute(INSERT_RECORD, [_row(tenant, r) for r in created.values()])
-        if replaced:
-            connection.execute(UPDATE_RECORD, [_bound(tenant, r) for r in replaced.values()])
-        if touched:
-            self._record_history(connection, list(touched.values()))
-        return outcomes
+        cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        try:
+            plan = WritePlan.of(batch, self._current(cursor, tenant, batch), tracked=bool(run))
+            if plan.created and not lost_write:
+                self._bulk.insert_records(cursor, tenant, list(plan.created.values()))
+            if plan.replaced:
+                self._bulk.update_records(cursor, tenant, list(plan.replaced.values()))
+            if plan.touched and run is not None:
+                self._bulk.insert_history(cursor, tenant, run, list(plan.touched.values()))
+        finally:
+            cursor.close()
+        return plan.outcomes
 
     @contextmanager
     def _driver(self) -> Iterator[Any]:
@@ -207,20 +195,16 @@ class Store:
             return cursor.fetchone() is not None
 
     def _current(
-        self, connection: Connection, tenant: str, batch: Sequence[StoredRecord]
+        self, cursor: Any, tenant: str, batch: Sequence[StoredRecord]
     ) -> dict[tuple[str, str], StoredRecord]:
         found: dict[tuple[str, str], StoredRecord] = {}
-        query = SELECT_CURRENT_LOCKED if self._postgres else SELECT_CURRENT
         for kind in {record.kind for record in batch}:
             keys = list({record.key for record in batch if record.kind == kind})
-            params = {"b_tenant": tenant, "b_kind": kind, "b_keys": keys}
-            for rkey, record_id, body, media, valid_from in connection.execute(query, params):
+            for rkey, record_id, body, media, valid_from in self._bulk.current(
+                cursor, tenant, kind, keys
+            ):
                 found[(kind, rkey)] = StoredRecord(kind, rkey, record_id, body, media, valid_from)
         return found
-
-    def _record_history(self, connection: Connection, rows: list[dict[str, Any]]) -> None:
-        statement = history_insert(self.engine.dialect.name)
-        connection.execute(statement, rows)
 
     def page(self, query: ListQuery) -> Page:
         """Return one page of records in insertion order, with the total that match."""
@@ -323,34 +307,45 @@ class Store:
             for table in (records, history, profiles):
                 connection.execute(delete(table))
 
-    def save_client(self, client_id: str, secret_digest: str, scopes: str, tenant: str) -> None:
+    def save_client(self, client_id: str, client: RegisteredClient) -> None:
         """Keep a client registered through ``/oauth/register``."""
         with self._transaction(write=True) as connection:
             connection.execute(
                 insert(registered_clients).values(
-                    client_id=client_id, secret_digest=secret_digest, scopes=scopes, tenant=tenant
+                    client_id=client_id,
+                    secret_digest=client.secret_digest,
+                    scopes=" ".join(sorted(client.scopes)),
+                    tenant=client.tenant,
+                )
+            )
+            connection.execute(
+                insert(client_redirects).values(
+                    client_id=client_id,
+                    redirect_uris=json.dumps(list(client.redirect_uris)),
+                    authorization_code=client.authorization_code,
                 )
             )
 
-    def registered_clients(self) -> list[tuple[str, str, str, str]]:
-        """Return ``(client_id, secret digest, scopes, tenant)`` of every registered client."""
+    def registered_clients(self) -> list[tuple[str, RegisteredClient]]:
+        """Return every client registered through ``/oauth/register``, by id."""
+        query = select(registered_clients, client_redirects).outerjoin(
+            client_redirects, client_redirects.c.client_id == registered_clients.c.client_id
+        )
         with self._reading() as connection:
-            rows = connection.execute(select(registered_clients)).all()
-        return [(row.client_id, row.secret_digest, row.scopes, row.tenant) for row in rows]
-
-
-def _status(before: StoredRecord | None, record: StoredRecord) -> int:
-    if before is None:
-        return 201
-    if before.body == record.body and before.media == record.media:
-        return 304
-    newer_or_equal = (
-        record.kind == "credential"
-        and before.valid_from is not None
-        and record.valid_from is not None
-        and before.valid_from >= record.valid_from
-    )
-    return 304 if newer_or_equal else 200
+            rows = connection.execute(query).all()
+        return [
+            (
+                row.client_id,
+                RegisteredClient(
+                    row.secret_digest,
+                    frozenset(row.scopes.split()),
+                    row.tenant,
+                    tuple(json.loads(row.redirect_uris or "[]")),
+                    bool(row.authorization_code),
+                ),
+            )
+            for row in rows
+        ]
 
 
 def _row(tenant: str, record: StoredRecord) -> dict[str, Any]:
@@ -371,20 +366,3 @@ def _bound(tenant: str, record: StoredRecord) -> dict[str, Any]:
 
 def _identity(tenant: str, kind: str, rkey: str) -> dict[str, str]:
     return {"b_tenant": tenant, "b_kind": kind, "b_rkey": rkey}
-
-
-def _history_row(
-    tenant: str, run: str, record: StoredRecord, before: StoredRecord | None
-) -> dict[str, Any]:
-    return {
-        "tenant": tenant,
-        "run_id": run,
-        "kind": record.kind,
-        "rkey": record.key,
-        "record_id": record.record_id,
-        "action": "created" if before is None else "replaced",
-        "prior_record_id": before.record_id if before else None,
-        "prior_body": before.body if before else None,
-        "prior_media": before.media if before else None,
-        "prior_valid_from": before.valid_from if before else None,
-    }

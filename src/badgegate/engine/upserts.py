@@ -17,6 +17,7 @@ from starlette.responses import Response
 
 from badgegate.engine import faults as fault
 from badgegate.engine.auth import Grant
+from badgegate.engine.bulk_writes import Outcome
 from badgegate.engine.context import EngineContext
 from badgegate.engine.imsx import ApiError, imsx_status_info
 from badgegate.engine.inbound import canonical_json
@@ -29,7 +30,6 @@ from badgegate.engine.records import (
     jws_record,
     record_key,
 )
-from badgegate.engine.storage import Outcome
 from badgegate.engine.validation import upload_errors_many
 from badgegate.findings import Finding
 from badgegate.scopes import ACHIEVEMENT_UPSERT, CREDENTIAL_UPSERT, PROGRESS_UPSERT
