@@ -70,12 +70,18 @@ def _load_hypothesis_profile(name: str) -> None:
         settings.load_profile(name)
 
 
-@pytest.hookimpl(wrapper=True)
+# Innermost: the report is redacted before Allure (an outer wrapper) or anything else reads it.
+@pytest.hookimpl(wrapper=True, trylast=True)
 def pytest_runtest_makereport(
     item: pytest.Item, call: pytest.CallInfo[None]
 ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
     """Record an unreachable target (and stop the run); under ``BADGEGATE_REQUIRE_ALL=1`` fail
-    resource skips."""
+    resource skips; keep secrets and ``redact_fields`` out of the failure text and output."""
+    from badgegate.report.failures import message_redaction, redact_exception, redact_test_report
+
+    redacted = message_redaction(item.config.stash[CONFIG_KEY])
+    if call.excinfo is not None:
+        redact_exception(call.excinfo.value, redacted)
     report = yield
     unreachable = _unreachable_message(call.excinfo, item.config.stash[CONFIG_KEY])
     if unreachable is not None and TARGET_FIXTURE in getattr(item, "fixturenames", ()):
@@ -89,6 +95,7 @@ def pytest_runtest_makereport(
         if not reason.lower().startswith(NOT_APPLICABLE):
             report.outcome = "failed"
             report.longrepr = f"skipped, but {REQUIRE_ALL_ENV}=1 requires it to run: {reason}"
+    redact_test_report(report, redacted)
     return report
 
 

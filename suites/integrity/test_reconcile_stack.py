@@ -42,7 +42,12 @@ def test_every_legacy_badge_is_intact_in_badge_engine(
     if badgegate_target.embedded:
         with _freshly_migrated(badgegate_target.legacy_db, tmp_path) as client:
             report = reconcile(
-                badgegate_target.legacy_db, client, out=out, state_dir=tmp_path, mapping=mapping
+                badgegate_target.legacy_db,
+                client,
+                out=out,
+                state_dir=tmp_path,
+                mapping=mapping,
+                config=badgegate_target.config,
             )
     else:
         report = reconcile(
@@ -51,6 +56,7 @@ def test_every_legacy_badge_is_intact_in_badge_engine(
             out=out,
             state_dir=Path(badgegate_target.config.state_dir),
             mapping=mapping,
+            config=badgegate_target.config,
         )
     text = out.read_text(encoding="utf-8")
     attach_text("reconcile report", text, "json", config=badgegate_target.config)

@@ -21,6 +21,7 @@ from badgegate.legacy.dataset import LegacyDataset
 from badgegate.mapping import MigrationMapping, load_mapping
 from badgegate.strategies import legacy_datasets
 
+pytest_plugins = ["pytester"]
 BADGE = {
     "id": "b-1",
     "name": "O'Brien",

@@ -12,6 +12,7 @@ from badgegate.report import (
     fingerprint,
     redact_for_report,
     redact_record,
+    redact_text,
     redaction_mode,
     render_evidence,
 )
@@ -85,3 +86,24 @@ def test_evidence_masks_secrets_and_personal_data() -> None:
     assert kind == "json" and secret not in text and EMAIL not in text
     text, kind = render_evidence(f"curl -H 'X-Trace: {secret}' http://127.0.0.1/")
     assert kind == "text" and secret not in text
+
+
+def test_text_redaction_reads_json_and_python_reprs() -> None:
+    text = (
+        """row = {'id': 'b-1', 'content': "Ada's notes", 'progress': 3}\n"""
+        """body: {"recipient": {"email": "ada@example.org"}, "content": "cut sho…\n"""
+    )
+    masked = redact_text(text, ["content", "email"])
+    assert masked == (
+        """row = {'id': 'b-1', 'content': '***', 'progress': 3}\n"""
+        """body: {"recipient": {"email": "***"}, "content": "***"\n"""
+    )
+    hashed = redact_text(text, ["badges.content"], "hash")
+    assert "'content': '" + fingerprint("Ada's notes") + "'" in hashed
+
+
+def test_redacting_redacted_text_again_changes_nothing() -> None:
+    text = """{'content': 'My notes', "email": "ada@example.org"}"""
+    for mode in ("mask", "hash"):
+        once = redact_text(text, ["content", "email"], mode)  # type: ignore[arg-type]
+        assert redact_text(once, ["content", "email"], mode) == once  # type: ignore[arg-type]

@@ -170,3 +170,23 @@ def test_fuzz_report_redacts_request_bodies(tmp_path: Path) -> None:
     plain = FuzzReport(tmp_path / "plain", seed=7, profile="ci", document="doc.yaml")
     plain.add([failure])
     assert "Ada Lovelace" in plain.path.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("config", [MASKED, HASHED], ids=["masked", "hashed"])
+def test_integrity_failure_text_redacts_rows_differences_and_sql(
+    dataset: LegacyDataset, config: HarnessConfig
+) -> None:
+    verdict = _lossy_verdict(dataset)
+    badge = dataset.badges[CHANGED]
+    line = max(badge["content"].splitlines(), key=len)  # shown in JSON, repr and SQL alike
+    plain = verdict.render()
+    assert line in plain and "Ada's private notes" in plain
+    text = verdict.render(config=config)
+    assert line not in text and "Ada's private notes" not in text
+    sql = verdict.reproduction(config=config)
+    (insert,) = [row for row in sql.splitlines() if f"VALUES ('{badge['id']}', " in row]
+    assert badge["name"] not in insert and str(badge["progress"]) in insert
+    if config is HASHED:
+        assert fingerprint("Ada's private notes") in text
+    else:
+        assert "expected '***', got '***'" in text

@@ -14,8 +14,8 @@ from typing import Any
 from badgegate.compare.diff import RowDifference, json_value
 from badgegate.compare.sql import insert_statements
 from badgegate.findings import Finding
-from badgegate.legacy.dataset import LegacyDataset
-from badgegate.report.redact import redact_for_report, redacted_fields
+from badgegate.legacy.dataset import LegacyDataset, LegacyRow
+from badgegate.report.redact import VALUE_MEMBERS, redact_for_report, redacted_fields
 
 #: Which legacy field a served-record rule is about (for findings without a row difference).
 RULE_FIELDS = {
@@ -53,47 +53,52 @@ class IntegrityVerdict:
         named += [RULE_FIELDS.get(f.rule, f.rule) for f in self.findings if f.is_error]
         return sorted(set(named))
 
-    def render(self, title: str = "legacy data was lost or changed") -> str:
-        """The console evidence: rows, differences, findings, reproduction."""
+    def render(
+        self, title: str = "legacy data was lost or changed", *, config: object | None = None
+    ) -> str:
+        """The console evidence: rows, differences, findings, reproduction (``config``'s
+        ``redact_fields`` redacted in all four; ids and other fields stay readable)."""
         lines = [f"{title}:", "", "Legacy rows:"]
-        lines += ["  " + line for line in rows_json(self.dataset).splitlines()]
+        lines += ["  " + line for line in rows_json(self.dataset, config=config).splitlines()]
         lines += ["", "Differences (legacy columns, expected = legacy, got = recovered):"]
-        lines += [f"  {n}. {d.render()}" for n, d in enumerate(self.differences, 1)] or ["  none"]
+        differences = [_redacted_difference(d, config) for d in self.differences]
+        lines += [f"  {n}. {d.render()}" for n, d in enumerate(differences, 1)] or ["  none"]
         errors = [finding for finding in self.findings if finding.is_error]
         lines += ["", "Served-record findings:"]
         lines += [
-            f"  {n}. {RULE_FIELDS.get(f.rule, f.rule)}: {f.render()}"
+            f"  {n}. {RULE_FIELDS.get(f.rule, f.rule)}: {Finding(**_finding(f, config)).render()}"
             for n, f in enumerate(errors, 1)
         ] or ["  none"]
         lines += ["", "Reproduce (SQL for a legacy database):"]
-        lines += ["  " + line for line in insert_statements(self.dataset).splitlines()]
+        lines += ["  " + line for line in self.reproduction(config=config).splitlines()]
         return "\n".join(lines)
+
+    def reproduction(self, *, config: object | None = None) -> str:
+        """SQL ``INSERT`` statements of the data set, ``config``'s ``redact_fields`` redacted."""
+        if not redacted_fields(config):
+            return insert_statements(self.dataset)
+        document = _redacted(_tables(self.dataset), config)
+        return insert_statements(LegacyDataset(document["badges"], document["badge_requirements"]))
 
     def to_dict(self, *, config: object | None = None) -> dict[str, Any]:
         """The JSON evidence (attached to the Allure report); ``config``'s ``redact_fields``
         redacted."""
-        document: dict[str, Any] = {
+        return {
             "fields": self.fields,
-            "differences": [difference.to_dict() for difference in self.differences],
-            "findings": [json_value(finding.to_dict()) for finding in self.findings],
+            "differences": [_difference(difference, config) for difference in self.differences],
+            "findings": [_finding(finding, config) for finding in self.findings],
         }
-        redacted: dict[str, Any] = _redacted(document, config)
-        return redacted
 
     def attach(self, name: str = "integrity", *, config: object | None = None) -> None:
-        """Attach rows, deepdiff and SQL reproduction to the running Allure test, if any.
-
-        With ``config``'s ``redact_fields``, personal data is redacted and the SQL reproduction
-        (which would repeat it) is left out.
-        """
+        """Attach rows, deepdiff and SQL reproduction to the running Allure test, if any
+        (``config``'s ``redact_fields`` redacted in each)."""
         attach_text(f"{name}: legacy rows", rows_json(self.dataset, config=config), "json")
         attach_text(
             f"{name}: deepdiff (legacy columns)",
             json.dumps(self.to_dict(config=config), indent=2, ensure_ascii=False),
             "json",
         )
-        if not redacted_fields(config):
-            attach_text(f"{name}: SQL reproduction", insert_statements(self.dataset), "text")
+        attach_text(f"{name}: SQL reproduction", self.reproduction(config=config), "text")
 
     def check(
         self, title: str = "legacy data was lost or changed", *, config: object | None = None
@@ -103,18 +108,50 @@ class IntegrityVerdict:
             return
         if _final_example():
             self.attach(config=config)
-        raise AssertionError(self.render(title))
+        raise AssertionError(self.render(title, config=config))
 
 
 def rows_json(dataset: LegacyDataset, *, config: object | None = None) -> str:
     """The data set's rows as indented JSON (timestamps as ISO 8601; ``redact_fields``
     redacted)."""
-    document = {"badges": dataset.badges, "badge_requirements": dataset.requirements}
-    return json.dumps(_redacted(json_value(document), config), indent=2, ensure_ascii=False)
+    return json.dumps(_redacted(json_value(_tables(dataset)), config), indent=2, ensure_ascii=False)
+
+
+def _tables(dataset: LegacyDataset) -> dict[str, list[LegacyRow]]:
+    return {"badges": dataset.badges, "badge_requirements": dataset.requirements}
 
 
 def _redacted(document: Any, config: object | None) -> Any:
     return redact_for_report(document, config) if redacted_fields(config) else document
+
+
+def _difference(difference: RowDifference, config: object | None) -> dict[str, Any]:
+    """``difference`` as JSON, its values redacted when it names a field in ``redact_fields``
+    (a whole row's members by their ``table.column`` names)."""
+    entry = difference.to_dict()
+    if difference.column is None:
+        for member in VALUE_MEMBERS:
+            row = {difference.table: entry[member]}
+            entry[member] = _redacted(row, config)[difference.table]
+    redacted: dict[str, Any] = _redacted(entry, config)
+    return redacted
+
+
+def _redacted_difference(difference: RowDifference, config: object | None) -> RowDifference:
+    """``difference`` with the values :func:`_difference` redacts redacted."""
+    if not redacted_fields(config):
+        return difference
+    entry = _difference(difference, config)
+    return dataclasses.replace(difference, expected=entry["expected"], actual=entry["actual"])
+
+
+def _finding(finding: Finding, config: object | None) -> dict[str, Any]:
+    """``finding`` as JSON, its values redacted when the legacy field its rule is about (or a
+    member of them) is in ``redact_fields``."""
+    entry = {"field": RULE_FIELDS.get(finding.rule, finding.rule), **finding.to_dict()}
+    redacted: dict[str, Any] = _redacted(json_value(entry), config)
+    redacted.pop("field")
+    return redacted
 
 
 def attach_text(name: str, text: str, kind: str, *, config: object | None = None) -> None:

@@ -9,6 +9,7 @@ value without reading it. The ``staging`` profile hashes by default.
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import json
 import re
@@ -21,17 +22,32 @@ RedactionMode = Literal["mask", "hash"]
 MODES: tuple[RedactionMode, ...] = ("mask", "hash")
 HASH_PREFIX = "sha256:"
 HASH_LENGTH = 16
+_FINGERPRINT = re.compile(re.escape(HASH_PREFIX) + f"[0-9a-f]{{{HASH_LENGTH}}}")
 
 
 def fingerprint(value: object) -> str:
     """``sha256:<16 hex>`` of ``value``'s canonical JSON: equal values, equal fingerprints."""
-    canonical = json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    canonical = json.dumps(
+        value, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=_json_text
+    )
     return HASH_PREFIX + hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:HASH_LENGTH]
 
 
+def _json_text(value: object) -> str:
+    """Timestamps as ISO 8601 (as every report writes them), anything else as its text."""
+    isoformat = getattr(value, "isoformat", None)
+    return str(isoformat()) if callable(isoformat) else str(value)
+
+
+def is_redacted(value: object) -> bool:
+    """True for a value redaction wrote (``***`` or a :func:`fingerprint`): redacting again
+    leaves it as it is, so text redacted twice still matches its records."""
+    return isinstance(value, str) and (value == MASK or _FINGERPRINT.fullmatch(value) is not None)
+
+
 def _redacted(value: object, mode: RedactionMode) -> object:
-    if value is None:
-        return None
+    if value is None or is_redacted(value):
+        return value
     return fingerprint(value) if mode == "hash" else MASK
 
 
@@ -75,7 +91,13 @@ def _walk(
 #: Members of a difference entry (``{"field": "badges.content", "expected", "actual"}``) that hold
 #: the value of the legacy field the entry names.
 VALUE_MEMBERS = ("expected", "actual")
-_JSON_SCALAR = r'"(?:[^"\\]|\\.)*"|-?\d[\d.eE+-]*|true|false'
+# A member's value in JSON or Python text: a string in either quotes (unterminated when the text
+# was cut short; never across a line), a number or a constant.
+_TEXT_SCALAR = (
+    r'"(?:[^"\\\n]|\\.)*"?'
+    r"|'(?:[^'\\\n]|\\.)*'?"
+    r"|-?\d[\d.eE+-]*|true|false|null|True|False|None"
+)
 
 
 def redact_evidence(doc: Any, fields: Iterable[str], mode: RedactionMode = "mask") -> Any:
@@ -93,21 +115,38 @@ def redact_evidence(doc: Any, fields: Iterable[str], mode: RedactionMode = "mask
 
 
 def redact_text(text: str, fields: Iterable[str], mode: RedactionMode = "mask") -> str:
-    """``text`` with the scalar value of every JSON member ``"<field>": …`` in it redacted."""
+    """``text`` with the scalar value of every member ``"<field>": …`` in it redacted.
+
+    Members are found in JSON text and in Python reprs (``'<field>': …``, as a falsifying
+    example or a traceback shows a dict); the redacted value is written in the same notation.
+    A string cut short (no closing quote before the line ends) is redacted to the line's end.
+    """
     names = sorted({field.rsplit(".", 1)[-1] for field in fields if field})
     if not names:
         return text
-    pattern = re.compile(
-        r'("(?:' + "|".join(map(re.escape, names)) + r')"\s*:\s*)(' + _JSON_SCALAR + ")"
-    )
-    return pattern.sub(lambda m: m[1] + json.dumps(_redacted(_scalar(m[2]), mode)), text)
+    member = "|".join(map(re.escape, names))
+    pattern = re.compile(r"""((["'])(?:""" + member + r")\2\s*:\s*)(" + _TEXT_SCALAR + ")")
+    return pattern.sub(lambda match: _redacted_member(match, mode), text)
 
 
-def _scalar(text: str) -> object:
-    try:
-        return json.loads(text)
-    except ValueError:
-        return text
+def _redacted_member(match: re.Match[str], mode: RedactionMode) -> str:
+    key, quote, value = match[1], match[2], match[3]
+    scalar = _scalar(value, python=quote == "'")
+    if scalar is None or is_redacted(scalar):
+        return match[0]
+    redacted = _redacted(scalar, mode)
+    return key + (repr(redacted) if quote == "'" else json.dumps(redacted))
+
+
+def _scalar(text: str, *, python: bool = False) -> object:
+    """The value ``text`` spells (JSON, or a Python literal); cut-short text as it stands."""
+    readers = (ast.literal_eval, json.loads) if python else (json.loads, ast.literal_eval)
+    for read in readers:
+        try:
+            return read(text)
+        except (ValueError, SyntaxError):
+            continue
+    return text.strip("\"'")
 
 
 def _names_field(entry: dict[Any, Any], names: frozenset[str]) -> bool:
