@@ -13,6 +13,7 @@ from badgegate.report import (
     redact_for_report,
     redact_record,
     redact_text,
+    redacted_fields,
     redaction_mode,
     render_evidence,
 )
@@ -107,3 +108,26 @@ def test_redacting_redacted_text_again_changes_nothing() -> None:
     for mode in ("mask", "hash"):
         once = redact_text(text, ["content", "email"], mode)  # type: ignore[arg-type]
         assert redact_text(once, ["content", "email"], mode) == once  # type: ignore[arg-type]
+
+
+def test_naming_a_legacy_column_also_redacts_the_property_it_is_served_as() -> None:
+    config = HarnessConfig(redact_fields=("content", "badge_requirements.description"))
+    achievement = {
+        "id": "urn:uuid:a1",
+        "name": "Data literacy",
+        "criteria": {"narrative": "My notes about the course"},
+        "resultDescription": [{"id": "urn:uuid:r1", "name": "Read chapter 1"}],
+    }
+    redacted = redact_for_report({"achievement": achievement}, config)["achievement"]
+    assert redacted["criteria"]["narrative"] == "***"
+    assert redacted["resultDescription"][0]["name"] == "***"
+    assert redacted["name"] == "Data literacy"
+    text = redact_text(json.dumps(achievement), redacted_fields(config))
+    assert "My notes" not in text and "Read chapter 1" not in text
+
+
+def test_a_column_of_another_table_or_an_unmapped_name_adds_nothing() -> None:
+    assert redacted_fields(HarnessConfig(redact_fields=("badges.completed", "email"))) == (
+        "badges.completed",
+        "email",
+    )

@@ -10,12 +10,15 @@ value without reading it. The ``staging`` profile hashes by default.
 from __future__ import annotations
 
 import ast
+import functools
 import hashlib
 import json
 import re
 from collections.abc import Iterable
 from typing import Any, Literal
 
+from badgegate.errors import ConfigError
+from badgegate.mapping.model import load_mapping
 from badgegate.transport import MASK
 
 RedactionMode = Literal["mask", "hash"]
@@ -180,5 +183,33 @@ def redact_for_report(doc: Any, config: object) -> Any:
 
 
 def redacted_fields(config: object | None) -> tuple[str, ...]:
-    """The config's ``redact_fields`` (none without a config)."""
-    return tuple(getattr(config, "redact_fields", ()) or ()) if config is not None else ()
+    """The config's ``redact_fields`` (none without a config), with the names each legacy column
+    among them is served under (see :func:`served_names`)."""
+    fields = tuple(getattr(config, "redact_fields", ()) or ()) if config is not None else ()
+    return served_names(fields) if fields else ()
+
+
+@functools.cache
+def served_names(fields: tuple[str, ...]) -> tuple[str, ...]:
+    """``fields`` and, for each that names a legacy column (``content`` or ``badges.content``),
+    the dotted name of the property the migration mapping serves it as (``criteria.narrative``).
+
+    A learner's free text keeps its legacy column name in legacy rows and differences but has
+    another name in badge-engine's documents; naming the column is enough to redact both. A
+    mapping that cannot be loaded adds nothing (``badgegate mapping check`` reports it).
+    """
+    try:
+        mapping = load_mapping()
+    except ConfigError:
+        return fields
+    names = list(fields)
+    for field in fields:
+        table_name, _, column_name = field.rpartition(".")
+        for table in mapping.tables:
+            column = table.column(column_name)
+            if column is None or table_name not in ("", table.name) or not column.target:
+                continue
+            served = ".".join(token for token in column.pointer if token != "*")
+            if served and served not in names:
+                names.append(served)
+    return tuple(names)
