@@ -35,6 +35,8 @@ HYPOTHESIS_PROFILES: dict[str, dict[str, Any]] = {
     "staging": {"max_examples": 10, "derandomize": True, "deadline": None, "print_blob": True},
     "nightly": {"max_examples": 500, "deadline": None, "print_blob": True},
 }
+# The name under which hypothesis.core looks up the printer of falsifying examples.
+_PRINTER = "RepresentationPrinter"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -97,6 +99,38 @@ def pytest_runtest_makereport(
             report.longrepr = f"skipped, but {REQUIRE_ALL_ENV}=1 requires it to run: {reason}"
     redact_test_report(report, redacted)
     return report
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Generator[None]:
+    """Run every check but the fuzz suite's with Hypothesis' own example printer.
+
+    Importing schemathesis swaps Hypothesis' printer, process-wide, for one that prints nothing
+    (it speeds up schemathesis' own generation); without this an integrity failure would show
+    ``Failing test case: test(rows=,)``."""
+    core = sys.modules.get("hypothesis.core")
+    if core is None or _is_fuzz_check(item):
+        return (yield)
+    from hypothesis.vendor import pretty
+
+    swapped = getattr(core, _PRINTER)
+    setattr(core, _PRINTER, pretty.RepresentationPrinter)
+    try:
+        return (yield)
+    finally:
+        setattr(core, _PRINTER, swapped)
+
+
+def _is_fuzz_check(item: pytest.Item) -> bool:
+    if type(item).__name__ == "SchemathesisFunction":
+        return True
+    from badgegate.allure_results import suite_of
+    from badgegate.paths import suites_dir
+
+    try:
+        return suite_of(item.path, suites_dir()) == "fuzz"
+    except ConfigError:
+        return False
 
 
 @pytest.hookimpl(wrapper=True)
