@@ -7,7 +7,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 
 from badgegate.engine.auth import Authority, Grant
@@ -54,18 +53,12 @@ class EngineContext:
         return self.authority.require(request, scope, enforce=enforce)
 
     async def storage(self, call: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-        """Run a storage call: inline on SQLite, in the thread pool on PostgreSQL.
+        """Run a storage call where the store places it (:meth:`Store.run`)."""
+        return await self.store.run(call, *args, **kwargs)
 
-        SQLite admits one writer at a time and answers in well under a millisecond, so running
-        its calls on the event loop serialises them at no cost and saves a thread hand-off.
-        """
-        if self.store.inline:
-            return call(*args, **kwargs)
-        return await run_in_threadpool(call, *args, **kwargs)
-
-    def close(self) -> None:
+    async def close(self) -> None:
         """Release the database connections."""
-        self.store.close()
+        await self.store.aclose()
 
 
 def engine_context(request: Request) -> EngineContext:

@@ -33,7 +33,7 @@ async def list_response(
     if fault.EDGE_500 in faults and page.limit == 1000:
         raise ApiError(500, "internal error while paging")
     query = _list_query(page, kind, tenant, faults)
-    result: Page = await context.storage(context.store.page, query)
+    result: Page = await context.store.page(query)
     if fault.EDGE_500 in faults and page.since is not None and result.total == 0:
         raise ApiError(500, "internal error while filtering by since")
     headers = paging_headers(request, page, result.total)

@@ -28,6 +28,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import make_url
 
+from badgegate.engine.record_counts import install_record_counts
+
 metadata = MetaData()
 _SEQ = BigInteger().with_variant(Integer(), "sqlite")
 
@@ -46,6 +48,16 @@ records = Table(
     UniqueConstraint("tenant", "kind", "rkey", name="bg_records_identity"),
     Index("bg_records_listing", "tenant", "kind", "seq"),
     Index("bg_records_since", "tenant", "kind", "valid_from"),
+)
+
+#: How many records each tenant holds of each kind, kept by triggers on ``bg_records``
+#: (:mod:`badgegate.engine.record_counts`) so a page's total costs one row, not a scan.
+record_counts = Table(
+    "bg_record_counts",
+    metadata,
+    Column("tenant", String(200), primary_key=True),
+    Column("kind", String(16), primary_key=True),
+    Column("total", BigInteger, nullable=False),
 )
 
 #: What each migration run did: the first touch of a record by a run, with the prior version.
@@ -95,6 +107,8 @@ client_redirects = Table(
 )
 
 WRITE_OPTION = "badgegate_write"
+#: The session options of every PostgreSQL connection of the engine.
+POSTGRES_OPTIONS = "-c synchronous_commit=off"
 
 
 def sqlalchemy_url(location: str) -> str:
@@ -115,9 +129,13 @@ def open_database(location: str) -> Engine:
             pool_size=10,
             max_overflow=20,
             pool_recycle=3600,
-            connect_args={"options": "-c synchronous_commit=off"},
+            connect_args={"options": POSTGRES_OPTIONS},
         )
     metadata.create_all(engine)
+    with engine.connect() as connection:
+        connection.execution_options(**{WRITE_OPTION: True})
+        with connection.begin():
+            install_record_counts(connection)
     return engine
 
 

@@ -7,9 +7,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, bindparam, delete, func, select, update
+from sqlalchemy import Select, bindparam, delete, func, literal_column, select, update
 
-from badgegate.engine.schema import profiles, records
+from badgegate.engine.schema import profiles, record_counts, records
 
 UPDATE_RECORD = (
     update(records)
@@ -52,25 +52,35 @@ def _page_conditions(table: Any, by_tenant: bool, since_mode: str | None) -> lis
 
 @functools.cache
 def page_statements(by_tenant: bool, since_mode: str | None) -> tuple[Select[Any], Select[Any]]:
-    """The count and listing statements of a page query (built once per shape).
+    """The total and listing statements of a page query (built once per shape).
 
     Each listed row also carries the total (an uncorrelated subquery), so a page that has
-    rows costs one statement; the count alone serves pages past the end.
+    rows costs one statement; the total alone serves pages past the end. Without ``since``
+    the total is read from the kept counts (:mod:`badgegate.engine.record_counts`); with it,
+    the matching records are counted on the ``(tenant, kind, valid_from)`` index.
     """
-    counted = records.alias("counted")
-    count = (
-        select(func.count())
-        .select_from(counted)
-        .where(*_page_conditions(counted, by_tenant, since_mode))
-    )
+    if since_mode is None:
+        conditions = [record_counts.c.kind == bindparam("b_kind")]
+        if by_tenant:
+            conditions.append(record_counts.c.tenant == bindparam("b_tenant"))
+        total = select(func.coalesce(func.sum(record_counts.c.total), literal_column("0"))).where(
+            *conditions
+        )
+    else:
+        counted = records.alias("counted")
+        total = (
+            select(func.count())
+            .select_from(counted)
+            .where(*_page_conditions(counted, by_tenant, since_mode))
+        )
     listing = (
-        select(records.c.media, records.c.body, count.scalar_subquery().label("total"))
+        select(records.c.media, records.c.body, total.scalar_subquery().label("total"))
         .where(*_page_conditions(records, by_tenant, since_mode))
         .order_by(records.c.seq)
         .limit(bindparam("b_limit"))
         .offset(bindparam("b_offset"))
     )
-    return count, listing
+    return total, listing
 
 
 @functools.cache

@@ -54,9 +54,7 @@ async def store_records(
 ) -> list[Outcome]:
     """Upsert ``batch`` in one transaction (the lost-write and reupsert-duplicates hooks)."""
     lost_write = fault.LOST_WRITE in context.faults
-    outcomes = await context.storage(
-        context.store.upsert, tenant, batch, run, lost_write=lost_write
-    )
+    outcomes = await context.store.upsert_async(tenant, batch, run, lost_write=lost_write)
     if fault.REUPSERT_DUPLICATES in context.faults:
         outcomes = await _store_duplicates(context, tenant, batch, outcomes, run)
     return outcomes
@@ -73,7 +71,7 @@ async def _store_duplicates(
     for index, (record, outcome) in enumerate(zip(batch, outcomes, strict=True)):
         if outcome.status == 304 and outcome.record.body == record.body:
             copy = dataclasses.replace(record, key=hashlib.sha256(os.urandom(16)).hexdigest())
-            await context.storage(context.store.upsert, tenant, [copy], run)
+            await context.store.upsert_async(tenant, [copy], run)
             outcomes[index] = Outcome(201, record)
     return outcomes
 

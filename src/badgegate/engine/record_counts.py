@@ -1,0 +1,90 @@
+"""Per-tenant record counts that the database keeps itself, in the writing transaction.
+
+A page answers with ``X-Total-Count``; counting a tenant's records on every page costs a scan
+of the listing index, and on PostgreSQL a visit to every row not yet marked all-visible by
+VACUUM (all of a freshly written table). Triggers on ``bg_records`` keep ``bg_record_counts``
+instead: every INSERT and DELETE, by any code path, moves the count of its tenant and kind in
+the same transaction, so a rolled-back write never counts and concurrent writers serialise
+on the one counter row they share. Updates never change a record's tenant or kind.
+
+PostgreSQL counts once per statement from the statement's transition table (a batch insert
+touches the counter once); SQLite counts per row, which in-process costs next to nothing.
+A database created before the counts existed is counted once, when the triggers are added.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import BindParameter, Connection, bindparam, text
+
+_TRIGGER_NAMES = ("bg_records_count_inserted", "bg_records_count_deleted")
+
+_POSTGRES_TRIGGERS = (
+    """
+    CREATE OR REPLACE FUNCTION bg_count_inserted() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        INSERT INTO bg_record_counts AS counted (tenant, kind, total)
+        SELECT tenant, kind, count(*) FROM inserted GROUP BY tenant, kind ORDER BY tenant, kind
+        ON CONFLICT (tenant, kind) DO UPDATE SET total = counted.total + excluded.total;
+        RETURN NULL;
+    END $$
+    """,
+    """
+    CREATE OR REPLACE FUNCTION bg_count_deleted() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        UPDATE bg_record_counts AS counted SET total = counted.total - gone.total
+        FROM (SELECT tenant, kind, count(*) AS total FROM deleted GROUP BY tenant, kind) AS gone
+        WHERE counted.tenant = gone.tenant AND counted.kind = gone.kind;
+        RETURN NULL;
+    END $$
+    """,
+    """
+    CREATE TRIGGER bg_records_count_inserted AFTER INSERT ON bg_records
+    REFERENCING NEW TABLE AS inserted FOR EACH STATEMENT EXECUTE FUNCTION bg_count_inserted()
+    """,
+    """
+    CREATE TRIGGER bg_records_count_deleted AFTER DELETE ON bg_records
+    REFERENCING OLD TABLE AS deleted FOR EACH STATEMENT EXECUTE FUNCTION bg_count_deleted()
+    """,
+)
+
+_SQLITE_TRIGGERS = (
+    """
+    CREATE TRIGGER bg_records_count_inserted AFTER INSERT ON bg_records BEGIN
+        INSERT INTO bg_record_counts (tenant, kind, total) VALUES (NEW.tenant, NEW.kind, 1)
+        ON CONFLICT (tenant, kind) DO UPDATE SET total = total + 1;
+    END
+    """,
+    """
+    CREATE TRIGGER bg_records_count_deleted AFTER DELETE ON bg_records BEGIN
+        UPDATE bg_record_counts SET total = total - 1
+        WHERE tenant = OLD.tenant AND kind = OLD.kind;
+    END
+    """,
+)
+
+_RECOUNT = (
+    "DELETE FROM bg_record_counts",
+    "INSERT INTO bg_record_counts (tenant, kind, total) "
+    "SELECT tenant, kind, count(*) FROM bg_records GROUP BY tenant, kind",
+)
+
+
+def install_record_counts(connection: Connection) -> None:
+    """Add the counting triggers unless present, and count the records stored so far.
+
+    Runs in the caller's write transaction; on PostgreSQL the lock on ``bg_records`` keeps
+    writers (and a second engine starting) out until the triggers and counts are in place.
+    """
+    postgres = connection.dialect.name == "postgresql"
+    if postgres:
+        connection.execute(text("LOCK TABLE bg_records IN SHARE ROW EXCLUSIVE MODE"))
+        present = "SELECT count(*) FROM pg_trigger WHERE tgname IN :names"
+    else:
+        present = "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name IN :names"
+    names: BindParameter[Any] = bindparam("names", list(_TRIGGER_NAMES), expanding=True)
+    if connection.execute(text(present).bindparams(names)).scalar_one():
+        return  # added together in one transaction: one present means both are
+    for statement in (*(_POSTGRES_TRIGGERS if postgres else _SQLITE_TRIGGERS), *_RECOUNT):
+        connection.execute(text(statement))
