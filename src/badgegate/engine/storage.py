@@ -8,7 +8,6 @@ with one statement each (:mod:`badgegate.engine.bulk_writes`).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -18,18 +17,17 @@ from sqlalchemy import Connection, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from starlette.concurrency import run_in_threadpool
 
+from badgegate.engine import client_rows
 from badgegate.engine.auth import RegisteredClient
 from badgegate.engine.bulk_writes import BulkWrites, Outcome, WritePlan
 from badgegate.engine.loop_connections import LoopConnections
 from badgegate.engine.records import RECORD_KINDS, StoredRecord
 from badgegate.engine.schema import (
     WRITE_OPTION,
-    client_redirects,
     history,
     open_database,
     profiles,
     records,
-    registered_clients,
 )
 from badgegate.engine.statements import (
     DELETE_RECORD,
@@ -360,42 +358,12 @@ class Store:
     def save_client(self, client_id: str, client: RegisteredClient) -> None:
         """Keep a client registered through ``/oauth/register``."""
         with self._transaction(write=True) as connection:
-            connection.execute(
-                insert(registered_clients).values(
-                    client_id=client_id,
-                    secret_digest=client.secret_digest,
-                    scopes=" ".join(sorted(client.scopes)),
-                    tenant=client.tenant,
-                )
-            )
-            connection.execute(
-                insert(client_redirects).values(
-                    client_id=client_id,
-                    redirect_uris=json.dumps(list(client.redirect_uris)),
-                    authorization_code=client.authorization_code,
-                )
-            )
+            client_rows.save(connection, client_id, client)
 
     def registered_clients(self) -> list[tuple[str, RegisteredClient]]:
         """Return every client registered through ``/oauth/register``, by id."""
-        query = select(registered_clients, client_redirects).outerjoin(
-            client_redirects, client_redirects.c.client_id == registered_clients.c.client_id
-        )
         with self._reading() as connection:
-            rows = connection.execute(query).all()
-        return [
-            (
-                row.client_id,
-                RegisteredClient(
-                    row.secret_digest,
-                    frozenset(row.scopes.split()),
-                    row.tenant,
-                    tuple(json.loads(row.redirect_uris or "[]")),
-                    bool(row.authorization_code),
-                ),
-            )
-            for row in rows
-        ]
+            return client_rows.load(connection)
 
 
 def _lone_creation(batch: Sequence[StoredRecord], run: str | None, lost_write: bool) -> bool:
