@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from badgegate.validate import model
+from badgegate.validate import model, vocabulary
 from badgegate.validate.walk import walk
 
 RULES_SOURCE = Path(__file__).resolve().parents[2] / "src" / "badgegate" / "validate" / "rules"
@@ -32,12 +32,12 @@ DATE_VALUES = (
     "2023-02-29T00:00:00Z",
 )
 CONTEXT_VALUES: tuple[Any, ...] = (
-    [model.OB_CONTEXT_CURRENT, model.VC_V2_CONTEXT],
-    [model.VC_V2_CONTEXT],
-    [model.VC_V2_CONTEXT, "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.2.json"],
-    [model.VC_V2_CONTEXT, model.OB_CONTEXT_CURRENT, {"@vocab": "https://example.org/"}],
-    [model.VC_V2_CONTEXT, model.OB_CONTEXT_CURRENT, 7],
-    model.VC_V2_CONTEXT,
+    [vocabulary.OB_CONTEXT_CURRENT, vocabulary.VC_V2_CONTEXT],
+    [vocabulary.VC_V2_CONTEXT],
+    [vocabulary.VC_V2_CONTEXT, "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.2.json"],
+    [vocabulary.VC_V2_CONTEXT, vocabulary.OB_CONTEXT_CURRENT, {"@vocab": "https://example.org/"}],
+    [vocabulary.VC_V2_CONTEXT, vocabulary.OB_CONTEXT_CURRENT, 7],
+    vocabulary.VC_V2_CONTEXT,
 )
 
 

@@ -28,7 +28,7 @@ from typing import Any
 
 import pytest
 
-from badgegate.validate import detect_kind, model
+from badgegate.validate import detect_kind, vocabulary
 from badgegate.validate.api import KINDS
 from badgegate.validate.rules import RuleContext, check
 from badgegate.validate.schemas import screening
@@ -61,17 +61,17 @@ NUMBERS = ("-1", "0", "60", "100", "1e2", "abc", "nan", " 7 ")
 HASHES = ("md5$" + "a" * 32, "sha256$" + "F" * 64, "md5$00", "sha256$" + "g" * 64, "plain")
 ODD_VALUES: tuple[Any, ...] = (None, 7, True, "", ["a", "list"], [], {"not": "an id"}, [None])
 CONTEXT_LISTS: tuple[Any, ...] = (
-    [model.VC_V2_CONTEXT, model.OB_CONTEXT_CURRENT],
-    [model.VC_V2_CONTEXT, model.OB_CONTEXTS_OLDER[0]],
-    [model.VC_V2_CONTEXT, f"{model.OB_CONTEXT_PREFIX}-3.9.9.json"],
-    [model.VC_V2_CONTEXT],
+    [vocabulary.VC_V2_CONTEXT, vocabulary.OB_CONTEXT_CURRENT],
+    [vocabulary.VC_V2_CONTEXT, vocabulary.OB_CONTEXTS_OLDER[0]],
+    [vocabulary.VC_V2_CONTEXT, f"{vocabulary.OB_CONTEXT_PREFIX}-3.9.9.json"],
+    [vocabulary.VC_V2_CONTEXT],
     [],
-    [model.OB_CONTEXT_CURRENT, model.VC_V2_CONTEXT],
-    [model.VC_V2_CONTEXT, {"@vocab": "https://example.org/"}],
+    [vocabulary.OB_CONTEXT_CURRENT, vocabulary.VC_V2_CONTEXT],
+    [vocabulary.VC_V2_CONTEXT, {"@vocab": "https://example.org/"}],
 )
 SCHEMA_ENTRIES: tuple[Any, ...] = (
-    {"id": model.OFFICIAL_SCHEMA_PREFIX + "x.json", "type": model.SCHEMA_VALIDATOR_TYPE},
-    {"id": "relative.json", "type": model.SCHEMA_VALIDATOR_TYPE},
+    {"id": vocabulary.OFFICIAL_SCHEMA_PREFIX + "x.json", "type": vocabulary.SCHEMA_VALIDATOR_TYPE},
+    {"id": "relative.json", "type": vocabulary.SCHEMA_VALIDATOR_TYPE},
     {"id": "https://example.org/s.json", "type": "Other"},
     [{"id": "https://example.org/s.json", "type": "Other"}, "not an object"],
     [],

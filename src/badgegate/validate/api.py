@@ -11,8 +11,8 @@ from typing import Any, Literal
 from badgegate.errors import ConfigError
 from badgegate.findings import Finding
 from badgegate.validate import rules
-from badgegate.validate.model import VC_V1_CONTEXT, VC_V2_CONTEXT
 from badgegate.validate.schemas import exact_schema_findings, schema_findings, screening
+from badgegate.validate.vocabulary import VC_V1_CONTEXT, VC_V2_CONTEXT
 
 Variant = Literal["strict", "jsonld"]
 Mode = Literal["conformance", "verify"]

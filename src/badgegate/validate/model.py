@@ -1,4 +1,4 @@
-"""The Open Badges 3.0 data model as tables: classes, their properties and the enumerations.
+"""The Open Badges 3.0 data model as tables: classes and their properties.
 
 One description serves two consumers: the JSON Schema builder (``schema_build``) writes our
 schemas from it, and the rules beyond the schema (``rules``) walk documents with it. The tables
@@ -10,70 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import re
 from collections.abc import Mapping
-
-VC_V2_CONTEXT = "https://www.w3.org/ns/credentials/v2"
-VC_V1_CONTEXT = "https://www.w3.org/2018/credentials/v1"
-OB_CONTEXT_PREFIX = "https://purl.imsglobal.org/spec/ob/v3p0/context"
-OB_CONTEXT_CURRENT = f"{OB_CONTEXT_PREFIX}-3.0.3.json"
-OB_CONTEXTS_OLDER = (
-    f"{OB_CONTEXT_PREFIX}.json",
-    f"{OB_CONTEXT_PREFIX}-3.0.1.json",
-    f"{OB_CONTEXT_PREFIX}-3.0.2.json",
-)
-# The OB context URL form, as the official schemas state it; known versions are a rule.
-OB_CONTEXT_PATTERN = r"^https:\/\/purl\.imsglobal\.org\/spec\/ob\/v3p0\/context(-3\.\d\.\d)*\.json$"
-# Anchored: a custom term is ``ext:`` plus at least one of these characters and nothing else.
-EXT_TERM_PATTERN = r"^ext:[A-Za-z0-9._-]+$"
-LANGUAGE_PATTERN = r"^[a-z]{2,4}(-[A-Z][a-z]{3})?(-([A-Z]{2}|[0-9]{3}))?$"
-LANGUAGE_MAP_KEY_PATTERN = r"^[a-z]{2}(-[A-Z]{2})?$"
-COMPACT_JWS_PATTERN = r"^[a-zA-Z0-9_-]+\.[a-zA-Z0-9_-]*\.[a-zA-Z0-9_-]+$"
-OFFICIAL_SCHEMA_PREFIX = "https://purl.imsglobal.org/spec/ob/v3p0/schema/"
-SCHEMA_VALIDATOR_TYPE = "1EdTechJsonSchemaValidator2019"
-
-EXT_TERM = re.compile(EXT_TERM_PATTERN)
-
-ENUMERATIONS: Mapping[str, tuple[str, ...]] = {
-    "AchievementType": (
-        "Achievement", "ApprenticeshipCertificate", "Assessment", "Assignment",
-        "AssociateDegree", "Award", "Badge", "BachelorDegree", "Certificate",
-        "CertificateOfCompletion", "Certification", "CommunityService", "Competency", "Course",
-        "CoCurricular", "Degree", "Diploma", "DoctoralDegree", "Fieldwork",
-        "GeneralEducationDevelopment", "JourneymanCertificate", "LearningProgram", "License",
-        "Membership", "ProfessionalDoctorate", "QualityAssuranceCredential", "MasterCertificate",
-        "MasterDegree", "MicroCredential", "ResearchDoctorate", "SecondarySchoolDiploma",
-    ),
-    "AlignmentTargetType": (
-        "ceasn:Competency", "ceterms:Credential", "CFItem", "CFRubric", "CFRubricCriterion",
-        "CFRubricCriterionLevel", "CTDL",
-    ),
-    "IdentifierTypeEnum": (
-        "name", "sourcedId", "systemId", "productId", "userName", "accountId", "emailAddress",
-        "nationalIdentityNumber", "isbn", "issn", "lisSourcedId", "oneRosterSourcedId",
-        "sisSourcedId", "ltiContextId", "ltiDeploymentId", "ltiToolId", "ltiPlatformId",
-        "ltiUserId", "identifier",
-    ),
-    "ResultType": (
-        "GradePointAverage", "LetterGrade", "Percent", "PerformanceLevel", "PredictedScore",
-        "RawScore", "Result", "RubricCriterion", "RubricCriterionLevel", "RubricScore",
-        "ScaledScore", "Status",
-    ),
-    "ResultStatusType": (
-        "Completed", "Enrolled", "Failed", "InProgress", "OnHold", "Provisional", "Withdrew",
-    ),
-    "ImsxCodeMajor": ("failure", "processing", "success", "unsupported"),
-    "ImsxSeverity": ("error", "status", "warning"),
-    "ImsxCodeMinorFieldValue": (
-        "forbidden", "fullsuccess", "internal_server_error", "invalid_data",
-        "invalid_query_parameter", "misdirected_request", "not_acceptable", "not_allowed",
-        "not_found", "not_modified", "server_busy", "unauthorizedrequest", "unknown",
-    ),
-}  # fmt: skip
-_TERM_SETS = {name: frozenset(terms) for name, terms in ENUMERATIONS.items()}
-EXTENSIBLE_ENUMERATIONS = frozenset(
-    {"AchievementType", "AlignmentTargetType", "IdentifierTypeEnum", "ResultType"}
-)
 
 # Property kinds. ``text`` is human-readable (a language map is allowed in the JSON-LD variant);
 # ``uri`` / ``iri`` / ``plain`` are strings that are never language maps.
@@ -414,17 +351,3 @@ CLASSES: Mapping[str, ObClass] = {
         closed=True,
     ),
 }  # fmt: skip
-
-
-def ob_context_is_known(url: str) -> bool:
-    """True when ``url`` is a published version of the OB 3.0 context."""
-    return url == OB_CONTEXT_CURRENT or url in OB_CONTEXTS_OLDER
-
-
-def is_enum_term(enum_name: str, value: object) -> bool:
-    """True when ``value`` is a term of the enumeration (or an ``ext:`` term if extensible)."""
-    if not isinstance(value, str):
-        return False
-    if value in _TERM_SETS[enum_name]:
-        return True
-    return enum_name in EXTENSIBLE_ENUMERATIONS and EXT_TERM.match(value) is not None

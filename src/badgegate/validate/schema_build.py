@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from badgegate.validate import model
+from badgegate.validate import model, vocabulary
 from badgegate.validate.model import ObClass, Prop
 
 SCHEMA_DIALECT = "https://json-schema.org/draft/2019-09/schema"
@@ -51,13 +51,13 @@ _SCALARS: dict[str, dict[str, Any]] = {
     model.DATE: {"type": "string", "format": "date"},
     model.NUMBER: {"type": "number"},
     model.BOOLEAN: {"type": "boolean"},
-    model.LANGUAGE: {"type": "string", "pattern": model.LANGUAGE_PATTERN},
-    model.JWS: {"type": "string", "pattern": model.COMPACT_JWS_PATTERN},
+    model.LANGUAGE: {"type": "string", "pattern": vocabulary.LANGUAGE_PATTERN},
+    model.JWS: {"type": "string", "pattern": vocabulary.COMPACT_JWS_PATTERN},
     model.CONTEXT: {"type": ["string", "object"]},
 }
 _LANGUAGE_MAP = {
     "type": "object",
-    "propertyNames": {"pattern": model.LANGUAGE_MAP_KEY_PATTERN},
+    "propertyNames": {"pattern": vocabulary.LANGUAGE_MAP_KEY_PATTERN},
     "additionalProperties": {"type": "string"},
 }
 
@@ -138,18 +138,18 @@ def _context_schema() -> dict[str, Any]:
         "type": "array",
         "minItems": 2,
         "items": [
-            {"const": model.VC_V2_CONTEXT},
-            {"type": "string", "pattern": model.OB_CONTEXT_PATTERN},
+            {"const": vocabulary.VC_V2_CONTEXT},
+            {"type": "string", "pattern": vocabulary.OB_CONTEXT_PATTERN},
         ],
         "additionalItems": _SCALARS[model.CONTEXT],
     }
 
 
 def _enum_schema(enum_name: str) -> dict[str, Any]:
-    terms = list(model.ENUMERATIONS[enum_name])
-    if enum_name not in model.EXTENSIBLE_ENUMERATIONS:
+    terms = list(vocabulary.ENUMERATIONS[enum_name])
+    if enum_name not in vocabulary.EXTENSIBLE_ENUMERATIONS:
         return {"type": "string", "enum": terms}
-    return {"type": "string", "anyOf": [{"enum": terms}, {"pattern": model.EXT_TERM_PATTERN}]}
+    return {"type": "string", "anyOf": [{"enum": terms}, {"pattern": vocabulary.EXT_TERM_PATTERN}]}
 
 
 def schema_id(name: str, variant: str) -> str:

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from badgegate.findings import Finding
-from badgegate.validate import model
+from badgegate.validate import vocabulary
 from badgegate.validate.rules.judging import Location, RuleContext, finding
 
 _URI_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:\S+$")
@@ -18,36 +18,36 @@ def context_order(where: Location, node: dict[str, Any], context: RuleContext) -
     contexts = node.get("@context")
     if not isinstance(contexts, list):
         return
-    if not contexts or contexts[0] != model.VC_V2_CONTEXT:
+    if not contexts or contexts[0] != vocabulary.VC_V2_CONTEXT:
         yield finding(
             "context-order",
             where,
             ("@context", 0),
             "the first @context must be the VC 2.0 context",
-            expected=model.VC_V2_CONTEXT,
+            expected=vocabulary.VC_V2_CONTEXT,
             actual=contexts[0] if contexts else None,
             section="B.1",
         )
     second = contexts[1] if len(contexts) > 1 else None
-    if second == model.OB_CONTEXT_CURRENT:
+    if second == vocabulary.OB_CONTEXT_CURRENT:
         return
-    if not isinstance(second, str) or not second.startswith(model.OB_CONTEXT_PREFIX):
+    if not isinstance(second, str) or not second.startswith(vocabulary.OB_CONTEXT_PREFIX):
         yield finding(
             "context-order",
             where,
             ("@context", 1),
             "the second @context must be the OB 3.0 context",
-            expected=model.OB_CONTEXT_CURRENT,
+            expected=vocabulary.OB_CONTEXT_CURRENT,
             actual=second,
             section="B.1",
         )
-    elif not model.ob_context_is_known(second):
+    elif not vocabulary.ob_context_is_known(second):
         yield finding(
             "context-version",
             where,
             ("@context", 1),
             "not a published OB 3.0 context version",
-            expected=model.OB_CONTEXT_CURRENT,
+            expected=vocabulary.OB_CONTEXT_CURRENT,
             actual=second,
             section="B.1",
         )
@@ -58,7 +58,7 @@ def context_order(where: Location, node: dict[str, Any], context: RuleContext) -
             ("@context", 1),
             "an older OB 3.0 context version",
             severity="warning",
-            expected=model.OB_CONTEXT_CURRENT,
+            expected=vocabulary.OB_CONTEXT_CURRENT,
             actual=second,
             section="B.1",
         )
@@ -87,16 +87,17 @@ def credential_schema(
                 section="B.2.14",
             )
         official = official or (
-            schema_type == model.SCHEMA_VALIDATOR_TYPE
+            schema_type == vocabulary.SCHEMA_VALIDATOR_TYPE
             and isinstance(schema_url, str)
-            and schema_url.startswith(model.OFFICIAL_SCHEMA_PREFIX)
+            and schema_url.startswith(vocabulary.OFFICIAL_SCHEMA_PREFIX)
         )
     if not official:
         yield finding(
             "credential-schema-official",
             where,
             ("credentialSchema",),
-            f"no entry names an official OB 3.0 schema with type {model.SCHEMA_VALIDATOR_TYPE}",
+            "no entry names an official OB 3.0 schema with type "
+            + vocabulary.SCHEMA_VALIDATOR_TYPE,
             severity="warning",
             section="B.2.14",
         )

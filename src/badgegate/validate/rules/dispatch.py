@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from typing import Any, NamedTuple
 
 from badgegate.findings import Finding
-from badgegate.validate import model
+from badgegate.validate import vocabulary
 from badgegate.validate.model import CLASSES, ObClass
 from badgegate.validate.rules import credential, dates, identity, results
 from badgegate.validate.rules.judging import Location, Rule, RuleContext
@@ -73,7 +73,7 @@ def check(
         if typed and "type" in node and not _type_holds(ob_class, sole_term, node["type"]):
             findings.extend(type_set(ob_class, where, node))
         for prop, enum_name in enums:
-            if prop in node and not model.is_enum_term(enum_name, node[prop]):
+            if prop in node and not vocabulary.is_enum_term(enum_name, node[prop]):
                 findings.extend(enum_term(ob_class, where, node))
                 break
         for rule in class_rules:

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from badgegate.findings import Finding
-from badgegate.validate import model
+from badgegate.validate import vocabulary
 from badgegate.validate.model import ObClass
 from badgegate.validate.rules.judging import Location, finding
 from badgegate.validate.walk import as_list
@@ -60,8 +60,8 @@ def enum_term(ob_class: ObClass, where: Location, node: dict[str, Any]) -> Itera
         if name not in node:
             continue
         value = node[name]
-        if not model.is_enum_term(enum_name, value):
-            hint = " or an `ext:` term" if enum_name in model.EXTENSIBLE_ENUMERATIONS else ""
+        if not vocabulary.is_enum_term(enum_name, value):
+            hint = " or an `ext:` term" if enum_name in vocabulary.EXTENSIBLE_ENUMERATIONS else ""
             yield finding(
                 "enum-term",
                 where,
