@@ -8,7 +8,9 @@ passes are left out of the timing (they are two extra reads of the legacy tables
 
 Modes ``engine-batch`` and ``engine-single`` time the engine's own upsert rate: the first
 ``--floor-badges`` badges planned in advance, then written with the same writer and workers,
-without reading or mapping; single-call migration is reported as a ratio to ``engine-single``.
+without reading or mapping; a migration is reported as a ratio to the engine's rate in the same
+mode (``vs engine``). ``CPU s`` splits the CPU time spent between the migrating process and the
+engine's process (read from ``/proc``), which says on which side the time goes.
 
 Run: ``python benchmarks/migrate.py [--sizes 10000,30000,100000] [--backends sqlite,postgresql]
 [--modes batch,single,engine-batch,engine-single] [--workers 4] [--batch-size 500]``.
@@ -58,7 +60,7 @@ def engine_floor(args: argparse.Namespace) -> None:
         writer = RecordWriter(
             client, run_id="engine-floor", single_calls=args.mode == "engine-single"
         )
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), _own_cpu_seconds()
         with ThreadPoolExecutor(args.workers) as pool:
             records = sum(len(outcomes) for outcomes in pool.map(writer.write, work))
         seconds = time.perf_counter() - started
@@ -70,6 +72,7 @@ def engine_floor(args: argparse.Namespace) -> None:
         "badges_per_s": round(badges / seconds, 1),
         "records_per_s": round(records / seconds, 1),
         "peak_rss_mb": 0.0,
+        "cpu_s": round(_own_cpu_seconds() - cpu_started, 2),
     }
     print(json.dumps(figures))
 
@@ -83,7 +86,7 @@ def child(args: argparse.Namespace) -> None:
         engine_floor(args)
         return
     with BadgeEngineClient(args.engine_url, token=os.environ[TOKEN_ENV]) as client:
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), _own_cpu_seconds()
         summary = migrate(
             args.legacy_db,
             client,
@@ -104,8 +107,23 @@ def child(args: argparse.Namespace) -> None:
         "badges_per_s": round(summary.badges / seconds, 1),
         "records_per_s": round(summary.records / seconds, 1),
         "peak_rss_mb": round(peak_kib / 1024, 1),
+        "cpu_s": round(_own_cpu_seconds() - cpu_started, 2),
     }
     print(json.dumps(figures))
+
+
+def _own_cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _process_cpu_seconds(pid: int) -> float | None:
+    """User + system CPU seconds of process ``pid`` (None where ``/proc`` is missing)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 @contextlib.contextmanager
@@ -149,6 +167,8 @@ def measure(args: argparse.Namespace, legacy_db: str, mode: str, folder: Path) -
             "--workers", str(args.workers), "--batch-size", str(args.batch_size),
             "--floor-badges", str(args.floor_badges),
         ]  # fmt: skip
+        assert engine.process is not None
+        engine_before = _process_cpu_seconds(engine.process.pid)
         done = subprocess.run(
             command,
             env={**os.environ, TOKEN_ENV: token},
@@ -156,7 +176,10 @@ def measure(args: argparse.Namespace, legacy_db: str, mode: str, folder: Path) -
             text=True,
             check=True,
         )
+        engine_after = _process_cpu_seconds(engine.process.pid)
     figures: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    if engine_before is not None and engine_after is not None:
+        figures["engine_cpu_s"] = round(engine_after - engine_before, 2)
     return figures
 
 
@@ -192,12 +215,30 @@ def main() -> None:
                         figures = measure(args, legacy_db, mode, folder)
                         rows.append({"backend": backend, "size": size, "mode": mode, **figures})
                         print(f"  {backend} {size} {mode}: {json.dumps(figures)}", flush=True)
-    print(f"\n{'legacy':<11}{'badges':>8} {'mode':<7}{'badges/s':>10}{'records/s':>11}"
-          f"{'seconds':>9}{'peak RSS MB':>13}")  # fmt: skip
+    print_table(rows)
+
+
+def print_table(rows: list[dict[str, Any]]) -> None:
+    """One line per run; ``vs engine`` divides a migration's rate by the engine-only rate."""
+    floors = {
+        (row["backend"], row["size"], row["mode"]): row["badges_per_s"]
+        for row in rows
+        if row["mode"].startswith("engine-")
+    }
+    print(
+        f"\n{'legacy':<11}{'badges':>8} {'mode':<14}{'badges/s':>10}{'records/s':>11}"
+        f"{'seconds':>9}{'peak RSS MB':>13}{'vs engine':>11}{'CPU s migrator':>16}"
+        f"{'CPU s engine':>14}"
+    )
     for row in rows:
+        floor = floors.get((row["backend"], row["size"], f"engine-{row['mode']}"))
+        ratio = f"{row['badges_per_s'] / floor:.2f}" if floor else "-"
+        engine_cpu = row.get("engine_cpu_s")
         print(
-            f"{row['backend']:<11}{row['size']:>8} {row['mode']:<7}{row['badges_per_s']:>10,.0f}"
+            f"{row['backend']:<11}{row['size']:>8} {row['mode']:<14}{row['badges_per_s']:>10,.0f}"
             f"{row['records_per_s']:>11,.0f}{row['seconds']:>9.1f}{row['peak_rss_mb']:>13.1f}"
+            f"{ratio:>11}{row.get('cpu_s', 0.0):>16.1f}"
+            f"{engine_cpu if engine_cpu is not None else '-':>14}"
         )
 
 

@@ -17,17 +17,30 @@ _UUID5_SET = (5 << 76) | (0x8000 << 48)
 
 def uuid5(namespace: uuid.UUID, name: str) -> uuid.UUID:
     """``uuid.uuid5(namespace, name)`` with less overhead per call (migration hot path)."""
-    digest = hashlib.sha1(namespace.bytes + name.encode("utf-8"), usedforsecurity=False).digest()
+    digest = _name_digest(namespace, name)
     return uuid.UUID(int=int.from_bytes(digest[:16], "big") & _UUID5_CLEAR | _UUID5_SET)
 
 
 def record_key(namespace: uuid.UUID, kind: RecordKind, legacy_id: str) -> uuid.UUID:
     """Return the engine key of the ``kind`` record made from legacy row ``legacy_id``."""
-    if kind not in RECORD_KINDS:
-        raise ValueError(f"unknown record kind {kind!r}; expected one of {', '.join(RECORD_KINDS)}")
-    return uuid5(namespace, f"{kind}:{legacy_id}")
+    return uuid5(namespace, _record_name(kind, legacy_id))
 
 
 def record_urn(namespace: uuid.UUID, kind: RecordKind, legacy_id: str) -> str:
-    """Return the ``urn:uuid:`` id of the ``kind`` record made from legacy row ``legacy_id``."""
-    return record_key(namespace, kind, legacy_id).urn
+    """Return the ``urn:uuid:`` id of the ``kind`` record made from legacy row ``legacy_id``.
+
+    Equal to ``record_key(...).urn``, formatted straight from the digest (migration hot path).
+    """
+    text = _name_digest(namespace, _record_name(kind, legacy_id)).hex()
+    variant = "89ab"[int(text[16], 16) & 0x3]
+    return f"urn:uuid:{text[:8]}-{text[8:12]}-5{text[13:16]}-{variant}{text[17:20]}-{text[20:32]}"
+
+
+def _name_digest(namespace: uuid.UUID, name: str) -> bytes:
+    return hashlib.sha1(namespace.bytes + name.encode("utf-8"), usedforsecurity=False).digest()
+
+
+def _record_name(kind: RecordKind, legacy_id: str) -> str:
+    if kind not in RECORD_KINDS:
+        raise ValueError(f"unknown record kind {kind!r}; expected one of {', '.join(RECORD_KINDS)}")
+    return f"{kind}:{legacy_id}"

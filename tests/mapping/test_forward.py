@@ -12,9 +12,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from badgegate.findings import has_errors
-from badgegate.ids import record_urn
+from badgegate.ids import RECORD_KINDS, record_urn
 from badgegate.legacy import generate_dataset
 from badgegate.mapping import MigrationMapping, forward, load_mapping
+from badgegate.mapping import documents as docs
+from badgegate.mapping.plan import RowPlan, Step
 
 from .conftest import ISSUER
 
@@ -215,3 +217,21 @@ def test_seeded_badges_all_migrate(mapping: MigrationMapping) -> None:
         migrated = forward(badge, requirements, mapping=mapping, issuer=ISSUER)
         assert migrated.representable
         assert (migrated.credential is not None) == (badge["status"] == "COMPLETED")
+
+
+@given(legacy_id=st.text(st.characters(exclude_categories=("Cs",))))
+def test_record_ids_are_uuid5_of_kind_and_legacy_id(
+    mapping: MigrationMapping, legacy_id: str
+) -> None:
+    for kind in RECORD_KINDS:
+        expected = uuid.uuid5(mapping.namespace, f"{kind}:{legacy_id}")
+        assert docs.urn(mapping, kind, legacy_id) == expected.urn
+        assert docs.key(mapping, kind, legacy_id) == expected
+
+
+def test_a_step_that_replaces_a_parent_turns_off_reused_walks() -> None:
+    def step(pointer: tuple[str, ...]) -> Step:
+        return Step("column", pointer, pointer[:-1], pointer[-1], None, keep_null=True)
+
+    assert RowPlan.of((step(("legacy", "a")), step(("legacy", "b")))).parents_stay
+    assert not RowPlan.of((step(("legacy",)), step(("legacy", "b")))).parents_stay

@@ -80,8 +80,10 @@ def _changed_badges(since: dt.datetime) -> sa.Select[tuple[str]]:
 
 def _stream(connection: sa.Connection, query: sa.Select[Any]) -> Iterator[LegacyRow]:
     streaming = connection.execution_options(stream_results=True, yield_per=FETCH_BATCH)
-    for row in streaming.execute(query).mappings():
-        yield dict(row)
+    result = streaming.execute(query)
+    names = tuple(result.keys())
+    for row in result:
+        yield dict(zip(names, row, strict=True))
 
 
 def count_rows(connection: sa.Connection) -> dict[str, int]:
@@ -116,11 +118,14 @@ def checksum(url: str | URL) -> str:
 
 
 def _canonical(values: list[Any]) -> bytes:
-    text = json.dumps(values, ensure_ascii=False, default=_json_default, separators=(",", ":"))
-    return text.encode("utf-8", "surrogatepass") + b"\n"
+    return _CANONICAL.encode(values).encode("utf-8", "surrogatepass") + b"\n"
 
 
 def _json_default(value: Any) -> Any:
     if isinstance(value, dt.datetime | dt.date):
         return value.isoformat()
     raise TypeError(f"unexpected legacy value of type {type(value).__name__}")
+
+
+# One encoder for every row: json.dumps with options builds a new one per call.
+_CANONICAL = json.JSONEncoder(ensure_ascii=False, default=_json_default, separators=(",", ":"))

@@ -14,7 +14,7 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from badgegate.ids import RecordKind, record_key, uuid5
+from badgegate.ids import RecordKind, record_key, record_urn, uuid5
 from badgegate.mapping.model import MigrationMapping
 from badgegate.mapping.transforms import MISSING
 
@@ -44,9 +44,14 @@ def key(mapping: MigrationMapping, kind: RecordKind, legacy_id: str) -> uuid.UUI
     return _cached_key(mapping.namespace, kind, legacy_id)
 
 
+@functools.lru_cache(maxsize=4096)
+def _cached_urn(namespace: uuid.UUID, kind: RecordKind, legacy_id: str) -> str:
+    return record_urn(namespace, kind, legacy_id)
+
+
 def urn(mapping: MigrationMapping, kind: RecordKind, legacy_id: str) -> str:
     """The ``urn:uuid:`` id of the ``kind`` record made from legacy row ``legacy_id``."""
-    return key(mapping, kind, legacy_id).urn
+    return _cached_urn(mapping.namespace, kind, legacy_id)
 
 
 def resolve(pointer: Sequence[str], position: int | None) -> tuple[str, ...] | None:
@@ -60,13 +65,19 @@ def resolve(pointer: Sequence[str], position: int | None) -> tuple[str, ...] | N
 
 def place(document: JsonObject, pointer: Sequence[str], value: Any) -> None:
     """Set ``value`` at ``pointer``, creating missing objects on the way (lists must exist)."""
-    node: Any = document
-    for token in pointer[:-1]:
-        node = node[int(token)] if isinstance(node, list) else node.setdefault(token, {})
+    node = parent_node(document, pointer[:-1])
     if isinstance(node, list):
         node[int(pointer[-1])] = value
     else:
         node[pointer[-1]] = value
+
+
+def parent_node(document: JsonObject, parents: Sequence[str]) -> Any:
+    """The object or list at ``parents``, creating missing objects on the way."""
+    node: Any = document
+    for token in parents:
+        node = node[int(token)] if isinstance(node, list) else node.setdefault(token, {})
+    return node
 
 
 def read(document: Any, pointer: Sequence[str] | None) -> Any:

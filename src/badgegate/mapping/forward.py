@@ -115,7 +115,7 @@ def _achievement(
             {"id": requirement_id, "type": ["ResultDescription"], "resultType": "Status"}
             for requirement_id in requirement_ids
         ]
-    _place_columns(achievement, "achievement", badge, requirements, plan)
+    plan.fill(achievement, "achievement", badge, requirements)
     return docs.ordered(achievement, docs.ACHIEVEMENT_ORDER)
 
 
@@ -137,23 +137,8 @@ def _progress(
     }
     if credential is not None:
         progress["credential"] = credential["id"]
-    _place_columns(progress, "progress", badge, requirements, plan)
+    plan.fill(progress, "progress", badge, requirements)
     return docs.ordered(progress, docs.PROGRESS_ORDER)
-
-
-def _place_columns(
-    document: JsonObject,
-    name: str,
-    badge: Mapping[str, Any],
-    requirements: Sequence[Mapping[str, Any]],
-    plan: ForwardPlan,
-) -> None:
-    for placement in plan.badge[name]:
-        placement.apply(document, badge[placement.column], None)
-    columns = plan.requirement[name]
-    for position, row in enumerate(requirements):
-        for placement in columns:
-            placement.apply(document, row[placement.column], position)
 
 
 def _credential(

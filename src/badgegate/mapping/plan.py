@@ -2,23 +2,56 @@
 
 Reading the mapping per badge (which columns belong to which document, their parsed pointers,
 their transforms) costs more than migrating the badge; :func:`forward_plan` does it once per
-mapping object and keeps the result for as long as the mapping lives.
+mapping object and keeps the result for as long as the mapping lives. Per document and row
+position it keeps the resolved :class:`Step` list, so placing a row is a loop of assignments.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import functools
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from badgegate.mapping import documents as docs
 from badgegate.mapping.model import MigrationMapping, TableFate
 from badgegate.mapping.transforms import PARENT_KEY, TRANSFORMS
 
-# A resolved pointer, its parent tokens and its last token (None for the empty pointer).
-_Target = tuple[tuple[str, ...] | None, tuple[str, ...], str | None]
+
+@dataclasses.dataclass(frozen=True)
+class Step:
+    """One column of one row position: its value goes to member ``last`` under ``parents``.
+
+    ``last`` is None for the empty pointer (which :func:`documents.place` reports); ``convert``
+    is None for the transforms that keep the value as it is.
+    """
+
+    column: str
+    pointer: tuple[str, ...]
+    parents: tuple[str, ...]
+    last: str | None
+    convert: Callable[[Any], Any] | None
+    keep_null: bool
+
+
+@dataclasses.dataclass(frozen=True)
+class RowPlan:
+    """The steps of one row position in one document.
+
+    ``parents_stay`` is True when no step's target is, or lies above, a parent another step
+    walks to: then a parent walked once can be reused for the rest of the row.
+    """
+
+    steps: tuple[Step, ...]
+    parents_stay: bool
+
+    @classmethod
+    def of(cls, steps: tuple[Step, ...]) -> RowPlan:
+        """The plan of ``steps``, with ``parents_stay`` worked out."""
+        replaced = any(
+            other.parents[: len(step.pointer)] == step.pointer for step in steps for other in steps
+        )
+        return cls(steps, parents_stay=not replaced)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -29,45 +62,15 @@ class Placement:
     pointer: tuple[str, ...]
     transform: str
     keep_null: bool
-    _resolved: dict[int | None, _Target] = dataclasses.field(
-        default_factory=dict, compare=False, repr=False
-    )
 
-    def _target(self, position: int | None) -> _Target:
-        """The pointer with ``*`` replaced by ``position`` (None when ``*`` has no position)."""
-        target = self._resolved.get(position)
-        if target is None:
-            pointer = docs.resolve(self.pointer, position)
-            target = (pointer, pointer[:-1], pointer[-1]) if pointer else (pointer, (), None)
-            self._resolved[position] = target
-        return target
-
-    def apply(self, document: docs.JsonObject, value: Any, position: int | None) -> None:
-        """Put ``value`` (converted; NULL only where the document keeps nulls) in place.
-
-        Walks the pointer as :func:`documents.place` does, creating missing objects on the way.
-        """
-        pointer, parents, last = self._resolved.get(position) or self._target(position)
-        assert pointer is not None
-        if value is None:
-            if not self.keep_null:
-                return
-        else:
-            value = self._convert(value)
-        if last is None:  # the empty pointer: place() reports it
-            docs.place(document, pointer, value)
-            return
-        node: Any = document
-        for token in parents:
-            node = node[int(token)] if isinstance(node, list) else node.setdefault(token, {})
-        if isinstance(node, list):
-            node[int(last)] = value
-        else:
-            node[last] = value
-
-    @functools.cached_property
-    def _convert(self) -> Callable[[Any], Any]:
-        return TRANSFORMS[self.transform].forward
+    def step(self, position: int | None) -> Step:
+        """The placement at row ``position`` (``*`` replaced by it)."""
+        pointer = docs.resolve(self.pointer, position)
+        assert pointer is not None, f"{self.column}: a /*/ target needs a requirement position"
+        transform = TRANSFORMS[self.transform]
+        convert = None if transform.keeps_value else transform.forward
+        last = pointer[-1] if pointer else None
+        return Step(self.column, pointer, pointer[:-1], last, convert, self.keep_null)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -76,6 +79,59 @@ class ForwardPlan:
 
     badge: dict[str, tuple[Placement, ...]]
     requirement: dict[str, tuple[Placement, ...]]
+    _rows: dict[tuple[str, int | None], RowPlan] = dataclasses.field(
+        default_factory=dict, compare=False, repr=False
+    )
+
+    def fill(
+        self,
+        document: docs.JsonObject,
+        name: str,
+        badge: Mapping[str, Any],
+        requirements: Sequence[Mapping[str, Any]],
+    ) -> None:
+        """Place the migrated columns of ``badge`` and its ``requirements`` in ``document``."""
+        place_row(document, self.row_plan(name, None), badge)
+        for position, row in enumerate(requirements):
+            place_row(document, self.row_plan(name, position), row)
+
+    def row_plan(self, name: str, position: int | None) -> RowPlan:
+        """The steps of document ``name`` for the badge row (None) or requirement ``position``."""
+        row_plan = self._rows.get((name, position))
+        if row_plan is None:
+            placements = self.badge[name] if position is None else self.requirement[name]
+            row_plan = RowPlan.of(tuple(placement.step(position) for placement in placements))
+            self._rows[(name, position)] = row_plan
+        return row_plan
+
+
+def place_row(document: docs.JsonObject, row_plan: RowPlan, row: Mapping[str, Any]) -> None:
+    """Put each step's value of ``row`` (converted; NULL only where kept) in ``document``.
+
+    Creates missing objects on the way as :func:`documents.place` does, at the same moments (so
+    members keep their order); a parent already walked for this row is reused when no step of
+    the row can replace it.
+    """
+    walked: dict[tuple[str, ...], Any] | None = {} if row_plan.parents_stay else None
+    for step in row_plan.steps:
+        value = row[step.column]
+        if value is None:
+            if not step.keep_null:
+                continue
+        elif step.convert is not None:
+            value = step.convert(value)
+        if step.last is None:
+            docs.place(document, step.pointer, value)
+            continue
+        node = walked.get(step.parents) if walked is not None else None
+        if node is None:
+            node = docs.parent_node(document, step.parents)
+            if walked is not None:
+                walked[step.parents] = node
+        if isinstance(node, list):
+            node[int(step.last)] = value
+        else:
+            node[step.last] = value
 
 
 _PLANS: dict[int, tuple[weakref.ref[MigrationMapping], ForwardPlan]] = {}

@@ -46,6 +46,11 @@ class Transform:
     inverse: Callable[[Any], Any]
     description: str
 
+    @property
+    def keeps_value(self) -> bool:
+        """True when ``forward`` returns its argument as it is (no call needed)."""
+        return self.forward is _same
+
 
 def _same(value: Any) -> Any:
     return value

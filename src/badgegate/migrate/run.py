@@ -1,22 +1,20 @@
 """``migrate``: stream legacy badges into badge-engine under one run id, durably and resumably.
 
 The reader (``planner``) runs in the calling thread; batches go to a pool of ``workers``
-threads (``writer``); results are confirmed in the order batches were read, each batch logged
-and fsync'd with its checkpoint before it counts (``runlog``). Memory stays flat: at most
-``2 * workers`` batches are in flight, and nothing else grows with the table.
+threads (``pipeline``, ``writer``); results are confirmed in the order batches were read, each
+batch logged with its checkpoint and fsync'd before it counts (``runlog``). Memory stays flat:
+at most ``2 * workers`` batches are in flight, and nothing else grows with the table. While the
+run streams, the garbage collector runs less often (``collector``).
 """
 
 from __future__ import annotations
 
-import collections
-import concurrent.futures
 import dataclasses
 import datetime as dt
 import hashlib
 import itertools
 import secrets
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -24,11 +22,12 @@ import sqlalchemy as sa
 
 from badgegate.client import BadgeEngineClient
 from badgegate.errors import ConfigError
-from badgegate.findings import Finding
 from badgegate.legacy import checksum, count_rows, describe_url, iter_badge_ids, read_snapshot
 from badgegate.mapping import MigrationMapping, load_mapping
+from badgegate.migrate.collector import deferred_collection
 from badgegate.migrate.dryrun import DryRunWriter, EngineIndex
-from badgegate.migrate.planner import PlannedBadge, batches, issuer_from_profile, plan_badges
+from badgegate.migrate.pipeline import WritePipeline
+from badgegate.migrate.planner import batches, issuer_from_profile, plan_badges
 from badgegate.migrate.progress import Progress, SilentProgress
 from badgegate.migrate.runlog import (
     DELETED_FILE,
@@ -39,7 +38,7 @@ from badgegate.migrate.runlog import (
     open_run,
 )
 from badgegate.migrate.summary import SHOWN, MigrationSummary
-from badgegate.migrate.writer import RecordOutcome, RecordWriter
+from badgegate.migrate.writer import RecordWriter
 from badgegate.transport import redact
 
 DEFAULT_BATCH_SIZE = 500
@@ -51,10 +50,6 @@ NO_DELETE_ENDPOINT = (
     "records or credentials; only a rollback of the run that created them removes them"
 )
 REPORT_ONLY = "reported only; --propagate-deletes asks to delete them in badge-engine"
-
-Pending = collections.deque[
-    tuple[list[PlannedBadge], "concurrent.futures.Future[list[RecordOutcome]]"]
-]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -118,7 +113,8 @@ def migrate(
         mapping or load_mapping(),
         progress or SilentProgress(),
     )
-    return migration.run(settings, run_id=run_id, resume=resume, verify_legacy=verify_legacy)
+    with deferred_collection():
+        return migration.run(settings, run_id=run_id, resume=resume, verify_legacy=verify_legacy)
 
 
 def _utc_now() -> str:
@@ -285,76 +281,20 @@ class _Migration:
                 since=settings.since,
                 after=after,
             )
-            writer = self._writer(log, settings)
-            self._write_all(batches(planned, settings.batch_size), writer, log, settings, summary)
+            pipeline = WritePipeline(
+                self._writer(log, settings),
+                log,
+                summary,
+                self.progress,
+                workers=settings.workers,
+                max_failures=settings.max_failures,
+            )
+            pipeline.write_all(batches(planned, settings.batch_size))
 
     def _writer(self, log: RunLog, settings: RunSettings) -> RecordWriter | DryRunWriter:
         if settings.dry_run:
             return DryRunWriter(EngineIndex.load(self.client))
         return RecordWriter(self.client, run_id=log.run_id, single_calls=settings.single_calls)
-
-    def _write_all(
-        self,
-        work: Iterator[list[PlannedBadge]],
-        writer: RecordWriter | DryRunWriter,
-        log: RunLog,
-        settings: RunSettings,
-        summary: MigrationSummary,
-    ) -> None:
-        window = 2 * settings.workers
-        pool = concurrent.futures.ThreadPoolExecutor(settings.workers, "badgegate-migrate")
-        pending: Pending = collections.deque()
-        try:
-            for batch in work:
-                pending.append((batch, pool.submit(writer.write, batch)))
-                while len(pending) >= window and summary.status == "running":
-                    self._confirm(*pending.popleft(), log, settings, summary)
-                if summary.status != "running":
-                    return
-            while pending and summary.status == "running":
-                self._confirm(*pending.popleft(), log, settings, summary)
-            if summary.status == "running":
-                summary.status = "completed"
-        except KeyboardInterrupt:
-            self._drain(pending, log, settings, summary)
-        finally:
-            pool.shutdown(wait=True, cancel_futures=True)
-
-    def _drain(
-        self, pending: Pending, log: RunLog, settings: RunSettings, summary: MigrationSummary
-    ) -> None:
-        """After Ctrl-C: confirm the batches already sent, in order; drop the rest."""
-        for _, future in pending:
-            future.cancel()
-        while pending and summary.status == "running":
-            batch, future = pending.popleft()
-            if future.cancelled():
-                break
-            self._confirm(batch, future, log, settings, summary)
-        summary.status = "interrupted"
-
-    def _confirm(
-        self,
-        batch: list[PlannedBadge],
-        future: concurrent.futures.Future[list[RecordOutcome]],
-        log: RunLog,
-        settings: RunSettings,
-        summary: MigrationSummary,
-    ) -> None:
-        outcomes = future.result()
-        summary.badges += len(batch)
-        events: list[dict[str, Any]] = [outcome.to_event() for outcome in outcomes]
-        for badge in batch:
-            events += [_finding_event(badge.legacy_id, finding) for finding in badge.findings]
-            summary.findings.update(finding.rule for finding in badge.findings)
-        events.append(
-            {"event": "checkpoint", "after": batch[-1].legacy_id, "badges": summary.badges}
-        )
-        log.append(events)
-        summary.add_outcomes(outcomes)
-        self.progress.advance(len(batch))
-        if settings.max_failures is not None and summary.failed >= settings.max_failures:
-            summary.status = "aborted"
 
     # -- deletions -------------------------------------------------------------------------
 
@@ -384,14 +324,3 @@ class _Migration:
             if meta.get("status") == "completed":
                 return log
         return None
-
-
-def _finding_event(legacy_id: str, finding: Finding) -> dict[str, Any]:
-    return {
-        "event": "finding",
-        "legacy_id": legacy_id,
-        "rule": finding.rule,
-        "severity": finding.severity,
-        "pointer": finding.pointer,
-        "message": finding.message,
-    }

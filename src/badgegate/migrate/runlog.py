@@ -3,8 +3,8 @@
 A run lives in ``<state_dir>/runs/<run id>/``:
 
 * ``run.json`` — what the run is (options, target, status, checksums), replaced atomically;
-* ``log.jsonl`` — one event per line, appended in whole batches and fsync'd before the next
-  batch is sent: ``start``, ``record`` (a record's outcome), ``finding``, ``checkpoint``
+* ``log.jsonl`` — one event per line, appended in whole batches and fsync'd before they count:
+  ``start``, ``record`` (a record's outcome), ``finding``, ``checkpoint``
   (every badge up to this legacy id is confirmed), ``end``, ``rollback``;
 * ``legacy-ids`` — every legacy badge id of the run's snapshot, in key order (one per line,
   JSON-quoted), the baseline the next run detects deletions against;
@@ -36,6 +36,8 @@ DELETED_FILE = "deleted-ids"
 _BOUNDARY = re.compile(rb'"event":"(checkpoint|start)"')
 
 Event = dict[str, Any]
+# One encoder for every line: json.dumps with options builds a new one per call.
+_EVENT_ENCODER = json.JSONEncoder(ensure_ascii=True, separators=(",", ":"))
 
 
 def _fsync_folder(folder: Path) -> None:
@@ -59,7 +61,7 @@ def write_atomically(path: Path, text: str) -> None:
 
 def encode_event(event: Mapping[str, Any]) -> str:
     """One log line (ASCII JSON, so unpaired surrogates in legacy ids survive)."""
-    return json.dumps(event, ensure_ascii=True, separators=(",", ":")) + "\n"
+    return _EVENT_ENCODER.encode(event) + "\n"
 
 
 class RunLog:
