@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from badgegate.client import BadgeEngineClient
+from badgegate.client import BadgeEngineClient, BatchResult
 from badgegate.compare import iter_operations
 from badgegate.compare.served import Rewrite
 from badgegate.engine.server import ClientSpec, EngineServer
@@ -46,9 +46,15 @@ def engine(tenant_specs: list[ClientSpec]) -> Iterator[EngineServer]:
 
 
 @pytest.fixture
-def client(engine: EngineServer, tenant_specs: list[ClientSpec]) -> Iterator[BadgeEngineClient]:
-    """A client of a tenant no other test uses (so every test starts from an empty engine)."""
-    spec = tenant_specs[next(_numbers)]
+def tenant_spec(tenant_specs: list[ClientSpec]) -> ClientSpec:
+    """A tenant no other test uses (so every test starts from an empty engine)."""
+    return tenant_specs[next(_numbers)]
+
+
+@pytest.fixture
+def client(engine: EngineServer, tenant_spec: ClientSpec) -> Iterator[BadgeEngineClient]:
+    """A client of the test's own tenant."""
+    spec = tenant_spec
     with BadgeEngineClient(
         engine.api_url, client_id=spec.client_id, client_secret=spec.client_secret
     ) as tenant_client:
@@ -69,7 +75,7 @@ def legacy_db(tmp_path_factory: pytest.TempPathFactory) -> str:
     return url
 
 
-Loader = Callable[..., None]
+Loader = Callable[..., list[BatchResult]]
 
 
 @pytest.fixture
@@ -78,11 +84,12 @@ def load_engine(mapping: MigrationMapping) -> Loader:
 
     def load(
         client: BadgeEngineClient, dataset: LegacyDataset, rewrite: Rewrite | None = None
-    ) -> None:
+    ) -> list[BatchResult]:
         issuer = issuer_from_profile(client.get_profile())
         operations = list(iter_operations(dataset, mapping=mapping, issuer=issuer, rewrite=rewrite))
         results = client.upsert_many(operations)
         assert not [result for result in results if result.failed]
+        return results
 
     return load
 

@@ -94,8 +94,9 @@ def spill_engine(
     """Read every record of every kind into ``spill`` (which is emptied first)."""
     read = EngineRead()
     spill.clear_served()
+    seen: dict[str, int] = {}
     for kind in KINDS:
-        seen = twice = 0
+        seen[kind] = 0
         pages = iter_pages(
             client,
             kind,
@@ -106,13 +107,16 @@ def spill_engine(
         )
         for items in pages:
             with spill.transaction():
-                twice += spill.add_served(items)
-            seen += len(items)
-        if twice:
-            read.notes.append(f"{kind} list: {twice} record(s) served more than once")
-        if seen != read.totals[kind]:
+                spill.add_served(items)
+            seen[kind] += len(items)
+    with spill.transaction():
+        served_twice = spill.key_served()
+    for kind in KINDS:
+        if served_twice.get(kind):
+            read.notes.append(f"{kind} list: {served_twice[kind]} record(s) served more than once")
+        if seen[kind] != read.totals[kind]:
             read.notes.append(
-                f"{kind} list: the pages held {seen} records but X-Total-Count said "
+                f"{kind} list: the pages held {seen[kind]} records but X-Total-Count said "
                 f"{read.totals[kind]}"
             )
     return read

@@ -3,25 +3,35 @@
 ``forward`` and the digests of its records cost more than reading either side, so chunks of
 badges go to a pool of processes (the mapping and issuer are sent once, at start-up), at most
 two chunks per process in flight, results in order. With ``processes=1`` it runs in-process.
+What a chunk becomes is the ``work`` function's choice (keys and digests by default; the preload
+of large benchmarks makes stored records): a module-level function of the chunk that reads
+the mapping and issuer from :func:`forwarding`.
 """
 
 from __future__ import annotations
 
 import collections
 import concurrent.futures
+import itertools
 import multiprocessing
 import os
 import signal
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from types import TracebackType
 from typing import Any
 
 from badgegate.legacy.dataset import LegacyRow
 from badgegate.mapping import MigrationMapping
-from badgegate.reconcile.legacy_side import Expectation, expect
+from badgegate.reconcile.legacy_side import Forwarded, forwarded
 
 Badge = tuple[LegacyRow, list[LegacyRow]]
+Work = Callable[[list[Badge]], list[Any]]
 _context: dict[str, Any] = {}
+
+
+def forwarding() -> tuple[MigrationMapping, Mapping[str, Any]]:
+    """The mapping and issuer of the :class:`Forwarder` this process works for."""
+    return _context["mapping"], _context["issuer"]
 
 
 def _start(mapping: MigrationMapping, issuer: Mapping[str, Any]) -> None:
@@ -34,9 +44,16 @@ def _start_worker(mapping: MigrationMapping, issuer: Mapping[str, Any]) -> None:
     _start(mapping, issuer)
 
 
-def _expect_chunk(chunk: list[Badge]) -> list[Expectation]:
-    mapping, issuer = _context["mapping"], _context["issuer"]
-    return [expect(badge, rows, mapping=mapping, issuer=issuer) for badge, rows in chunk]
+def forward_chunk(chunk: list[Badge]) -> list[Forwarded]:
+    """What forwarding each badge of a chunk gives (the default work)."""
+    mapping, issuer = forwarding()
+    return [forwarded(badge, rows, mapping=mapping, issuer=issuer) for badge, rows in chunk]
+
+
+def chunked(badges: Iterator[Badge], size: int) -> Iterator[list[Badge]]:
+    """``badges`` in lists of ``size`` (the last one shorter)."""
+    while chunk := list(itertools.islice(badges, size)):
+        yield chunk
 
 
 def default_processes() -> int:
@@ -55,13 +72,17 @@ def _context_for_pool() -> Any:
 
 
 class Forwarder:
-    """Turns chunks of legacy badges into chunks of :class:`Expectation`, in order."""
+    """Turns chunks of legacy badges into chunks of results of ``work``, in order."""
 
     def __init__(
-        self, mapping: MigrationMapping, issuer: Mapping[str, Any], processes: int = 0
+        self,
+        mapping: MigrationMapping,
+        issuer: Mapping[str, Any],
+        processes: int = 0,
+        work: Work = forward_chunk,
     ) -> None:
         self.processes = processes or default_processes()
-        self.mapping, self.issuer = mapping, issuer
+        self.mapping, self.issuer, self.work = mapping, issuer, work
         self.pool: concurrent.futures.ProcessPoolExecutor | None = None
 
     def __enter__(self) -> Forwarder:
@@ -73,6 +94,7 @@ class Forwarder:
                 initializer=_start_worker,
                 initargs=(self.mapping, self.issuer),
             )
+            self.pool.submit(os.getpid).result()  # every process starts now, not at first use
         return self
 
     def __exit__(
@@ -84,16 +106,24 @@ class Forwarder:
         if self.pool is not None:
             self.pool.shutdown(wait=True, cancel_futures=True)
 
-    def expectations(self, chunks: Iterator[list[Badge]]) -> Iterator[list[Expectation]]:
-        """The expectations of each chunk, in the order of ``chunks``."""
+    def results(self, chunks: Iterator[list[Badge]]) -> Iterator[tuple[list[Badge], list[Any]]]:
+        """Each chunk with what ``work`` made of it, in the order of ``chunks``."""
         if self.pool is None:
-            yield from map(_expect_chunk, chunks)
+            for chunk in chunks:
+                yield chunk, self.work(chunk)
             return
-        pending: collections.deque[concurrent.futures.Future[list[Expectation]]]
+        pending: collections.deque[tuple[list[Badge], concurrent.futures.Future[list[Any]]]]
         pending = collections.deque()
         for chunk in chunks:
-            pending.append(self.pool.submit(_expect_chunk, chunk))
+            pending.append((chunk, self.pool.submit(self.work, chunk)))
             if len(pending) >= 2 * self.processes:
-                yield pending.popleft().result()
+                yield _done(pending.popleft())
         while pending:
-            yield pending.popleft().result()
+            yield _done(pending.popleft())
+
+
+def _done(
+    submitted: tuple[list[Badge], concurrent.futures.Future[list[Any]]],
+) -> tuple[list[Badge], list[Any]]:
+    chunk, future = submitted
+    return chunk, future.result()

@@ -41,13 +41,25 @@ class Expectation:
         return bool(self.records)
 
 
-def expect(
+@dataclasses.dataclass(frozen=True)
+class Forwarded:
+    """What forwarding one badge gives: its records' keys and digests, and its findings.
+
+    This, not the badge's rows, is what a forwarding process sends back.
+    """
+
+    records: dict[str, tuple[str, bytes]]
+    credential_key: str
+    findings: list[Finding]
+
+
+def forwarded(
     badge: LegacyRow,
     requirements: Sequence[LegacyRow],
     *,
     mapping: MigrationMapping,
     issuer: Mapping[str, Any],
-) -> Expectation:
+) -> Forwarded:
     """Forward one badge and keep the keys and digests of its records."""
     migrated = forward(badge, requirements, mapping=mapping, issuer=issuer)
     legacy_id = str(badge.get("id"))
@@ -59,14 +71,20 @@ def expect(
     ):
         if record is not None:
             records[kind] = (str(docs.key(mapping, kind, legacy_id)), digest(record))  # type: ignore[arg-type]
+    credential_key = str(docs.key(mapping, "credential", legacy_id))
+    return Forwarded(records, credential_key, migrated.findings)
+
+
+def expectation(badge: LegacyRow, requirements: list[LegacyRow], result: Forwarded) -> Expectation:
+    """The expectation of a badge, from its rows and what forwarding it gave."""
     return Expectation(
-        legacy_id=legacy_id,
+        legacy_id=str(badge.get("id")),
         status=str(badge.get("status")),
-        badge=dict(badge),
-        requirements=[dict(row) for row in requirements],
-        records=records,
-        credential_key=str(docs.key(mapping, "credential", legacy_id)),
-        findings=migrated.findings,
+        badge=badge,
+        requirements=requirements,
+        records=result.records,
+        credential_key=result.credential_key,
+        findings=result.findings,
     )
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
-import itertools
 import shutil
 import time
 from collections.abc import Iterator
@@ -26,8 +25,13 @@ from badgegate.migrate.planner import issuer_from_profile
 from badgegate.migrate.progress import Progress, SilentProgress
 from badgegate.reconcile.classify import classify, wanted_pairs
 from badgegate.reconcile.engine_side import refetch, spill_engine
-from badgegate.reconcile.forwarder import Badge, Forwarder
-from badgegate.reconcile.legacy_side import Expectation, check_chunk, legacy_finding_entry
+from badgegate.reconcile.forwarder import Badge, Forwarder, chunked
+from badgegate.reconcile.legacy_side import (
+    Expectation,
+    check_chunk,
+    expectation,
+    legacy_finding_entry,
+)
 from badgegate.reconcile.report import ReconcileReport, Tally, write_report
 from badgegate.reconcile.spill import Spill
 from badgegate.reconcile.unexpected import unexpected_batches
@@ -101,6 +105,7 @@ class _Reconciliation:
         self.settings = settings
         self.issuer = issuer_from_profile(client.get_profile())
         self.config: object | None = None
+        self.forwarder = Forwarder(mapping, self.issuer, 1)
 
     def run(
         self, out: Path, state_dir: Path, *, resume: bool, progress: Progress
@@ -173,10 +178,24 @@ class _Reconciliation:
             "refetch": self._refetch,
             "unexpected": self._unexpected,
         }
-        while (phase := spill.get("phase")) != "done":
-            steps[phase](spill)
-            with spill.transaction():
-                spill.put("phase", PHASES[PHASES.index(phase) + 1])
+        # The forwarding processes start first, while this process is small: forked later,
+        # each would carry the pages the engine side left behind in its memory.
+        with Forwarder(self.mapping, self.issuer, self._processes(spill)) as self.forwarder:
+            while (phase := spill.get("phase")) != "done":
+                steps[phase](spill)
+                with spill.transaction():
+                    spill.put("phase", PHASES[PHASES.index(phase) + 1])
+
+    def _processes(self, spill: Spill) -> int:
+        """Forwarding processes: none when the legacy side is done or too small to pay off."""
+        if spill.get("phase") not in ("engine", "legacy"):
+            return 1
+        if self.settings.since is None:
+            with read_snapshot(self.legacy_db) as connection:
+                left = count_rows(connection)["badges"] - Tally.from_json(spill.get("tally")).badges
+            if left < POOL_THRESHOLD:
+                return 1  # starting processes would cost more than it saves
+        return self.settings.processes
 
     # -- phases ----------------------------------------------------------------------------
 
@@ -193,12 +212,8 @@ class _Reconciliation:
         after = spill.get("after")
         with read_snapshot(self.legacy_db) as connection:
             total = None if self.settings.since else count_rows(connection)["badges"]
-            processes = self.settings.processes
-            if total is not None and total - tally.badges < POOL_THRESHOLD:
-                processes = 1  # starting processes would cost more than it saves
             progress.start(total, tally.badges)
-            with Forwarder(self.mapping, self.issuer, processes) as forwarder:
-                self._forward_all(spill, connection, after, tally, forwarder, progress)
+            self._forward_all(spill, connection, after, tally, self.forwarder, progress)
 
     def _forward_all(
         self,
@@ -209,8 +224,12 @@ class _Reconciliation:
         forwarder: Forwarder,
         progress: Progress,
     ) -> None:
-        badges = self._badges(connection, after)
-        for chunk in forwarder.expectations(_chunks(badges, self.settings.chunk)):
+        chunks = chunked(self._badges(connection, after), self.settings.chunk)
+        for badges, results in forwarder.results(chunks):
+            chunk = [
+                expectation(badge, rows, result)
+                for (badge, rows), result in zip(badges, results, strict=True)
+            ]
             self._check(spill, chunk, tally)
             progress.advance(len(chunk))
 
@@ -273,8 +292,3 @@ class _Reconciliation:
                 spill.add_discrepancies(entries)
                 tally.count_entries(entries)
             spill.put("tally", tally.to_json())
-
-
-def _chunks(items: Iterator[Badge], size: int) -> Iterator[list[Badge]]:
-    while chunk := list(itertools.islice(items, size)):
-        yield chunk

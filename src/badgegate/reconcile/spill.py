@@ -4,6 +4,13 @@ Reconciliation never holds both sides in memory: the engine side is reduced to k
 here, the legacy side streams past it in key order, and whatever needs a second look (candidates)
 or goes into the report (discrepancies, legacy findings) is written here too. The file lives in
 the state folder, so an interrupted run resumes from its last committed chunk.
+
+Writes are appends wherever they can be: served records arrive in the engine's order and are
+appended to a heap, then sorted into the keyed table in one pass (an insert at a random key for
+each record would rewrite most of the table's pages at every commit); records a legacy badge
+accounts for are appended to ``matched`` and subtracted at the end. The file is scratch space
+(``synchronous=OFF``): WAL keeps it consistent when the process dies; only a machine crash can
+lose it, and then the run starts over.
 """
 
 from __future__ import annotations
@@ -19,15 +26,21 @@ from typing import Any
 from badgegate.reconcile.records import SpilledRecord
 
 SCHEMA = """
+CREATE TABLE IF NOT EXISTS arriving (
+    rkey TEXT NOT NULL, kind TEXT NOT NULL, digest BLOB NOT NULL, trace TEXT, link TEXT);
 CREATE TABLE IF NOT EXISTS served (
     rkey TEXT NOT NULL, kind TEXT NOT NULL, digest BLOB NOT NULL, trace TEXT, link TEXT,
-    matched INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (rkey, kind)) WITHOUT ROWID;
+    PRIMARY KEY (rkey, kind)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS matched (rkey TEXT NOT NULL, kind TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS candidates (legacy_id TEXT PRIMARY KEY, payload BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS discrepancies (seq INTEGER PRIMARY KEY, body TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS legacy_findings (seq INTEGER PRIMARY KEY, body TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
 LOOKUP_CHUNK = 900
+#: SQLite's page cache, which also bounds its sorter's memory: the spill's share of the run's
+#: memory, whatever the data set's size (the OS caches the file as well).
+CACHE_KIB = 16384
 
 
 class Spill:
@@ -38,8 +51,8 @@ class Spill:
         self.path = path
         self.db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
         self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute("PRAGMA synchronous=NORMAL")
-        self.db.execute("PRAGMA cache_size=-65536")
+        self.db.execute("PRAGMA synchronous=OFF")
+        self.db.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
         self.db.executescript(SCHEMA)
 
     def close(self) -> None:
@@ -74,17 +87,32 @@ class Spill:
 
     def clear_served(self) -> None:
         """Forget the engine side (before reading it again)."""
-        self.db.execute("DELETE FROM served")
+        self.db.execute("DROP INDEX IF EXISTS matched_key")
+        for table in ("arriving", "served", "matched"):
+            self.db.execute(f"DELETE FROM {table}")
 
-    def add_served(self, records: Iterable[SpilledRecord]) -> int:
-        """Store served records; return how many were already there (served twice)."""
-        rows = [(r.key, r.kind, r.digest, r.trace, r.link) for r in records]
-        before = self.db.total_changes
+    def add_served(self, records: Iterable[SpilledRecord]) -> None:
+        """Append served records as they arrive (:meth:`key_served` sorts them in)."""
         self.db.executemany(
-            "INSERT OR IGNORE INTO served (rkey, kind, digest, trace, link) VALUES (?, ?, ?, ?, ?)",
-            rows,
+            "INSERT INTO arriving (rkey, kind, digest, trace, link) VALUES (?, ?, ?, ?, ?)",
+            [(r.key, r.kind, r.digest, r.trace, r.link) for r in records],
         )
-        return len(rows) - (self.db.total_changes - before)
+
+    def key_served(self) -> dict[str, int]:
+        """Sort the arrived records into the keyed table; return, per kind, how many were
+        served more than once (the first one served is kept)."""
+        arrived = self._counts("arriving")
+        self.db.execute(
+            "INSERT OR IGNORE INTO served (rkey, kind, digest, trace, link) "
+            "SELECT rkey, kind, digest, trace, link FROM arriving ORDER BY rkey, kind, rowid"
+        )
+        self.db.execute("DELETE FROM arriving")
+        kept = self._counts("served")
+        return {kind: count - kept.get(kind, 0) for kind, count in arrived.items()}
+
+    def _counts(self, table: str) -> dict[str, int]:
+        rows = self.db.execute(f"SELECT kind, count(*) FROM {table} GROUP BY kind")
+        return {kind: count for kind, count in rows}
 
     def digests(self, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], bytes]:
         """The digests of served ``(kind, key)`` pairs that exist."""
@@ -99,15 +127,18 @@ class Spill:
         return {pair: found[pair] for pair in wanted if pair in found}
 
     def mark_matched(self, keys: Iterable[tuple[str, str]]) -> None:
-        """Mark served records as accounted for by a legacy badge."""
+        """Note served ``(kind, key)`` records as accounted for by a legacy badge."""
         self.db.executemany(
-            "UPDATE served SET matched = 1 WHERE rkey = ? AND kind = ?",
-            [(key, kind) for kind, key in keys],
+            "INSERT INTO matched (rkey, kind) VALUES (?, ?)", [(key, kind) for kind, key in keys]
         )
 
     def unmatched(self) -> Iterator[tuple[str, str, str | None, str | None]]:
         """Served records no legacy badge accounts for: ``(kind, key, trace, link)``."""
-        query = "SELECT kind, rkey, trace, link FROM served WHERE matched = 0 ORDER BY kind, rkey"
+        self.db.execute("CREATE INDEX IF NOT EXISTS matched_key ON matched (rkey, kind)")
+        query = (
+            "SELECT kind, rkey, trace, link FROM served s WHERE NOT EXISTS (SELECT 1 FROM "
+            "matched m WHERE m.rkey = s.rkey AND m.kind = s.kind) ORDER BY kind, rkey"
+        )
         yield from self.db.execute(query)
 
     def trace_of(self, achievement_key: str) -> str | None:
@@ -127,8 +158,7 @@ class Spill:
 
     def served_counts(self) -> dict[str, int]:
         """How many records of each kind the engine served."""
-        rows = self.db.execute("SELECT kind, count(*) FROM served GROUP BY kind")
-        return {kind: count for kind, count in rows}
+        return self._counts("served")
 
     # -- candidates, discrepancies, findings -----------------------------------------------
 
