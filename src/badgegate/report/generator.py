@@ -79,10 +79,14 @@ def find_java(results: Sequence[Path] = ()) -> str:
     )
 
 
+def _install_prefix(cache: Path) -> Path:
+    """The npm prefix the pinned Allure version is installed under inside ``cache``."""
+    return cache / f"{ALLURE_PACKAGE}-{ALLURE_VERSION}"
+
+
 def allure_entry(cache: Path) -> Path:
     """Where the pinned Allure command's Node entry point lives inside ``cache``."""
-    prefix = cache / f"{ALLURE_PACKAGE}-{ALLURE_VERSION}"
-    return prefix / "node_modules" / ALLURE_PACKAGE / "bin" / "allure"
+    return _install_prefix(cache) / "node_modules" / ALLURE_PACKAGE / "bin" / "allure"
 
 
 def ensure_allure(cache: Path, npm: str, results: Sequence[Path] = ()) -> Path:
@@ -90,7 +94,7 @@ def ensure_allure(cache: Path, npm: str, results: Sequence[Path] = ()) -> Path:
     entry = allure_entry(cache)
     if entry.is_file():
         return entry
-    prefix = entry.parents[2]
+    prefix = _install_prefix(cache)
     cache.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=prefix.name + ".", dir=cache))
     print(f"badgegate: installing {ALLURE_PACKAGE}@{ALLURE_VERSION} into {prefix} (first use)")
@@ -110,6 +114,8 @@ def ensure_allure(cache: Path, npm: str, results: Sequence[Path] = ()) -> Path:
         staging.rename(prefix)
     except OSError:  # installed meanwhile by a concurrent run
         shutil.rmtree(staging, ignore_errors=True)
+    if not entry.is_file():
+        raise _install_error(f"npm finished but {entry} is missing", results)
     return entry
 
 
