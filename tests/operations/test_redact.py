@@ -131,3 +131,35 @@ def test_a_column_of_another_table_or_an_unmapped_name_adds_nothing() -> None:
         "badges.completed",
         "email",
     )
+
+
+def test_unpaired_surrogates_are_hashed_not_a_crash() -> None:
+    text = redact_text('{"email": "\\ud800x"}', ["email"], "hash")
+    assert text.startswith('{"email": "sha256:')
+    assert fingerprint("\ud800") != fingerprint("\ud801")
+
+
+def test_failure_text_redaction_never_raises_and_never_shows_the_raw_text(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from badgegate.report import failures
+
+    redacted = failures.message_redaction(HarnessConfig(redact_fields=("email",)))
+    assert redacted('{"email": "ada@example.org"}') == '{"email": "***"}'
+
+    def broken(*_: object) -> str:
+        raise RuntimeError("odd text")
+
+    monkeypatch.setattr(failures, "redact_text", broken)
+    shown = redacted('{"email": "ada@example.org"}')
+    assert "ada@example.org" not in shown and "withheld" in shown and "RuntimeError" in shown
+
+
+def test_json_text_inside_a_json_string_is_redacted_too() -> None:
+    body = json.dumps({"email": EMAIL, "id": "b-1"})
+    report = json.dumps({"body": body})
+    masked = redact_text(report, ["email"])
+    assert EMAIL not in masked and json.loads(json.loads(masked)["body"])["email"] == "***"
+    hashed = redact_text(report, ["email"], "hash")
+    assert json.loads(json.loads(hashed)["body"]) == {"email": fingerprint(EMAIL), "id": "b-1"}
+    assert redact_text(hashed, ["email"], "hash") == hashed

@@ -22,6 +22,8 @@ from badgegate.report.redact import redact_text, redacted_fields, redaction_mode
 from badgegate.transport import redact
 
 TextRedaction = Callable[[str], str]
+# What a text that redaction failed on is replaced by: never the raw text.
+WITHHELD = "[badgegate: text withheld, redaction failed on it ({error})]"
 
 
 def message_redaction(config: object | None) -> TextRedaction:
@@ -30,7 +32,10 @@ def message_redaction(config: object | None) -> TextRedaction:
     mode = redaction_mode(config)
 
     def redacted(text: str) -> str:
-        return redact(redact_text(text, fields, mode))
+        try:
+            return redact(redact_text(text, fields, mode))
+        except Exception as error:  # a report must never fail, nor show the raw text
+            return WITHHELD.format(error=type(error).__name__)
 
     return redacted
 

@@ -33,7 +33,9 @@ def fingerprint(value: object) -> str:
     canonical = json.dumps(
         value, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=_json_text
     )
-    return HASH_PREFIX + hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:HASH_LENGTH]
+    # surrogatepass: legacy text may hold unpaired surrogates, which still get a fingerprint.
+    digest = hashlib.sha256(canonical.encode("utf-8", "surrogatepass")).hexdigest()
+    return HASH_PREFIX + digest[:HASH_LENGTH]
 
 
 def _json_text(value: object) -> str:
@@ -129,7 +131,23 @@ def redact_text(text: str, fields: Iterable[str], mode: RedactionMode = "mask") 
         return text
     member = "|".join(map(re.escape, names))
     pattern = re.compile(r"""((["'])(?:""" + member + r")\2\s*:\s*)(" + _TEXT_SCALAR + ")")
-    return pattern.sub(lambda match: _redacted_member(match, mode), text)
+    text = pattern.sub(lambda match: _redacted_member(match, mode), text)
+    # JSON text inside a JSON string (a body in a serialised report): \"<field>\": \"…\".
+    escaped = re.compile(r'(\\"(?:' + member + r')\\"\s*:\s*\\")((?:[^"\\]|\\[^"])*)(\\")')
+    return escaped.sub(lambda match: _redacted_escaped(match, mode), text)
+
+
+def _redacted_escaped(match: re.Match[str], mode: RedactionMode) -> str:
+    """An escaped member's string value redacted, written escaped the same way."""
+    try:
+        once = json.loads(f'"{match[2]}"')  # the inner JSON string, still escaped once
+        value: object = json.loads(f'"{once}"')
+    except ValueError:
+        value = match[2]
+    if is_redacted(value):
+        return match[0]
+    redacted = json.dumps(_redacted(value, mode))[1:-1]
+    return match[1] + redacted + match[3]
 
 
 def _redacted_member(match: re.Match[str], mode: RedactionMode) -> str:
