@@ -4,6 +4,7 @@ databases on SQLite and PostgreSQL, and a fresh engine tenant per test.
 
 from __future__ import annotations
 
+import signal
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -37,6 +38,14 @@ def target(engine: EngineServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     monkeypatch.setenv("BADGEGATE_STATE_DIR", str(state_dir))
     monkeypatch.setenv("BADGEGATE_ENGINE_URL", engine.api_url)
     return Target(engine.api_url, token, state_dir)
+
+
+@pytest.fixture
+def ctrl_c_raises() -> Iterator[None]:
+    """SIGINT raises KeyboardInterrupt, as in the ``badgegate`` command."""
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, previous)
 
 
 @pytest.fixture

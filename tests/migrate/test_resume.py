@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import signal
 from typing import Any
 
 import pytest
+
+from badgegate.migrate import SilentProgress, migrate
 
 from .conftest import BADGES
 from .support import (
@@ -94,4 +97,38 @@ def test_sigint_exits_130_with_a_resumable_partial_run(
     end = run_events(target.state_dir, RUN_ID)[-1]
     assert end["event"] == "end" and end["summary"]["status"] == "interrupted"
     assert 0 < end["summary"]["badges"] < BADGES
+    assert_resumed_like_an_uninterrupted_run(target, sqlite_legacy, reference_state)
+
+
+class CtrlCAfter(SilentProgress):
+    """Sends this process a SIGINT once ``badges`` badges are confirmed."""
+
+    def __init__(self, badges: int) -> None:
+        self.left = badges
+
+    def advance(self, badges: int) -> None:
+        """Count down; signal when the count is reached."""
+        self.left -= badges
+        if self.left <= 0 < self.left + badges:
+            os.kill(os.getpid(), signal.SIGINT)
+
+
+@pytest.mark.usefixtures("ctrl_c_raises")
+def test_a_run_interrupted_while_logging_with_a_torn_last_line_resumes(
+    sqlite_legacy: str, target: Target, reference_state: dict[str, Any]
+) -> None:
+    with target.client() as client:
+        summary = migrate(
+            sqlite_legacy,
+            client,
+            state_dir=target.state_dir,
+            run_id=RUN_ID,
+            batch_size=9,
+            workers=2,
+            progress=CtrlCAfter(20),
+        )
+    assert summary.status == "interrupted" and 20 <= summary.badges < BADGES
+    log = target.state_dir / "runs" / RUN_ID / "log.jsonl"
+    with log.open("a") as handle:  # a crash in the middle of the next group's append
+        handle.write('{"event":"record","legacy_id":"x"}\n{"event":"checkpoint","after":"')
     assert_resumed_like_an_uninterrupted_run(target, sqlite_legacy, reference_state)

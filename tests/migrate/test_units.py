@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -35,6 +36,47 @@ def test_a_torn_last_line_is_skipped_and_an_unconfirmed_batch_dropped(tmp_path: 
     log.truncate_after_last_checkpoint()
     assert [event["event"] for event in log.events()] == ["start", "record", "checkpoint"]
     assert log.log_path.read_text().endswith("\n")
+
+
+def test_the_next_append_drops_a_torn_last_line(tmp_path: Path) -> None:
+    log = RunLog.create(tmp_path, "run-1", {"runId": "run-1"})
+    log.append([{"event": "start"}, {"event": "checkpoint", "after": "a", "badges": 1}])
+    with log.log_path.open("a") as handle:
+        handle.write('{"event":"record","legacy_id":"b"}\n{"event":"checkpoint","af')
+    log.append([{"event": "end"}])
+    assert [event["event"] for event in log.events()] == ["start", "checkpoint", "record", "end"]
+    log.truncate_after_last_checkpoint()
+    assert [event["event"] for event in log.events()] == ["start", "checkpoint"]
+
+
+def test_a_torn_line_longer_than_a_read_is_dropped_whole(tmp_path: Path) -> None:
+    log = RunLog.create(tmp_path, "run-1", {"runId": "run-1"})
+    log.append([{"event": "start"}])
+    with log.log_path.open("a") as handle:
+        handle.write('{"event":"record","reason":"' + "x" * 200_000)
+    log.append([{"event": "end"}])
+    assert [event["event"] for event in log.events()] == ["start", "end"]
+
+
+def test_an_append_cut_short_leaves_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    log = RunLog.create(tmp_path, "run-1", {"runId": "run-1"})
+    log.append([{"event": "start"}])
+    before = log.log_path.read_bytes()
+    write = os.write
+
+    def write_part_then_stop(descriptor: int, data: bytes) -> int:
+        if len(data) < 100:
+            raise KeyboardInterrupt
+        return write(descriptor, bytes(data[:50]))
+
+    monkeypatch.setattr(os, "write", write_part_then_stop)
+    records = [{"event": "record", "legacy_id": f"b{index}"} for index in range(20)]
+    with pytest.raises(KeyboardInterrupt):
+        log.append(records)
+    monkeypatch.undo()
+    assert log.log_path.read_bytes() == before
 
 
 def test_run_ids_are_checked_and_never_reused(tmp_path: Path) -> None:

@@ -4,7 +4,8 @@ The reader hands each batch to :meth:`WritePipeline.write_all`, which submits it
 writer threads and keeps at most ``2 * workers`` batches in flight (memory stays flat). Batches
 are confirmed in the order they were read; every batch already written when the reader comes
 back is confirmed with the rest in one append and one fsync, so the reader rarely waits for the
-disk. A batch counts only once its records and checkpoint are fsync'd (``runlog``).
+disk. A batch counts only once its records and checkpoint are fsync'd (``runlog``); Ctrl-C
+waits for a group being confirmed (``interrupts``), so none is half logged.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import Any
 
 from badgegate.findings import Finding
 from badgegate.migrate.dryrun import DryRunWriter
+from badgegate.migrate.interrupts import deferred_interrupt
 from badgegate.migrate.planner import PlannedBadge
 from badgegate.migrate.progress import Progress
 from badgegate.migrate.runlog import RunLog
@@ -88,38 +90,39 @@ class WritePipeline:
         """Confirm the written batches at the head of ``pending``, in order, with one fsync.
 
         ``wait`` waits for the first batch; the ones after it are taken while already written.
-        Stops after the batch that reaches ``max_failures`` (the run is then aborted).
+        Stops after the batch that reaches ``max_failures`` (the run is then aborted). Ctrl-C
+        stops the wait at once but waits for the batches taken to be logged and counted, so
+        each batch is either still pending or confirmed.
         """
+        if wait and pending:
+            concurrent.futures.wait([pending[0][1]])
         written: list[Written] = []
         failed = self.summary.failed
-        try:
-            while pending and not pending[0][1].cancelled():
-                batch, future = pending[0]
-                if not (future.done() or (wait and not written)):
-                    break
-                outcomes = future.result()
-                pending.popleft()
-                written.append((batch, outcomes))
-                failed += sum(outcome.failed for outcome in outcomes)
-                if self.max_failures is not None and failed >= self.max_failures:
-                    break
-        finally:
-            self._log(written)
+        with deferred_interrupt():
+            try:
+                while pending and pending[0][1].done() and not pending[0][1].cancelled():
+                    batch, future = pending[0]
+                    outcomes = future.result()
+                    pending.popleft()
+                    written.append((batch, outcomes))
+                    failed += sum(outcome.failed for outcome in outcomes)
+                    if self.max_failures is not None and failed >= self.max_failures:
+                        break
+            finally:
+                self._log(written)
 
     def _log(self, written: list[Written]) -> None:
-        """Log each batch's outcomes, findings and checkpoint, fsync, then count the records.
-
-        The badge count goes first: a Ctrl-C that lands in the fsync leaves the batches logged,
-        and the checkpoints of any batch confirmed after it must count them.
-        """
+        """Log each batch's outcomes, findings and checkpoint, fsync, then count the records."""
         if not written:
             return
         summary = self.summary
+        badges = summary.badges
         events: list[dict[str, Any]] = []
         for batch, outcomes in written:
-            summary.badges += len(batch)
-            events += batch_events(batch, outcomes, summary.badges)
+            badges += len(batch)
+            events += batch_events(batch, outcomes, badges)
         self.log.append(events)
+        summary.badges = badges
         for batch, outcomes in written:
             summary.add_outcomes(outcomes)
             for badge in batch:

@@ -33,6 +33,7 @@ META_FILE = "run.json"
 LOG_FILE = "log.jsonl"
 IDS_FILE = "legacy-ids"
 DELETED_FILE = "deleted-ids"
+_TAIL_CHUNK = 1 << 16
 _BOUNDARY = re.compile(rb'"event":"(checkpoint|start)"')
 
 Event = dict[str, Any]
@@ -46,6 +47,25 @@ def _fsync_folder(folder: Path) -> None:
         os.fsync(descriptor)
     finally:
         os.close(descriptor)
+
+
+def _drop_torn_line(descriptor: int) -> int:
+    """Cut the file open at ``descriptor`` after its last newline; return its new size."""
+    size = os.fstat(descriptor).st_size
+    end = size
+    while end and os.pread(descriptor, 1, end - 1) != b"\n":
+        start = max(0, end - _TAIL_CHUNK)
+        end = start + os.pread(descriptor, end - start, start).rfind(b"\n") + 1
+    if end != size:
+        os.ftruncate(descriptor, end)
+    return end
+
+
+def _write_all(descriptor: int, data: bytes) -> None:
+    """Write all of ``data`` (one ``os.write`` may take only part of it)."""
+    view = memoryview(data)
+    while view:
+        view = view[os.write(descriptor, view) :]
 
 
 def write_atomically(path: Path, text: str) -> None:
@@ -113,14 +133,25 @@ class RunLog:
         return meta
 
     def append(self, events: Iterable[Mapping[str, Any]]) -> None:
-        """Append ``events`` in one write and fsync before returning."""
-        text = "".join(encode_event(event) for event in events)
+        """Append ``events`` and fsync before returning: all of them or, on any error, none.
+
+        A torn last line (a write cut short by a crash) is dropped first, so that the new
+        events start a line of their own: its batch was never confirmed.
+        """
+        text = "".join(encode_event(event) for event in events).encode("ascii")
         if not text:
             return
-        with self.log_path.open("a", encoding="ascii") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
+        descriptor = os.open(self.log_path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o644)
+        try:
+            end = _drop_torn_line(descriptor)
+            try:
+                _write_all(descriptor, text)
+                os.fsync(descriptor)
+            except BaseException:
+                os.ftruncate(descriptor, end)
+                raise
+        finally:
+            os.close(descriptor)
 
     def events(self) -> Iterator[Event]:
         """Every complete event in the log, in order (a torn last line is skipped)."""
