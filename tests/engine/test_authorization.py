@@ -15,6 +15,7 @@ import pytest
 import requests
 
 from badgegate.engine.authorization import (
+    CODES_PER_CLIENT,
     AuthorizationCodes,
     AuthorizationError,
     AuthorizationRequest,
@@ -196,6 +197,29 @@ def test_a_code_is_bound_to_the_client_it_was_issued_to(
     assert unauthenticated.json()["error"] == "invalid_client"
 
 
+def test_another_clients_replay_neither_revokes_the_token_nor_uses_the_code(
+    engine: EngineServer, wallet: Registered
+) -> None:
+    other = register(engine)
+    stolen = wallet.code()
+    answer = wallet.redeem(stolen, auth=(other.client_id, other.client_secret))
+    assert answer.status_code == 400 and answer.json()["error"] == "invalid_grant"
+    token = wallet.redeem(stolen).json()["access_token"]
+    replay = wallet.redeem(stolen, auth=(other.client_id, other.client_secret))
+    assert replay.status_code == 400 and replay.json()["error"] == "invalid_grant"
+    headers = {"Authorization": f"Bearer {token}"}
+    assert requests.get(wallet.api + "/credentials", headers=headers, timeout=30).ok
+    assert wallet.redeem(stolen).json()["error"] == "invalid_grant"
+    revoked = requests.get(wallet.api + "/credentials", headers=headers, timeout=30)
+    assert revoked.status_code == 401
+
+
+def test_a_wrong_redirect_uri_leaves_the_code_usable(wallet: Registered) -> None:
+    code = wallet.code()
+    assert wallet.redeem(code, redirect_uri="https://wallet.example/other").status_code == 400
+    assert wallet.redeem(code).status_code == 200
+
+
 def test_a_failed_redemption_uses_the_code_up(wallet: Registered) -> None:
     code = wallet.code()
     assert wallet.redeem(code, code_verifier=secrets.token_urlsafe(48)).status_code == 400
@@ -296,6 +320,34 @@ def test_codes_expire() -> None:
     with pytest.raises(AuthorizationError) as raised:
         codes.redeem(code, "c", REDIRECT_URI, verifier)
     assert raised.value.error == "invalid_grant"
+
+
+def _codes_request(client: str, verifier: str = "v" * 43) -> AuthorizationRequest:
+    challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest())
+    return AuthorizationRequest(
+        client, REDIRECT_URI, frozenset(), "s", challenge.rstrip(b"=").decode()
+    )
+
+
+def test_a_client_holds_a_bounded_number_of_codes() -> None:
+    codes = AuthorizationCodes()
+    issued = [codes.issue(_codes_request("c")) for _ in range(CODES_PER_CLIENT + 3)]
+    other = codes.issue(_codes_request("d"))
+    for code in issued[:3]:
+        with pytest.raises(AuthorizationError):
+            codes.redeem(code, "c", REDIRECT_URI, "v" * 43)
+    assert codes.redeem(issued[3], "c", REDIRECT_URI, "v" * 43).client_id == "c"
+    assert codes.redeem(other, "d", REDIRECT_URI, "v" * 43).client_id == "d"
+
+
+def test_expired_codes_are_forgotten() -> None:
+    now = [1000.0]
+    codes = AuthorizationCodes(ttl=60, clock=lambda: now[0])
+    for _ in range(5):
+        codes.issue(_codes_request("c"))
+    now[0] += 61
+    fresh = codes.issue(_codes_request("c"))
+    assert list(codes._codes) == [fresh]
 
 
 def test_pkce_s256_matches_rfc_7636_appendix_b() -> None:

@@ -114,6 +114,22 @@ def test_clients_file(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
+    "uri", ["wallet.example/cb", "https://wallet.example/cb#frag", "javascript:alert(1)", 7]
+)
+def test_clients_file_redirect_uris_are_checked_as_registered_ones(
+    tmp_path: Path, uri: object
+) -> None:
+    path = tmp_path / "clients.json"
+    client = {"client_id": "c", "client_secret": "s", "redirect_uris": [uri]}
+    path.write_text(json.dumps({"clients": [client]}))
+    with pytest.raises(ValueError, match="redirect URI"):
+        read_clients_file(path)
+    client["redirect_uris"] = ["https://wallet.example/cb?app=1"]
+    path.write_text(json.dumps({"clients": [client]}))
+    assert read_clients_file(path)[0][0].redirect_uris == ("https://wallet.example/cb?app=1",)
+
+
+@pytest.mark.parametrize(
     ("text", "key"),
     [
         ("2024-01-01T00:00:00Z", "2024-01-01T00:00:00.000000000000"),

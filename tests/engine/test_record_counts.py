@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import time
 import uuid
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from sqlalchemy import text
@@ -78,3 +80,58 @@ def test_records_stored_before_the_counts_existed_are_counted_on_open(engine_db:
         assert _total(reopened, tenant) == 6
     finally:
         asyncio.run(reopened.aclose())
+
+
+def _postgres_only(store: Store) -> None:
+    if store.engine.dialect.name != "postgresql":
+        pytest.skip("row locks and lock waits are PostgreSQL's")
+
+
+def _wait_for_a_lock_wait(store: Store) -> None:
+    """Return once some other backend of the database waits for a lock."""
+    waiting = text(
+        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+        " AND wait_event_type = 'Lock'"
+    )
+    deadline = time.monotonic() + 30
+    with store.engine.connect() as connection:
+        while not connection.execute(waiting).scalar_one():
+            assert time.monotonic() < deadline, "nothing came to wait for a lock"
+            time.sleep(0.02)
+
+
+def test_a_rollback_that_loses_a_deadlock_is_retried(store: Store) -> None:
+    _postgres_only(store)
+    tenant = f"tenant-{uuid.uuid4().hex[:12]}"
+    store.upsert(tenant, _credentials(2), None)
+    store.upsert(tenant, _credentials(3), "run-1")
+    counter = text(
+        "UPDATE bg_record_counts SET total = total WHERE tenant = :t AND kind = 'credential'"
+    )
+    touch = text("UPDATE bg_records SET body = body WHERE tenant = :t AND kind = 'credential'")
+    with ThreadPoolExecutor(1) as pool, store.engine.connect() as writer:
+        with writer.begin():
+            writer.execute(counter, {"t": tenant})  # the rollback's delete trigger waits here
+            undone = pool.submit(store.rollback, tenant, "run-1")
+            _wait_for_a_lock_wait(store)
+            # waits on the rows the rollback deleted: a cycle, which the rollback loses
+            writer.execute(touch, {"t": tenant})
+        deleted, restored = undone.result(timeout=60)
+    assert deleted["credential"] == 3 and restored["credential"] == 0
+    assert _total(store, tenant) == 2
+
+
+def test_opening_a_store_waits_for_no_writer(store: Store, engine_db: str) -> None:
+    _postgres_only(store)
+    tenant = f"tenant-{uuid.uuid4().hex[:12]}"
+    store.upsert(tenant, _credentials(1), None)
+    touch = text("UPDATE bg_records SET body = body WHERE tenant = :t")
+    with ThreadPoolExecutor(1) as pool, store.engine.connect() as writer:
+        with writer.begin():
+            writer.execute(touch, {"t": tenant})  # holds ROW EXCLUSIVE on bg_records
+            opening = pool.submit(Store, engine_db)
+            try:
+                opened = opening.result(timeout=20)
+            finally:
+                writer.rollback()
+        asyncio.run(opened.aclose())

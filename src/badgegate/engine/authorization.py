@@ -14,7 +14,8 @@ The rules, in the order they are checked:
   ``unsupported_response_type``, ``unauthorized_client``, ``invalid_scope``) with
   ``error_description`` and the request's ``state``;
 * a code is single use and expires after :data:`CODE_TTL` seconds; redeeming it again is
-  ``invalid_grant`` and revokes the token issued for it (RFC 6749 §4.1.2).
+  ``invalid_grant`` and revokes the token issued for it (RFC 6749 §4.1.2); a code presented
+  by another client, or with another redirect URI, is ``invalid_grant`` and stays as it was.
 
 Codes live in the engine's memory: a restart forgets the codes not yet redeemed.
 """
@@ -27,6 +28,7 @@ import hmac
 import re
 import secrets
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
@@ -34,6 +36,8 @@ from badgegate.scopes import ALL_SCOPES
 
 #: How long an authorization code may be redeemed, in seconds (OB 3.0 recommends 600 at most).
 CODE_TTL = 300
+#: How many codes one client may hold at once, redeemed or not, until they expire.
+CODES_PER_CLIENT = 16
 AUTHORIZATION_CODE = "authorization_code"
 #: RFC 7636 §4.1: 43 to 128 unreserved characters.
 _VERIFIER = re.compile(r"[A-Za-z0-9._~-]{43,128}", re.ASCII)
@@ -124,67 +128,111 @@ def pkce_matches(verifier: str, challenge: str) -> bool:
     return hmac.compare_digest(expected, challenge)
 
 
+@dataclass
+class _Code:
+    """An issued code's state: ``spent`` once redeemed (or failed), ``token`` issued for it."""
+
+    issued: IssuedCode
+    spent: bool = False
+    token: str | None = None
+
+
 class AuthorizationCodes:
-    """The codes issued and not yet expired; each is redeemed at most once."""
+    """The codes issued and not yet expired; each is redeemed at most once.
+
+    A code is kept until it expires, redeemed or not, so that a replay can be told from an
+    unknown code. Codes all live :attr:`ttl` seconds, so they expire in the order they were
+    issued: forgetting them looks only at the oldest. A client holds at most
+    :data:`CODES_PER_CLIENT` codes; a new one pushes out its oldest.
+    """
 
     def __init__(self, ttl: float = CODE_TTL, clock: Callable[[], float] = time.time) -> None:
         self.ttl = ttl
         self._clock = clock
-        self._pending: dict[str, IssuedCode] = {}
-        #: Redeemed codes -> the access token issued for them, kept until the code expires.
-        self._redeemed: dict[str, tuple[str, float]] = {}
+        #: Every code not yet expired, in the order issued.
+        self._codes: OrderedDict[str, _Code] = OrderedDict()
+        #: Each client's codes in the order issued (an ordered set).
+        self._by_client: dict[str, dict[str, None]] = {}
 
     def issue(self, request: AuthorizationRequest) -> str:
         """A new code for a granted ``request``."""
         self._forget_expired()
+        while len(self._by_client.get(request.client_id, ())) >= CODES_PER_CLIENT:
+            self._forget(next(iter(self._by_client[request.client_id])))
         code = secrets.token_urlsafe(32)
         expires_at = self._clock() + self.ttl
-        self._pending[code] = IssuedCode(
-            request.client_id,
-            request.redirect_uri,
-            request.scopes,
-            request.code_challenge,
-            expires_at,
+        self._codes[code] = _Code(
+            IssuedCode(
+                request.client_id,
+                request.redirect_uri,
+                request.scopes,
+                request.code_challenge,
+                expires_at,
+            )
         )
+        self._by_client.setdefault(request.client_id, {})[code] = None
         return code
 
     def redeem(
         self, code: str, client_id: str, redirect_uri: str | None, verifier: str | None
     ) -> IssuedCode:
-        """Take ``code`` for ``client_id`` (whatever follows, it cannot be used again) and
-        check the redirect URI and the PKCE verifier against it."""
+        """Take ``code`` for ``client_id`` and check the PKCE verifier against it; once the
+        client and redirect URI match, whatever follows, the code cannot be used again."""
         if redirect_uri is None:
             raise AuthorizationError("invalid_request", "redirect_uri is required")
         if verifier is None or not _VERIFIER.fullmatch(verifier):
             raise AuthorizationError(
                 "invalid_request", "code_verifier is required: 43 to 128 unreserved characters"
             )
-        issued = self._pending.pop(code, None)
-        if issued is None or issued.expires_at < self._clock():
+        found = self._live(code)
+        if found is None or found.spent:
             raise AuthorizationError("invalid_grant", "the code is unknown, used or expired")
+        issued = found.issued
         if issued.client_id != client_id:
             raise AuthorizationError("invalid_grant", "the code was issued to another client")
         if redirect_uri != issued.redirect_uri:
             raise AuthorizationError(
                 "invalid_grant", "redirect_uri differs from the authorization request's"
             )
+        found.spent = True
         if not pkce_matches(verifier, issued.code_challenge):
             raise AuthorizationError("invalid_grant", "code_verifier does not match the challenge")
         return issued
 
     def record_token(self, code: str, issued: IssuedCode, token: str) -> None:
         """Remember the token issued for a redeemed ``code``, to revoke it on replay."""
-        self._redeemed[code] = (token, issued.expires_at)
+        found = self._codes.get(code)
+        if found is not None and found.issued is issued:
+            found.token = token
 
-    def replayed_token(self, code: str) -> str | None:
-        """The token issued for ``code`` if it was already redeemed (and not yet expired)."""
+    def replayed_token(self, code: str, client_id: str) -> str | None:
+        """The token issued for ``code`` if ``client_id`` already redeemed it (and the code
+        has not expired); the code is forgotten then, so the token is revoked once.
+
+        Another client's code is left as it is: a client cannot revoke another's token."""
+        found = self._live(code)
+        if found is None or found.token is None or found.issued.client_id != client_id:
+            return None
+        self._forget(code)
+        return found.token
+
+    def _live(self, code: str) -> _Code | None:
+        """The state of ``code`` unless unknown or expired."""
         self._forget_expired()
-        found = self._redeemed.pop(code, None)
-        return found[0] if found else None
+        found = self._codes.get(code)
+        return None if found is None or found.issued.expires_at < self._clock() else found
+
+    def _forget(self, code: str) -> None:
+        found = self._codes.pop(code)
+        held = self._by_client[found.issued.client_id]
+        del held[code]
+        if not held:
+            del self._by_client[found.issued.client_id]
 
     def _forget_expired(self) -> None:
         now = self._clock()
-        for code in [code for code, item in self._pending.items() if item.expires_at < now]:
-            del self._pending[code]
-        for code in [code for code, (_, expires) in self._redeemed.items() if expires < now]:
-            del self._redeemed[code]
+        while self._codes:
+            oldest = next(iter(self._codes))
+            if self._codes[oldest].issued.expires_at >= now:
+                return
+            self._forget(oldest)

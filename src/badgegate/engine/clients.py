@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from badgegate.engine.registration import redirect_uri_problem
 from badgegate.scopes import ALL_SCOPES, parse_scopes
 
 DEFAULT_TENANT = "default"
@@ -51,10 +52,15 @@ def scopes_from(value: Any) -> tuple[str, ...]:
 
 
 def redirect_uris_from(value: Any) -> tuple[str, ...]:
-    """Read a client's redirect URIs, given as a list of URI strings."""
-    if isinstance(value, list) and all(isinstance(uri, str) for uri in value):
-        return tuple(value)
-    raise ValueError(f"redirect_uris must be a list of URIs, got {value!r}")
+    """Read a client's redirect URIs, given as a list of absolute http(s) URIs without
+    fragment (the rule ``/oauth/register`` applies)."""
+    if not isinstance(value, list):
+        raise ValueError(f"redirect_uris must be a list of URIs, got {value!r}")
+    for uri in value:
+        problem = redirect_uri_problem(uri)
+        if problem:
+            raise ValueError(problem)
+    return tuple(value)
 
 
 def parse_client_option(text: str) -> ClientSpec:
@@ -111,6 +117,8 @@ def read_clients_file(path: Path) -> tuple[list[ClientSpec], list[TokenSpec]]:
         ]
     except (KeyError, TypeError) as error:
         raise ValueError(f"clients file {path}: missing or malformed entry ({error})") from None
+    except ValueError as error:
+        raise ValueError(f"clients file {path}: {error}") from None
     return clients, tokens
 
 

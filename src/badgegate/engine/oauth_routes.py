@@ -144,7 +144,7 @@ def _redeem_code(
     code = form.get("code")
     if not code:
         raise AuthorizationError("invalid_request", "code is required")
-    replayed = context.codes.replayed_token(code)
+    replayed = context.codes.replayed_token(code, client_id)
     if replayed is not None:
         context.authority.revoke(replayed)
         raise AuthorizationError(

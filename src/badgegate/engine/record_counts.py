@@ -33,6 +33,11 @@ _POSTGRES_TRIGGERS = (
     """
     CREATE OR REPLACE FUNCTION bg_count_deleted() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
+        -- Lock the counters in (tenant, kind) order, as the insert trigger does, so two
+        -- statements touching the same counters never wait on each other in a cycle.
+        PERFORM 1 FROM bg_record_counts AS counted
+        WHERE (counted.tenant, counted.kind) IN (SELECT tenant, kind FROM deleted)
+        ORDER BY counted.tenant, counted.kind FOR UPDATE;
         UPDATE bg_record_counts AS counted SET total = counted.total - gone.total
         FROM (SELECT tenant, kind, count(*) AS total FROM deleted GROUP BY tenant, kind) AS gone
         WHERE counted.tenant = gone.tenant AND counted.kind = gone.kind;
@@ -74,17 +79,33 @@ _RECOUNT = (
 def install_record_counts(connection: Connection) -> None:
     """Add the counting triggers unless present, and count the records stored so far.
 
-    Runs in the caller's write transaction; on PostgreSQL the lock on ``bg_records`` keeps
-    writers (and a second engine starting) out until the triggers and counts are in place.
+    Runs in the caller's write transaction. Once the triggers exist nothing is locked; to add
+    them on PostgreSQL, a lock on ``bg_records`` keeps writers (and a second engine starting)
+    out until the triggers and counts are in place.
     """
     postgres = connection.dialect.name == "postgresql"
+    if _installed(connection, postgres):
+        return
     if postgres:
         connection.execute(text("LOCK TABLE bg_records IN SHARE ROW EXCLUSIVE MODE"))
-        present = "SELECT count(*) FROM pg_trigger WHERE tgname IN :names"
-    else:
-        present = "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name IN :names"
-    names: BindParameter[Any] = bindparam("names", list(_TRIGGER_NAMES), expanding=True)
-    if connection.execute(text(present).bindparams(names)).scalar_one():
-        return  # added together in one transaction: one present means both are
+        if _installed(connection, postgres):
+            return  # another engine starting added them while this one waited for the lock
     for statement in (*(_POSTGRES_TRIGGERS if postgres else _SQLITE_TRIGGERS), *_RECOUNT):
         connection.execute(text(statement))
+
+
+def _installed(connection: Connection, postgres: bool) -> bool:
+    """Whether the counting triggers are on ``bg_records`` (added together in one
+    transaction: one present means both are)."""
+    if postgres:
+        present = (
+            "SELECT count(*) FROM pg_trigger"
+            " WHERE tgrelid = 'bg_records'::regclass AND tgname IN :names"
+        )
+    else:
+        present = (
+            "SELECT count(*) FROM sqlite_master"
+            " WHERE type = 'trigger' AND tbl_name = 'bg_records' AND name IN :names"
+        )
+    names: BindParameter[Any] = bindparam("names", list(_TRIGGER_NAMES), expanding=True)
+    return bool(connection.execute(text(present).bindparams(names)).scalar_one())

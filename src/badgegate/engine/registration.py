@@ -85,13 +85,17 @@ def metadata_problem(metadata: Any) -> MetadataProblem | None:
 def _redirect_uris_problem(uris: Any) -> str | None:
     if not isinstance(uris, list) or not uris:
         return "redirect_uris must be a non-empty array of URIs"
-    for uri in uris:
-        if not is_web_uri(uri):
-            return (
-                f"redirect URI {uri!r} is not an absolute http(s) URI with a host name, "
-                "without user information or fragment"
-            )
-    return None
+    return next(filter(None, map(redirect_uri_problem, uris)), None)
+
+
+def redirect_uri_problem(uri: object) -> str | None:
+    """Why ``uri`` cannot be a redirect URI, or ``None`` when it can."""
+    if is_web_uri(uri):
+        return None
+    return (
+        f"redirect URI {uri!r} is not an absolute http(s) URI with a host name, "
+        "without user information or fragment"
+    )
 
 
 def _name_problem(metadata: dict[str, Any]) -> str | None:

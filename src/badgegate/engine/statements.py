@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import Select, bindparam, delete, func, literal_column, select, update
 
+from badgegate.engine.records import StoredRecord
 from badgegate.engine.schema import profiles, record_counts, records
 
 UPDATE_RECORD = (
@@ -23,11 +24,11 @@ UPDATE_RECORD = (
         valid_from=bindparam("b_valid_from"),
     )
 )
-DELETE_RECORD = (
+DELETE_RECORDS = (
     delete(records)
     .where(records.c.tenant == bindparam("b_tenant"))
     .where(records.c.kind == bindparam("b_kind"))
-    .where(records.c.rkey == bindparam("b_rkey"))
+    .where(records.c.rkey.in_(bindparam("b_rkeys", expanding=True)))
 )
 
 
@@ -115,3 +116,16 @@ def driver_statement(statement: Any, dialect: Any, keys: tuple[str, ...] = ()) -
     compiled = statement.compile(dialect=dialect, column_keys=list(keys) or None)
     names = compiled.positiontup
     return DriverStatement(compiled.string, tuple(names) if names is not None else None)
+
+
+def stored_row(tenant: str, record: StoredRecord) -> dict[str, Any]:
+    """The ``bg_records`` column values of ``record`` in ``tenant``."""
+    return {
+        "tenant": tenant,
+        "kind": record.kind,
+        "rkey": record.key,
+        "record_id": record.record_id,
+        "body": record.body,
+        "media": record.media,
+        "valid_from": record.valid_from,
+    }

@@ -21,7 +21,8 @@ from badgegate.engine import client_rows
 from badgegate.engine.auth import RegisteredClient
 from badgegate.engine.bulk_writes import BulkWrites, Outcome, WritePlan
 from badgegate.engine.loop_connections import LoopConnections
-from badgegate.engine.records import RECORD_KINDS, StoredRecord
+from badgegate.engine.records import StoredRecord
+from badgegate.engine.rollback import RollbackCounts, undo_run
 from badgegate.engine.schema import (
     WRITE_OPTION,
     history,
@@ -30,14 +31,13 @@ from badgegate.engine.schema import (
     records,
 )
 from badgegate.engine.statements import (
-    DELETE_RECORD,
     SELECT_BODY,
     SELECT_PROFILE,
-    UPDATE_RECORD,
     DriverStatement,
     driver_statement,
     insert_new,
     page_statements,
+    stored_row,
 )
 
 _ATTEMPTS = 4
@@ -166,10 +166,15 @@ class Store:
     def _upsert_retried(
         self, tenant: str, batch: Sequence[StoredRecord], run: str | None, lost_write: bool
     ) -> list[Outcome]:
+        return self._write_retried(self._upsert, tenant, batch, run, lost_write)
+
+    def _write_retried(self, write: Callable[..., T], *args: Any) -> T:
+        """Run ``write(connection, *args)`` in a write transaction, again from the start when
+        a concurrent writer wins (a conflict, a deadlock or a serialisation failure)."""
         for attempt in range(_ATTEMPTS):
             try:
                 with self._transaction(write=True) as connection:
-                    return self._upsert(connection, tenant, batch, run, lost_write)
+                    return write(connection, *args)
             except self._conflicts:
                 if attempt == _ATTEMPTS - 1:
                     raise
@@ -229,7 +234,7 @@ class Store:
 
     def _creation(self, tenant: str, record: StoredRecord) -> tuple[DriverStatement, Any]:
         """The statement inserting ``record`` unless its identity exists (a row when inserted)."""
-        row = _row(tenant, record)
+        row = stored_row(tenant, record)
         statement = self._driver_statement(
             "insert-new", lambda: insert_new(self.engine.dialect.name), tuple(row)
         )
@@ -303,57 +308,20 @@ class Store:
             ).all()
         return [(kind, record_id, action) for kind, record_id, action in rows] or None
 
-    def rollback(self, tenant: str, run: str) -> tuple[dict[str, int], dict[str, int]] | None:
+    def rollback(self, tenant: str, run: str) -> RollbackCounts | None:
         """Undo ``run`` newest first: delete what it created, restore what it replaced.
 
         Returns ``(deleted, restored)`` counts per kind, or ``None`` when the run is unknown.
         """
-        with self._transaction(write=True) as connection:
-            rows = connection.execute(
-                select(history)
-                .where(history.c.tenant == tenant, history.c.run_id == run)
-                .order_by(history.c.hid.desc())
-            ).all()
-            if not rows:
-                return None
-            deleted: dict[str, int] = dict.fromkeys(RECORD_KINDS, 0)
-            restored: dict[str, int] = dict.fromkeys(RECORD_KINDS, 0)
-            for row in rows:
-                if row.action == "created":
-                    connection.execute(DELETE_RECORD, [_identity(tenant, row.kind, row.rkey)])
-                    deleted[row.kind] += 1
-                else:
-                    self._restore(connection, tenant, row)
-                    restored[row.kind] += 1
-            connection.execute(
-                delete(history).where(history.c.tenant == tenant, history.c.run_id == run)
-            )
-        return deleted, restored
-
-    def _restore(self, connection: Connection, tenant: str, row: Any) -> None:
-        prior = StoredRecord(
-            row.kind,
-            row.rkey,
-            row.prior_record_id,
-            row.prior_body,
-            row.prior_media,
-            row.prior_valid_from,
-        )
-        if connection.execute(UPDATE_RECORD, _bound(tenant, prior)).rowcount == 0:
-            connection.execute(insert(records).values(**_row(tenant, prior)))
+        return self._write_retried(undo_run, tenant, run)
 
     def delete_kind(self, tenant: str, kind: str) -> None:
         """Delete every record of ``kind`` in ``tenant``."""
-        with self._transaction(write=True) as connection:
-            connection.execute(
-                delete(records).where(records.c.tenant == tenant, records.c.kind == kind)
-            )
+        self._write_retried(_delete_kind, tenant, kind)
 
     def reset(self) -> None:
         """Delete every record, run history and profile (registered clients stay)."""
-        with self._transaction(write=True) as connection:
-            for table in (records, history, profiles):
-                connection.execute(delete(table))
+        self._write_retried(_delete_all)
 
     def save_client(self, client_id: str, client: RegisteredClient) -> None:
         """Keep a client registered through ``/oauth/register``."""
@@ -371,21 +339,10 @@ def _lone_creation(batch: Sequence[StoredRecord], run: str | None, lost_write: b
     return len(batch) == 1 and run is None and not lost_write
 
 
-def _row(tenant: str, record: StoredRecord) -> dict[str, Any]:
-    return {
-        "tenant": tenant,
-        "kind": record.kind,
-        "rkey": record.key,
-        "record_id": record.record_id,
-        "body": record.body,
-        "media": record.media,
-        "valid_from": record.valid_from,
-    }
+def _delete_kind(connection: Connection, tenant: str, kind: str) -> None:
+    connection.execute(delete(records).where(records.c.tenant == tenant, records.c.kind == kind))
 
 
-def _bound(tenant: str, record: StoredRecord) -> dict[str, Any]:
-    return {f"b_{name}": value for name, value in _row(tenant, record).items()}
-
-
-def _identity(tenant: str, kind: str, rkey: str) -> dict[str, str]:
-    return {"b_tenant": tenant, "b_kind": kind, "b_rkey": rkey}
+def _delete_all(connection: Connection) -> None:
+    for table in (records, history, profiles):
+        connection.execute(delete(table))
