@@ -29,7 +29,7 @@ def _drop_engine_connections(engine_db: str) -> int:
 
 def test_pages_and_creations_survive_dropped_connections(engine_db: str, caller: Caller) -> None:
     if not engine_db.startswith("postgresql"):
-        pytest.skip("the connections dropped are PostgreSQL's")
+        pytest.skip("not applicable: the connections dropped are PostgreSQL's")
     first = sample_credential(str(uuid.uuid4()))
     assert caller.post("/credentials", json=first).status_code == 201
     assert caller.get("/credentials").json() == {"credential": [first]}
@@ -46,7 +46,7 @@ def test_pages_and_creations_survive_dropped_connections(engine_db: str, caller:
 
 def test_loop_connections_are_closed_with_the_pool_and_their_loop(engine_db: str) -> None:
     if not engine_db.startswith("postgresql"):
-        pytest.skip("loop connections are PostgreSQL's")
+        pytest.skip("not applicable: loop connections are PostgreSQL's")
     pool = LoopConnections(make_url(engine_db), 2)
 
     async def idle_after(*calls: Awaitable[Any]) -> list[psycopg.AsyncConnection[Any]]:

@@ -84,7 +84,7 @@ def test_records_stored_before_the_counts_existed_are_counted_on_open(engine_db:
 
 def _postgres_only(store: Store) -> None:
     if store.engine.dialect.name != "postgresql":
-        pytest.skip("row locks and lock waits are PostgreSQL's")
+        pytest.skip("not applicable: row locks and lock waits are PostgreSQL's")
 
 
 def _wait_for_a_lock_wait(store: Store) -> None:
