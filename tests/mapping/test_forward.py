@@ -14,9 +14,12 @@ from hypothesis import strategies as st
 from badgegate.findings import has_errors
 from badgegate.ids import RECORD_KINDS, record_urn
 from badgegate.legacy import generate_dataset
+from badgegate.legacy.tables import STATUSES
 from badgegate.mapping import MigrationMapping, forward, load_mapping
 from badgegate.mapping import documents as docs
+from badgegate.mapping.legacy_checks import _ABSENT, _plainly_fits_row, _value_problem
 from badgegate.mapping.plan import RowPlan, Step
+from badgegate.strategies import legacy_badges
 
 from .conftest import ISSUER
 
@@ -235,3 +238,56 @@ def test_a_step_that_replaces_a_parent_turns_off_reused_walks() -> None:
 
     assert RowPlan.of((step(("legacy", "a")), step(("legacy", "b")))).parents_stay
     assert not RowPlan.of((step(("legacy",)), step(("legacy", "b")))).parents_stay
+
+
+class _Text(str):
+    """A text of a ``str`` subclass: representable, yet not a plain value."""
+
+
+_ODD_VALUES = [
+    None, 1, True, 2.5, b"x", _Text("Kubernetes"), "a\x00b", "\ud800", dt.date(2024, 1, 1),
+    dt.datetime(2024, 1, 1, tzinfo=dt.UTC), dt.datetime(2024, 1, 1), _ABSENT,
+]  # fmt: skip
+
+
+@settings(deadline=None)
+@given(
+    legacy_badges(unrepresentable=True, long_texts=False),
+    st.sampled_from(["id", "name", "content", "progress", "status", "created_at", "updated_at"]),
+)
+def test_a_plain_row_has_no_shape_problems(
+    mapping: MigrationMapping, badge: dict[str, Any], column: str
+) -> None:
+    for value in [badge[column], *_ODD_VALUES]:
+        changed = badge | {column: value, "extra": value}
+        for row in (badge | {column: value}, changed, {**badge, "extra": None}):
+            row = {name: held for name, held in row.items() if held is not _ABSENT}
+            if _plainly_fits_row(row, mapping.badges):
+                assert row.keys() == mapping.badges.column_names
+                for fate in mapping.badges.columns:
+                    assert _value_problem(fate, row.get(fate.name, _ABSENT)) is None
+
+
+def test_seeded_rows_are_plain(mapping: MigrationMapping) -> None:
+    for badge, requirements in generate_dataset(20, seed=3).grouped():
+        assert _plainly_fits_row(badge, mapping.badges)
+        assert all(_plainly_fits_row(row, mapping.requirements) for row in requirements)
+
+
+@pytest.mark.parametrize("status", STATUSES)
+def test_rows_that_are_not_plain_migrate_like_plain_ones(
+    mapping: MigrationMapping, status: str
+) -> None:
+    requirements = [_requirement("r1", True), _requirement("r2", False)]
+    plain = forward(_badge(status=status), requirements, mapping=mapping, issuer=ISSUER)
+    not_plain = forward(
+        _BadgeRow(_badge(status=status, name=_Text("Kubernetes"))),
+        requirements,
+        mapping=mapping,
+        issuer=ISSUER,
+    )
+    assert not_plain == plain
+
+
+class _BadgeRow(dict[str, Any]):
+    """A badge row of a ``dict`` subclass."""

@@ -11,7 +11,7 @@ import datetime as dt
 import functools
 import hashlib
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from badgegate.ids import RecordKind, record_key, record_urn, uuid5
@@ -52,6 +52,12 @@ def _cached_urn(namespace: uuid.UUID, kind: RecordKind, legacy_id: str) -> str:
 def urn(mapping: MigrationMapping, kind: RecordKind, legacy_id: str) -> str:
     """The ``urn:uuid:`` id of the ``kind`` record made from legacy row ``legacy_id``."""
     return _cached_urn(mapping.namespace, kind, legacy_id)
+
+
+def urns(mapping: MigrationMapping, kind: RecordKind, legacy_ids: Iterable[str]) -> list[str]:
+    """:func:`urn` of each of ``legacy_ids``, made afresh (ids met once per badge, not cached)."""
+    namespace = mapping.namespace
+    return [record_urn(namespace, kind, legacy_id) for legacy_id in legacy_ids]
 
 
 def resolve(pointer: Sequence[str], position: int | None) -> tuple[str, ...] | None:

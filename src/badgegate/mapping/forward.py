@@ -69,9 +69,10 @@ def forward(
     findings = inconsistencies(badge_row, requirements, mapping)
     plan = forward_plan(mapping)
     achievement_key = docs.key(mapping, "achievement", legacy_id)
-    requirement_ids = [
-        docs.urn(mapping, "requirement", row[mapping.requirements.key]) for row in requirements
-    ]
+    requirement_key = mapping.requirements.key
+    requirement_ids = docs.urns(
+        mapping, "requirement", [row[requirement_key] for row in requirements]
+    )
     achievement = _achievement(badge_row, requirements, plan, achievement_key.urn, requirement_ids)
     credential = None
     if badge_row["status"] == mapping.award_status:
@@ -168,7 +169,7 @@ def _credential(
         ]
     credential: JsonObject = {
         "@context": [docs.VC_CONTEXT, docs.OB_CONTEXT],
-        "id": docs.urn(mapping, "credential", legacy_id),
+        "id": docs.key(mapping, "credential", legacy_id).urn,
         "type": list(docs.CREDENTIAL_TYPES),
         "name": achievement.get("name", ""),
         "issuer": issuer if isinstance(issuer, str) else dict(issuer),

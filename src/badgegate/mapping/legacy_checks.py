@@ -15,22 +15,9 @@ from typing import Any
 
 from badgegate.findings import Finding
 from badgegate.legacy.tables import STATUSES
-from badgegate.mapping.model import ColumnFate, MigrationMapping, TableFate
+from badgegate.mapping.model import EXACT_TYPES, ColumnFate, MigrationMapping, TableFate
 
 UNREPRESENTABLE = re.compile("[\x00\ud800-\udfff]")
-_PYTHON_TYPES: dict[str, tuple[type, ...]] = {
-    "text": (str,),
-    "integer": (int,),
-    "boolean": (bool,),
-    "timestamp": (dt.datetime,),
-}
-
-_EXACT_TYPES: dict[str, type] = {
-    "text": str,
-    "integer": int,
-    "boolean": bool,
-    "timestamp": dt.datetime,
-}
 
 
 def printable(text: str) -> str:
@@ -43,18 +30,19 @@ def row_problems(
     badge: Mapping[str, Any], requirements: Sequence[Mapping[str, Any]], mapping: MigrationMapping
 ) -> list[Finding]:
     """Error findings for rows that cannot be migrated as they are."""
-    legacy_id = printable(str(badge.get(mapping.badges.key)))
+    key, parent_column = mapping.badges.key, mapping.requirements.parent
+    legacy_id = printable(str(badge.get(key)))
     findings = _shape_problems(badge, mapping.badges, legacy_id, "")
     for index, requirement in enumerate(requirements):
         prefix = f"/requirements/{index}"
         findings += _shape_problems(requirement, mapping.requirements, legacy_id, prefix)
-        parent = requirement.get(mapping.requirements.parent or "")
-        if parent != badge.get(mapping.badges.key):
+        parent = requirement.get(parent_column or "")
+        if parent != badge.get(key):
             findings.append(
                 Finding(
                     rule="legacy-requirement-parent",
                     message="requirement belongs to another badge",
-                    pointer=f"{prefix}/{mapping.requirements.parent}",
+                    pointer=f"{prefix}/{parent_column}",
                     record_id=legacy_id,
                     expected=legacy_id,
                     actual=printable(str(parent)),
@@ -68,10 +56,35 @@ def row_problems(
     return findings
 
 
+def _plainly_fits_row(row: Mapping[str, Any], table: TableFate) -> bool:
+    """True when ``row`` is a dict of exactly the table's columns, each value plain.
+
+    Plain: of the column's exact Python type (a text without NUL bytes or surrogates, a naive
+    timestamp), or NULL where the column allows it. Such a row has no shape problems.
+    """
+    if type(row) is not dict or row.keys() != table.column_names:
+        return False
+    for name, kind, nullable in table.value_types:
+        value = row[name]
+        exact = type(value)
+        if exact is not kind:
+            if value is None and nullable:
+                continue
+            return False
+        if exact is str:
+            if UNREPRESENTABLE.search(value):
+                return False
+        elif exact is dt.datetime and value.tzinfo is not None:
+            return False
+    return True
+
+
 def _shape_problems(
     row: Mapping[str, Any], table: TableFate, legacy_id: str, prefix: str
 ) -> list[Finding]:
-    findings = []
+    findings: list[Finding] = []
+    if _plainly_fits_row(row, table):
+        return findings
     for name in row if not table.column_names.issuperset(row) else ():
         if table.column(name) is None:
             findings.append(
@@ -84,8 +97,6 @@ def _shape_problems(
             )
     for column in table.columns:
         value = row.get(column.name, _ABSENT)
-        if _plainly_fits(column, value):
-            continue
         problem = _value_problem(column, value)
         if problem:
             findings.append(
@@ -102,25 +113,12 @@ def _shape_problems(
 _ABSENT = object()
 
 
-def _plainly_fits(column: ColumnFate, value: Any) -> bool:
-    """True for the common values :func:`_value_problem` accepts, decided cheaply."""
-    kind = type(value)
-    if kind is not _EXACT_TYPES.get(column.type):
-        return False
-    if kind is str:
-        return UNREPRESENTABLE.search(value) is None
-    if kind is dt.datetime:
-        zone: object = value.tzinfo
-        return zone is None
-    return True
-
-
 def _value_problem(column: ColumnFate, value: Any) -> tuple[str, str] | None:
     if value is _ABSENT:
         return ("legacy-row-shape", "is missing from the row")
     if value is None:
         return None if column.nullable else ("legacy-row-shape", "is NULL but NOT NULL")
-    expected = _PYTHON_TYPES[column.type]
+    expected = EXACT_TYPES[column.type]
     if not isinstance(value, expected) or (column.type == "integer" and isinstance(value, bool)):
         return ("legacy-row-shape", f"holds a {type(value).__name__}, not {column.type}")
     if isinstance(value, dt.datetime) and value.tzinfo is not None:
@@ -145,32 +143,25 @@ def inconsistencies(
     legacy_id = printable(str(badge["id"]))
     status, progress = badge["status"], badge["progress"]
     completed = [row["completed"] for row in requirements]
-    checks: list[tuple[bool, str, str, str]] = [
-        (status not in STATUSES, "legacy-unknown-status", "/status", f"unknown status {status!r}"),
-        (not 0 <= progress <= 100, "legacy-progress-range", "/progress", "progress outside 0..100"),
-        (
-            status == mapping.award_status and progress < 100,
-            "legacy-award-below-100",
-            "/progress",
-            f"{status} badge at {progress} %",
-        ),
-        (
-            status == mapping.award_status and not all(completed),
-            "legacy-award-with-open-requirements",
-            "/requirements",
-            f"{status} badge with {completed.count(False)} open requirement(s)",
-        ),
-        (
-            status == "NOT_STARTED" and (any(completed) or progress > 0),
-            "legacy-not-started-with-progress",
-            "/status",
-            f"NOT_STARTED badge at {progress} % with {sum(completed)} completed requirement(s)",
-        ),
-    ]
+    awarded = status == mapping.award_status
+    failed: list[tuple[str, str, str]] = []
+    if status not in STATUSES:
+        failed.append(("legacy-unknown-status", "/status", f"unknown status {status!r}"))
+    if not 0 <= progress <= 100:
+        failed.append(("legacy-progress-range", "/progress", "progress outside 0..100"))
+    if awarded and progress < 100:
+        failed.append(("legacy-award-below-100", "/progress", f"{status} badge at {progress} %"))
+    if awarded and not all(completed):
+        message = f"{status} badge with {completed.count(False)} open requirement(s)"
+        failed.append(("legacy-award-with-open-requirements", "/requirements", message))
+    if status == "NOT_STARTED" and (any(completed) or progress > 0):
+        message = (
+            f"NOT_STARTED badge at {progress} % with {sum(completed)} completed requirement(s)"
+        )
+        failed.append(("legacy-not-started-with-progress", "/status", message))
     findings = [
         Finding(rule, message, pointer=pointer, severity="warning", record_id=legacy_id)
-        for failed, rule, pointer, message in checks
-        if failed
+        for rule, pointer, message in failed
     ]
     findings += _date_findings(badge, requirements, legacy_id)
     return findings
@@ -191,9 +182,9 @@ def _date_findings(
         for name in ("start_date", "target_date")
         if badge[name] is not None and not _is_iso_date(badge[name])
     ]
-    rows = [("", badge)] + [(f"/requirements/{i}", row) for i, row in enumerate(requirements)]
-    for prefix, row in rows:
+    for index, row in enumerate([badge, *requirements]):
         if row["updated_at"] is not None and row["updated_at"] < row["created_at"]:
+            prefix = f"/requirements/{index - 1}" if index else ""
             findings.append(
                 Finding(
                     "legacy-updated-before-created",

@@ -8,6 +8,7 @@ target, the time zone exists.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import difflib
 import json
 import os
@@ -31,6 +32,13 @@ BADGES = "badges"
 REQUIREMENTS = "badge_requirements"
 MAPPING_FILE = "migration-mapping.yaml"
 SCHEMA_FILE = Path("mapping") / "migration-mapping.schema.json"
+# The exact Python type of a legacy column's values, by column type.
+EXACT_TYPES: dict[str, type] = {
+    "text": str,
+    "integer": int,
+    "boolean": bool,
+    "timestamp": dt.datetime,
+}
 # Members the migration writes itself; no column may target them.
 RESERVED: dict[str, tuple[tuple[str, ...], ...]] = {
     "achievement": (
@@ -98,6 +106,13 @@ class TableFate:
     def column_names(self) -> frozenset[str]:
         """The names of the columns the mapping gives a fate."""
         return frozenset(column.name for column in self.columns)
+
+    @cached_property
+    def value_types(self) -> tuple[tuple[str, type | None, bool], ...]:
+        """Per column: its name, the exact Python type of its values, and whether it is nullable."""
+        return tuple(
+            (column.name, EXACT_TYPES.get(column.type), column.nullable) for column in self.columns
+        )
 
     @cached_property
     def _by_name(self) -> dict[str, ColumnFate]:

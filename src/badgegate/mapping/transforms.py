@@ -60,7 +60,7 @@ def timestamp_to_json(value: dt.datetime) -> str:
     """A naive timestamp as ``YYYY-MM-DDTHH:MM:SS.ffffff`` (always microseconds, no zone)."""
     if value.tzinfo is not None:
         raise ValueError(f"legacy timestamps are naive, got {value.isoformat()}")
-    return value.isoformat(timespec="microseconds")
+    return value.isoformat("T", "microseconds")
 
 
 def timestamp_from_json(value: Any) -> Any:
