@@ -59,3 +59,14 @@ def test_loop_connections_are_closed_with_the_pool_and_their_loop(engine_db: str
     in_use = asyncio.run(idle_after(pool.fetch("SELECT pg_sleep(0.1)", {}), pool.close()))
     assert in_use == []  # in use when the pool closed: closed when its statement ended
     asyncio.run(pool.close())
+
+
+def test_single_reads_survive_dropped_connections(engine_db: str, caller: Caller) -> None:
+    if not engine_db.startswith("postgresql"):
+        pytest.skip("not applicable: the connections dropped are PostgreSQL's")
+    profile = caller.get("/profile")
+    assert profile.status_code == 200, profile.text
+    assert _drop_engine_connections(engine_db) > 0
+    again = caller.get("/profile")
+    assert again.status_code == 200, again.text
+    assert again.json() == profile.json()

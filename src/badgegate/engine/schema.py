@@ -129,6 +129,9 @@ def open_database(location: str) -> Engine:
             pool_size=10,
             max_overflow=20,
             pool_recycle=3600,
+            # A connection the server dropped (a restart, an idle timeout) is replaced at
+            # checkout instead of failing the request that drew it.
+            pool_pre_ping=True,
             connect_args={"options": POSTGRES_OPTIONS},
         )
     metadata.create_all(engine)
