@@ -103,7 +103,7 @@ def test_texts_cover_unicode_markdown_long_and_empty(sample: LegacyDataset) -> N
 def test_free_text_dates_and_external_sources_vary(sample: LegacyDataset) -> None:
     dates = {badge["target_date"] for badge in sample.badges}
     assert {"", "2023-02-30", "ASAP"} <= dates
-    assert any(date and date[:4].isdigit() and date[4] == "-" for date in dates)
+    assert any(date and date[:4].isdigit() and date[4:5] == "-" for date in dates)
     sources = {badge["external_source"] for badge in sample.badges}
     assert len(sources - {None}) >= 5
     assert any(b["external_id"] and not b["external_source"] for b in sample.badges)
