@@ -34,6 +34,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from badgegate.samples import sample_credential
+from badgegate.scratch_db import scratch_database
 
 API_BASE = "/ims/ob/v3p0"
 STUB_READY = "stub listening on "
@@ -41,7 +42,6 @@ TOKEN = "benchmark-token"
 BATCH = 500
 PAGE = 100
 SLICE = 0.5
-PG_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 TARGETS = {"upsert": 0.60, "batch": 0.60, "page": 0.60}
 BATCH_RECORDS_TARGET = 5_000
 
@@ -132,23 +132,6 @@ def stub_server(folder: Path) -> Iterator[str]:
 
 
 @contextmanager
-def fresh_postgres() -> Iterator[str]:
-    """A fresh PostgreSQL database on 127.0.0.1:5432 as a SQLAlchemy URL, dropped after."""
-    from sqlalchemy import create_engine, text
-
-    admin = create_engine(PG_SERVER, isolation_level="AUTOCOMMIT")
-    name = f"badgegate_bench_{uuid.uuid4().hex[:12]}"
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield PG_SERVER.rsplit("/", 1)[0] + f"/{name}"
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-
-@contextmanager
 def engine_server(backend: str) -> Iterator[str]:
     """The reference engine on ``backend`` (a temporary SQLite file or fresh PostgreSQL)."""
     from badgegate.engine.server import EngineServer, TokenSpec
@@ -157,7 +140,10 @@ def engine_server(backend: str) -> Iterator[str]:
         with EngineServer(tokens=[TokenSpec(TOKEN)]) as server:
             yield server.api_url
         return
-    with fresh_postgres() as url, EngineServer(tokens=[TokenSpec(TOKEN)], engine_db=url) as server:
+    with (
+        scratch_database("badgegate_bench") as url,
+        EngineServer(tokens=[TokenSpec(TOKEN)], engine_db=url) as server,
+    ):
         yield server.api_url
 
 

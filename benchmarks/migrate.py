@@ -35,9 +35,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-PG_SERVER = os.environ.get(
-    "BADGEGATE_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
-)
 TOKEN_ENV = "BADGEGATE_BENCH_TOKEN"
 
 
@@ -137,21 +134,12 @@ def legacy_database(backend: str, folder: Path, size: int) -> Iterator[str]:
         print(f"  seeded {size} badges into SQLite in {report.seconds:.1f} s", flush=True)
         yield url
         return
-    import sqlalchemy as sa
+    from badgegate.scratch_db import scratch_database
 
-    admin = sa.create_engine(PG_SERVER, isolation_level="AUTOCOMMIT")
-    name = f"badgegate_bench_{uuid.uuid4().hex[:10]}"
-    with admin.connect() as connection:
-        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    try:
-        url = PG_SERVER.rsplit("/", 1)[0] + f"/{name}"
+    with scratch_database("badgegate_bench") as url:
         report = seed(url, badges=size, seed=1)
         print(f"  seeded {size} badges into PostgreSQL in {report.seconds:.1f} s", flush=True)
         yield url
-    finally:
-        with admin.connect() as connection:
-            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def measure(args: argparse.Namespace, legacy_db: str, mode: str, folder: Path) -> dict[str, Any]:
