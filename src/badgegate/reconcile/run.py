@@ -105,7 +105,6 @@ class _Reconciliation:
         self.settings = settings
         self.issuer = issuer_from_profile(client.get_profile())
         self.config: object | None = None
-        self.forwarder = Forwarder(mapping, self.issuer, 1)
 
     def run(
         self, out: Path, state_dir: Path, *, resume: bool, progress: Progress
@@ -172,15 +171,15 @@ class _Reconciliation:
         )
 
     def _phases(self, spill: Spill, report: ReconcileReport, progress: Progress) -> None:
-        steps = {
-            "engine": self._read_engine,
-            "legacy": lambda s: self._read_legacy(s, progress),
-            "refetch": self._refetch,
-            "unexpected": self._unexpected,
-        }
         # The forwarding processes start first, while this process is small: forked later,
         # each would carry the pages the engine side left behind in its memory.
-        with Forwarder(self.mapping, self.issuer, self._processes(spill)) as self.forwarder:
+        with Forwarder(self.mapping, self.issuer, self._processes(spill)) as forwarder:
+            steps = {
+                "engine": self._read_engine,
+                "legacy": lambda s: self._read_legacy(s, forwarder, progress),
+                "refetch": self._refetch,
+                "unexpected": self._unexpected,
+            }
             while (phase := spill.get("phase")) != "done":
                 steps[phase](spill)
                 with spill.transaction():
@@ -207,13 +206,13 @@ class _Reconciliation:
             spill.put("engineTotals", read.totals)
             spill.put("notes", read.notes)
 
-    def _read_legacy(self, spill: Spill, progress: Progress) -> None:
+    def _read_legacy(self, spill: Spill, forwarder: Forwarder, progress: Progress) -> None:
         tally = Tally.from_json(spill.get("tally"))
         after = spill.get("after")
         with read_snapshot(self.legacy_db) as connection:
             total = None if self.settings.since else count_rows(connection)["badges"]
             progress.start(total, tally.badges)
-            self._forward_all(spill, connection, after, tally, self.forwarder, progress)
+            self._forward_all(spill, connection, after, tally, forwarder, progress)
 
     def _forward_all(
         self,
