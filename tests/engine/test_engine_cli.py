@@ -192,38 +192,12 @@ def test_served_extension_answers_match_their_schemas(caller: Caller) -> None:
     assert not list(schema("migration-run-rollback").iter_errors(rollback))
 
 
-def test_tls_serves_https(tmp_path: Path) -> None:
-    import shutil
-
+def test_tls_serves_https(self_signed_certificate: tuple[Path, Path]) -> None:
     import requests
 
     from badgegate.engine.server import EngineServer
 
-    if shutil.which("openssl") is None:
-        pytest.skip("openssl is not installed; it makes the test certificate")
-    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
-    subprocess.run(
-        [
-            "openssl",
-            "req",
-            "-x509",
-            "-newkey",
-            "rsa:2048",
-            "-nodes",
-            "-days",
-            "1",
-            "-keyout",
-            str(key),
-            "-out",
-            str(cert),
-            "-subj",
-            "/CN=127.0.0.1",
-            "-addext",
-            "subjectAltName=IP:127.0.0.1",
-        ],
-        check=True,
-        capture_output=True,
-    )
+    cert, key = self_signed_certificate
     with EngineServer(extra_args=["--tls-cert", str(cert), "--tls-key", str(key)]) as server:
         assert server.api_url.startswith("https://127.0.0.1:")
         answer = requests.get(server.api_url + "/discovery", verify=str(cert), timeout=30)

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-import shutil
 import ssl
-import subprocess
 import threading
 import time
 from collections.abc import Iterator
@@ -23,20 +21,6 @@ from badgegate.transport import Transport, WriteRefused
 from .conftest import CountingServer
 
 API = "/ims/ob/v3p0"
-SELF_SIGNED = (
-    "openssl",
-    "req",
-    "-x509",
-    "-newkey",
-    "rsa:2048",
-    "-nodes",
-    "-days",
-    "1",
-    "-subj",
-    "/CN=127.0.0.1",
-    "-addext",
-    "subjectAltName=IP:127.0.0.1",
-)
 
 
 def _staging(server: CountingServer, **changes: object) -> HarnessConfig:
@@ -119,17 +103,9 @@ def test_staging_is_rate_capped_by_default(counting_server: CountingServer) -> N
 
 
 @pytest.fixture(scope="module")
-def https_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+def https_server(self_signed_certificate: tuple[Path, Path]) -> Iterator[tuple[str, Path]]:
     """A loopback HTTPS server with a self-signed certificate; yields its URL and the cert."""
-    if shutil.which("openssl") is None:
-        pytest.skip("openssl is not installed; it makes the test certificate")
-    folder = tmp_path_factory.mktemp("tls")
-    cert, key = folder / "cert.pem", folder / "key.pem"
-    subprocess.run(
-        [*SELF_SIGNED, "-keyout", str(key), "-out", str(cert)],
-        check=True,
-        capture_output=True,
-    )
+    cert, key = self_signed_certificate
     with CountingServer() as server:
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         context.load_cert_chain(cert, key)
