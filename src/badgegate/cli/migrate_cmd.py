@@ -11,23 +11,10 @@ import argparse
 import sys
 from typing import Any
 
-from badgegate.cli.options import add_config_options, config_from_args
+from badgegate.cli.options import ENGINE_KEYS, add_config_options, config_from_args
 from badgegate.errors import ConfigError
 
-ENGINE_KEYS = (
-    "engine_url",
-    "engine_token_file",
-    "client_id",
-    "client_secret_file",
-    "token_url",
-    "state_dir",
-    "profile",
-    "allow_writes",
-    "write_allowlist",
-    "rate_limit",
-    "ca_bundle",
-    "verify_tls",
-)
+MIGRATE_KEYS = (*ENGINE_KEYS, "allow_writes", "write_allowlist")
 
 
 def register(subparsers: Any) -> None:
@@ -44,7 +31,7 @@ def _register_migrate(subparsers: Any) -> None:
         "Engine credentials come from BADGEGATE_ENGINE_TOKEN / BADGEGATE_CLIENT_SECRET or the "
         "*-file options. The run log and checkpoints live in --state-dir.",
     )
-    add_config_options(migrate, "legacy_db", "recipient_email", *ENGINE_KEYS)
+    add_config_options(migrate, "legacy_db", "recipient_email", *MIGRATE_KEYS)
     migrate.add_argument(
         "--batch-size",
         type=_positive,
@@ -114,7 +101,7 @@ def _register_rollback(subparsers: Any) -> None:
         "badge-engine's run history; then verify. With --legacy-db, prove the legacy "
         "database untouched with its checksum.",
     )
-    add_config_options(rollback, "legacy_db", *ENGINE_KEYS)
+    add_config_options(rollback, "legacy_db", *MIGRATE_KEYS)
     rollback.add_argument(
         "--run",
         dest="run_id",

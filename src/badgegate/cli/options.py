@@ -15,6 +15,20 @@ from badgegate.config import (
 )
 
 BOOLEAN_KEYS = ("allow_writes", "verify_tls")
+#: The keys of every command that talks to badge-engine: where it is, how to authenticate,
+#: how to reach it safely, and where run state lives.
+ENGINE_KEYS = (
+    "engine_url",
+    "engine_token_file",
+    "client_id",
+    "client_secret_file",
+    "token_url",
+    "state_dir",
+    "profile",
+    "rate_limit",
+    "ca_bundle",
+    "verify_tls",
+)
 
 
 def add_config_options(parser: argparse.ArgumentParser, *keys: str) -> None:

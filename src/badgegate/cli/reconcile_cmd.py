@@ -13,23 +13,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from badgegate.cli.options import add_config_options, config_from_args
+from badgegate.cli.options import ENGINE_KEYS, add_config_options, config_from_args
 from badgegate.errors import ConfigError, ExitCode
 
-ENGINE_KEYS = (
-    "engine_url",
-    "engine_token_file",
-    "client_id",
-    "client_secret_file",
-    "token_url",
-    "state_dir",
-    "report_dir",
-    "profile",
-    "rate_limit",
-    "recipient_email",
-    "ca_bundle",
-    "verify_tls",
-)
+RECONCILE_KEYS = (*ENGINE_KEYS, "report_dir", "recipient_email")
 REPORT_FILE = "reconcile.json"
 
 
@@ -43,7 +30,7 @@ def register(subparsers: Any) -> None:
         "data findings. Read-only on both sides; writes a JSON report. Engine credentials come "
         "from BADGEGATE_ENGINE_TOKEN / BADGEGATE_CLIENT_SECRET or the *-file options.",
     )
-    add_config_options(parser, "legacy_db", *ENGINE_KEYS)
+    add_config_options(parser, "legacy_db", *RECONCILE_KEYS)
     parser.add_argument(
         "--since",
         metavar="TS",
