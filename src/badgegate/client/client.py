@@ -40,6 +40,14 @@ def _since_text(since: datetime.datetime | str | None) -> str | None:
     return since.isoformat()
 
 
+#: The list endpoints: kind -> (path, member holding the records, reading scope).
+_LISTS = {
+    "credential": ("/credentials", "credential", scope.CREDENTIAL_READONLY),
+    "achievement": ("/ext/achievements", "achievement", scope.ACHIEVEMENT_READONLY),
+    "progress": ("/ext/progress", "progress", scope.PROGRESS_READONLY),
+}
+
+
 class BadgeEngineClient:
     """A client of a badge-engine's OB 3.0 API and its extension API.
 
@@ -165,6 +173,22 @@ class BadgeEngineClient:
         if response.status_code in (202, 304):
             return None
         raise self._engine.unexpected(response, "200, 202 or 304")
+
+    def fetch_list_page(
+        self, kind: str, *, limit: int | None = None, offset: int | None = None
+    ) -> requests.Response:
+        """One page of ``kind``'s list (``credential``, ``achievement`` or ``progress``), unread.
+
+        For readers that parse pages elsewhere (in other processes, say); the engine's errors
+        are raised here as by the ``list_*`` methods, and :meth:`read_list_page` reads the
+        answer as they would.
+        """
+        target, _, read_scope = _LISTS[kind]
+        return self._engine.fetch_page(target, read_scope, {"limit": limit, "offset": offset})
+
+    def read_list_page(self, kind: str, response: requests.Response) -> Page[Record]:
+        """A page fetched by :meth:`fetch_list_page`, or the error saying what is wrong with it."""
+        return self._engine.read_page(response, _LISTS[kind][1])
 
     def list_credentials(
         self,

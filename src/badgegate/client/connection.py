@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 from collections.abc import Iterator, Mapping
@@ -10,6 +9,7 @@ from typing import Any
 
 import requests
 
+from badgegate import json_text
 from badgegate.client.auth import TokenSource
 from badgegate.client.errors import (
     ProtocolError,
@@ -124,7 +124,7 @@ class EngineConnection:
     def json(self, response: requests.Response) -> Record:
         """The response body as a JSON object, or a :class:`ProtocolError` saying what came."""
         try:
-            body = json.loads(response.content)
+            body = json_text.loads(response.content)
         except ValueError:
             raise self.unexpected(response, "application/json", what="a non-JSON body") from None
         if not isinstance(body, dict):
@@ -168,8 +168,17 @@ class EngineConnection:
         self, target: str, member: str, scope: str, params: Mapping[str, Any] | None = None
     ) -> Page[Record]:
         """Fetch one page of a list endpoint whose records are in ``member``."""
+        return self.read_page(self.fetch_page(target, scope, params), member)
+
+    def fetch_page(
+        self, target: str, scope: str, params: Mapping[str, Any] | None = None
+    ) -> requests.Response:
+        """Fetch one page of a list endpoint, unread (:meth:`read_page` reads it)."""
         query = {name: value for name, value in (params or {}).items() if value is not None}
-        response = self.request("GET", target, scope=scope, params=query or None)
+        return self.request("GET", target, scope=scope, params=query or None)
+
+    def read_page(self, response: requests.Response, member: str) -> Page[Record]:
+        """A fetched page whose records are in ``member``, or the error saying what is wrong."""
         body = self.json(response)
         items = self._members(body, member, dict, response)
         jws: list[str] = []

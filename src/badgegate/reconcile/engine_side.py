@@ -16,12 +16,16 @@ import functools
 from collections.abc import Callable, Collection, Iterator
 from typing import Any
 
-from badgegate.client import BadgeEngineClient, NotFound, Page
-from badgegate.reconcile.records import KINDS, key_of, spilled
+import requests
+
+from badgegate.client import BadgeEngineClient, NotFound
+from badgegate.client.paging import parse_total
+from badgegate.reconcile.forwarder import Forwarder
+from badgegate.reconcile.records import KINDS, SpilledRecord, key_of, spilled, spilled_page
 from badgegate.reconcile.spill import Spill
 
 MAX_PAGE = 1000
-Lister = Callable[..., Page[Any]]
+PageReader = Callable[[str, requests.Response], list[Any]]
 
 
 @dataclasses.dataclass
@@ -32,14 +36,6 @@ class EngineRead:
     notes: list[str] = dataclasses.field(default_factory=list)
 
 
-def _lister(client: BadgeEngineClient, kind: str) -> Lister:
-    return {
-        "achievement": client.list_achievements,
-        "credential": client.list_credentials,
-        "progress": client.list_progress,
-    }[kind]
-
-
 def iter_pages(
     client: BadgeEngineClient,
     kind: str,
@@ -47,24 +43,25 @@ def iter_pages(
     page_size: int,
     workers: int,
     read: EngineRead,
-    reduce: Callable[[list[Any]], list[Any]] = list,
+    reader: PageReader | None = None,
 ) -> Iterator[list[Any]]:
-    """Every page of ``kind``'s list, each passed through ``reduce`` in a worker thread.
+    """Every page of ``kind``'s list, each read by ``reader`` in a worker thread.
 
-    Items are the records (compact JWS credentials as strings).
+    By default a page's items are its records (compact JWS credentials as strings).
     """
-    lister = _lister(client, kind)
+    read_page = reader or functools.partial(_records, client)
 
-    def fetch(offset: int) -> tuple[int | None, int, list[Any]]:
-        page = lister(limit=page_size, offset=offset)
-        return page.total, len(page), reduce([*page.items, *page.compact_jws])
+    def fetch(offset: int) -> tuple[int | None, list[Any]]:
+        response = client.fetch_list_page(kind, limit=page_size, offset=offset)
+        total = parse_total(response.headers.get("X-Total-Count"))
+        return total, read_page(kind, response)
 
-    first_total, first_size, first_items = fetch(0)
-    total = first_total if first_total is not None else first_size
+    first_total, first_items = fetch(0)
+    total = first_total if first_total is not None else len(first_items)
     read.totals[kind] = total
     yield first_items
     pool = concurrent.futures.ThreadPoolExecutor(workers, f"badgegate-reconcile-{kind}")
-    pending: collections.deque[concurrent.futures.Future[tuple[int | None, int, list[Any]]]]
+    pending: collections.deque[concurrent.futures.Future[tuple[int | None, list[Any]]]]
     pending = collections.deque()
     try:
         for offset in range(page_size, total, page_size):
@@ -77,10 +74,15 @@ def iter_pages(
         pool.shutdown(wait=True, cancel_futures=True)
 
 
+def _records(client: BadgeEngineClient, kind: str, response: requests.Response) -> list[Any]:
+    page = client.read_list_page(kind, response)
+    return [*page.items, *page.compact_jws]
+
+
 def _checked(
-    fetched: tuple[int | None, int, list[Any]], total: int, kind: str, read: EngineRead
+    fetched: tuple[int | None, list[Any]], total: int, kind: str, read: EngineRead
 ) -> list[Any]:
-    page_total, _, items = fetched
+    page_total, items = fetched
     if page_total is not None and page_total != total:
         read.notes.append(
             f"{kind} list: X-Total-Count changed from {total} to {page_total} during the read"
@@ -89,21 +91,25 @@ def _checked(
 
 
 def spill_engine(
-    client: BadgeEngineClient, spill: Spill, *, page_size: int = MAX_PAGE, workers: int = 4
+    client: BadgeEngineClient,
+    spill: Spill,
+    *,
+    page_size: int = MAX_PAGE,
+    workers: int = 4,
+    forwarder: Forwarder | None = None,
 ) -> EngineRead:
-    """Read every record of every kind into ``spill`` (which is emptied first)."""
+    """Read every record of every kind into ``spill`` (which is emptied first).
+
+    Pages are parsed and reduced to spilled records in ``forwarder``'s processes when given.
+    """
     read = EngineRead()
     spill.clear_served()
     seen: dict[str, int] = {}
+    reader = functools.partial(_spilled_records, client, forwarder)
     for kind in KINDS:
         seen[kind] = 0
         pages = iter_pages(
-            client,
-            kind,
-            page_size=page_size,
-            workers=workers,
-            read=read,
-            reduce=functools.partial(_spilled_page, kind),
+            client, kind, page_size=page_size, workers=workers, read=read, reader=reader
         )
         for items in pages:
             with spill.transaction():
@@ -122,8 +128,18 @@ def spill_engine(
     return read
 
 
-def _spilled_page(kind: str, items: list[Any]) -> list[Any]:
-    return [spilled(kind, item) for item in items]
+def _spilled_records(
+    client: BadgeEngineClient,
+    forwarder: Forwarder | None,
+    kind: str,
+    response: requests.Response,
+) -> list[SpilledRecord]:
+    if forwarder is not None:
+        records = forwarder.call(spilled_page, kind, response.content)
+        if records is not None:
+            return records
+    # Without processes, or not a page of records: the client reads it (and says what is wrong).
+    return [spilled(kind, item) for item in _records(client, kind, response)]
 
 
 def refetch(

@@ -18,7 +18,7 @@ import os
 import signal
 from collections.abc import Callable, Iterator, Mapping
 from types import TracebackType
-from typing import Any
+from typing import Any, TypeVar
 
 from badgegate.legacy.dataset import LegacyRow
 from badgegate.mapping import MigrationMapping
@@ -26,6 +26,7 @@ from badgegate.reconcile.legacy_side import Forwarded, forwarded
 
 Badge = tuple[LegacyRow, list[LegacyRow]]
 Work = Callable[[list[Badge]], list[Any]]
+Result = TypeVar("Result")
 _context: dict[str, Any] = {}
 
 
@@ -105,6 +106,15 @@ class Forwarder:
     ) -> None:
         if self.pool is not None:
             self.pool.shutdown(wait=True, cancel_futures=True)
+
+    def call(self, function: Callable[..., Result], *args: Any) -> Result:
+        """``function(*args)`` in one of the processes (in this one when there is no pool).
+
+        ``function`` is a module-level function; the engine side parses its pages this way.
+        """
+        if self.pool is None:
+            return function(*args)
+        return self.pool.submit(function, *args).result()
 
     def results(self, chunks: Iterator[list[Badge]]) -> Iterator[tuple[list[Badge], list[Any]]]:
         """Each chunk with what ``work`` made of it, in the order of ``chunks``."""

@@ -6,32 +6,28 @@ spilled to disk as a few dozen bytes per record and compared without holding eit
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
-import json
-from typing import Any
+from typing import Any, NamedTuple
 
+from badgegate import json_text
+from badgegate.json_text import canonical
 from badgegate.mapping.transforms import system_identifier_inverse
 
 URN_PREFIX = "urn:uuid:"
 KINDS = ("achievement", "credential", "progress")
 
 
-@dataclasses.dataclass(frozen=True)
-class SpilledRecord:
-    """A served record as spilled: ``trace`` a legacy id, ``link`` the key of its achievement."""
+class SpilledRecord(NamedTuple):
+    """A served record as spilled: ``trace`` a legacy id, ``link`` the key of its achievement.
+
+    A tuple, so that pages of them cross between processes and into the spill cheaply.
+    """
 
     key: str
     kind: str
     digest: bytes
     trace: str | None
     link: str | None
-
-
-def canonical(record: Any) -> bytes:
-    """The canonical JSON of a record (sorted keys, no spaces), UTF-8."""
-    text = json.dumps(record, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return text.encode("utf-8", "surrogatepass")
 
 
 def digest(record: Any) -> bytes:
@@ -75,3 +71,27 @@ def spilled(kind: str, record: Any) -> SpilledRecord:
         if isinstance(embedded, dict) and embedded.get("id"):
             link = key_of(embedded["id"])
     return SpilledRecord(key_of(record.get("id")), kind, digest(record), trace, link)
+
+
+def spilled_page(kind: str, content: bytes) -> list[SpilledRecord] | None:
+    """The records of one page of ``kind``'s list (its body), as spilled; ``None`` when the body
+    is not such a page.
+
+    Runs where the page is parsed (a forwarding process, say); a ``None`` sends the caller back
+    to the client, which says what is wrong with the page.
+    """
+    try:
+        body = json_text.loads(content)
+    except ValueError:
+        return None
+    if not isinstance(body, dict):
+        return None
+    items = body.get(kind, [])
+    jws = body.get("compactJwsString", []) if kind == "credential" else []
+    if not (_all_of(items, dict) and _all_of(jws, str)):
+        return None
+    return [spilled(kind, item) for item in [*items, *jws]]
+
+
+def _all_of(values: Any, kind: type) -> bool:
+    return isinstance(values, list) and all(isinstance(value, kind) for value in values)

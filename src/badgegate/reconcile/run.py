@@ -175,7 +175,7 @@ class _Reconciliation:
         # each would carry the pages the engine side left behind in its memory.
         with Forwarder(self.mapping, self.issuer, self._processes(spill)) as forwarder:
             steps = {
-                "engine": self._read_engine,
+                "engine": lambda s: self._read_engine(s, forwarder),
                 "legacy": lambda s: self._read_legacy(s, forwarder, progress),
                 "refetch": self._refetch,
                 "unexpected": self._unexpected,
@@ -198,9 +198,13 @@ class _Reconciliation:
 
     # -- phases ----------------------------------------------------------------------------
 
-    def _read_engine(self, spill: Spill) -> None:
+    def _read_engine(self, spill: Spill, forwarder: Forwarder) -> None:
         read = spill_engine(
-            self.client, spill, page_size=self.settings.page_size, workers=self.settings.workers
+            self.client,
+            spill,
+            page_size=self.settings.page_size,
+            workers=self.settings.workers,
+            forwarder=forwarder,
         )
         with spill.transaction():
             spill.put("engineTotals", read.totals)

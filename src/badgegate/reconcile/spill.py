@@ -95,8 +95,7 @@ class Spill:
     def add_served(self, records: Iterable[SpilledRecord]) -> None:
         """Append served records as they arrive (:meth:`key_served` sorts them in)."""
         self.db.executemany(
-            "INSERT INTO arriving (rkey, kind, digest, trace, link) VALUES (?, ?, ?, ?, ?)",
-            [(r.key, r.kind, r.digest, r.trace, r.link) for r in records],
+            "INSERT INTO arriving (rkey, kind, digest, trace, link) VALUES (?, ?, ?, ?, ?)", records
         )
 
     def key_served(self) -> dict[str, int]:
