@@ -28,13 +28,14 @@ def instant_key(text: object) -> str | None:
     match = _DATE_TIME.fullmatch(text)
     if match is None:
         return None
-    year, month, day, hour, minute, second = (int(part) for part in match.groups()[:6])
     fraction = (match.group(7) or "").ljust(_FRACTION_DIGITS, "0")
-    if match.group(8) == "Z" and second < 60:
+    # The fields are fixed-width ASCII digits: as strings they compare like their numbers.
+    if match.group(8) == "Z" and text[17:19] < "60":
         # Already UTC: the key is the text itself once the date and time are possible.
-        if hour > 23 or minute > 59 or not _is_date(year, month, day):
+        if text[11:13] > "23" or text[14:16] > "59" or not _is_utc_date(text):
             return None
         return text[:19] + "." + fraction
+    year, month, day, hour, minute, second = (int(part) for part in match.groups()[:6])
     leap = second == 60
     if second > 60 or (leap and minute != 59):
         return None
@@ -46,6 +47,14 @@ def instant_key(text: object) -> str | None:
     if leap:
         fraction = "9" * _FRACTION_DIGITS
     return f"{utc:%Y-%m-%dT%H:%M:%S}".rjust(19, "0") + "." + fraction
+
+
+def _is_utc_date(text: str) -> bool:
+    """Whether the ``YYYY-MM-DD`` that ``text`` starts with is a possible date."""
+    month, day = text[5:7], text[8:10]
+    if "01" <= month <= "12" and "01" <= day <= "28" and text[:4] != "0000":
+        return True  # every month of every year from 1 on has 28 days
+    return _is_date(int(text[:4]), int(month), int(day))
 
 
 def _is_date(year: int, month: int, day: int) -> bool:

@@ -3,15 +3,22 @@
 Anything malformed becomes an :class:`ApiError` with a 4xx status, never a server error.
 Body caps: 1 MiB for a single record or profile (:data:`BODY_CAP`), 16 MiB for a batch
 (:data:`BATCH_BODY_CAP`); larger bodies get 413.
+
+JSON is read and written with orjson where it gives exactly what the standard library gives,
+and with the standard library everywhere else: the standard library is the reference for what
+is accepted, for every error, and for the stored text of a record (byte for byte, so a record
+stored earlier still compares equal under the OB 3.0 §8.5 equality rule).
 """
 
 from __future__ import annotations
 
 import json
 import math
+import re
 from typing import Any
 from urllib.parse import unquote
 
+import orjson
 from starlette.requests import Request
 
 from badgegate.engine.imsx import ApiError, query_error
@@ -94,7 +101,28 @@ def _no_constant(name: str) -> Any:
 
 
 def parse_json(body: bytes) -> Any:
-    """Parse a UTF-8 JSON body; refuse (400) invalid UTF-8, bad JSON, non-finite numbers, NUL."""
+    """Parse a UTF-8 JSON body; refuse (400) invalid UTF-8, bad JSON, non-finite numbers, NUL.
+
+    orjson parses; whatever it refuses, and whatever it might read differently from the
+    standard library, is parsed again by :func:`parse_json_reference`, which gives the
+    answer (the same document or the same 400). orjson refuses lone surrogate escapes,
+    ``NaN``/``Infinity``, out-of-range numbers and nesting beyond 1024; it reads an integer
+    beyond 64 bits as a float, and the standard library refuses nesting well below 1024. The
+    check is one orjson serialisation of the document: it fails beyond 254 levels, and a
+    float of 2**63 or more (where an over-long integer would show) is written with ``e+``.
+    """
+    try:
+        document = orjson.loads(body)
+        written = orjson.dumps(document)
+    except (orjson.JSONDecodeError, orjson.JSONEncodeError):
+        return parse_json_reference(body)
+    if b"e+" in written:
+        return parse_json_reference(body)
+    return document
+
+
+def parse_json_reference(body: bytes) -> Any:
+    """:func:`parse_json` with the standard library alone (the reference behaviour)."""
     try:
         text = body.decode("utf-8")
         return json.loads(text, parse_float=_finite_float, parse_constant=_no_constant)
@@ -104,8 +132,42 @@ def parse_json(body: bytes) -> Any:
         raise ApiError(400, f"request body is not valid JSON: {str(error)[:200]}") from None
 
 
+# orjson leaves these to the standard library: what it would write for them differs (a str
+# or int subclass, a dataclass, a date) or is refused there (which must stay refused).
+_ORJSON_OWN_TYPES_ONLY = (
+    orjson.OPT_PASSTHROUGH_SUBCLASS
+    | orjson.OPT_PASSTHROUGH_DATACLASS
+    | orjson.OPT_PASSTHROUGH_DATETIME
+)
+# orjson writes floats as repr() does except below 1e-4: ``0.00001`` for 1e-05 and ``1e-7``
+# for 1e-07 (a one-digit exponent ends the number). Either form in its output (or the same
+# bytes inside a string) means the standard library writes the record instead.
+_SMALL_FLOAT_DECIMAL = b"0.0000"
+_SHORT_NEGATIVE_EXPONENT = re.compile(rb"e-[1-9](?:[,\]}]|\Z)")
+
+
 def canonical_json(value: Any) -> str:
-    """Serialise ``value`` compactly, keeping key order; refuse NUL and unpaired surrogates."""
+    """Serialise ``value`` compactly, keeping key order; refuse NUL and unpaired surrogates.
+
+    The text is exactly :func:`canonical_json_reference`'s (the standard library's, no ASCII
+    escapes); orjson writes it when it would write the same bytes, which is for any parsed
+    JSON value within 254 levels and 64-bit integers without a float below 1e-4.
+    """
+    try:
+        written = orjson.dumps(value, option=_ORJSON_OWN_TYPES_ONLY)
+    except orjson.JSONEncodeError:
+        return canonical_json_reference(value)
+    if _SMALL_FLOAT_DECIMAL in written or _SHORT_NEGATIVE_EXPONENT.search(written):
+        return canonical_json_reference(value)
+    # orjson, like the standard library, writes NUL as an escape; checked all the same, so
+    # both paths refuse the same texts whatever either library does.
+    if b"\x00" in written:
+        raise ApiError(400, "request body contains a NUL character")
+    return written.decode("utf-8")
+
+
+def canonical_json_reference(value: Any) -> str:
+    """:func:`canonical_json` with the standard library alone (the reference behaviour)."""
     try:
         text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
         text.encode("utf-8")

@@ -32,7 +32,7 @@ _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12
 _JWS_PART = re.compile(r"[A-Za-z0-9_-]*", re.ASCII)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class StoredRecord:
     """A record ready to store: ``body`` is canonical JSON, or the JWS text when ``media='jws'``."""
 

@@ -11,8 +11,9 @@ import hashlib
 import json
 import os
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
+import orjson
 from starlette.responses import Response
 
 from badgegate.engine import faults as fault
@@ -114,13 +115,19 @@ async def batch_response(
             "id": record.record_id,
             "status": answered_status(context, outcome),
         }
-    # ASCII escapes: a refused record may echo an id holding a lone surrogate.
-    body = json.dumps({"results": results}, separators=(",", ":"))
-    return Response(body, 200, media_type="application/json")
+    return Response(_results_json(results), 200, media_type="application/json")
 
 
-@dataclasses.dataclass(frozen=True)
-class BatchItem:
+def _results_json(results: list[dict[str, Any]]) -> bytes:
+    """The batch answer's body: orjson's UTF-8, or the standard library's ASCII escapes when
+    a refused record echoes an id holding a lone surrogate (which UTF-8 cannot carry)."""
+    try:
+        return orjson.dumps({"results": results})
+    except orjson.JSONEncodeError:
+        return json.dumps({"results": results}, separators=(",", ":")).encode("ascii")
+
+
+class BatchItem(NamedTuple):
     """One well-formed, permitted batch operation whose record is still to be validated."""
 
     kind: RecordKind
