@@ -60,3 +60,11 @@ def canonical(value: Any) -> bytes:
     except TypeError:  # integers beyond 64 bits, non-string keys, unpaired surrogates
         text = json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
         return text.encode("utf-8", "surrogatepass")
+
+
+def dumps(value: Any) -> str:
+    """``value`` as compact JSON text in insertion order (``json.dumps``'s, at orjson's speed)."""
+    try:
+        return orjson.dumps(value).decode("utf-8")
+    except TypeError:  # integers beyond 64 bits, non-string keys, unpaired surrogates
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from badgegate.json_text import canonical, loads
+from badgegate.json_text import canonical, dumps, loads
 
 #: Documents where orjson on its own would differ from json: refuse, or read another value.
 EDGE_DOCUMENTS = [
@@ -91,3 +91,10 @@ def test_canonical_tells_apart_values_that_differ_only_in_type() -> None:
     assert canonical([1]) != canonical([1.0])
     assert canonical(["1"]) != canonical([1])
     assert math.isnan(loads(b"[NaN]")[0])
+
+
+@given(json_values)
+def test_dumps_reads_back_as_the_value_in_the_same_member_order(value: Any) -> None:
+    text = dumps(value)
+    assert json.loads(text) == value
+    assert text == json.dumps(value, ensure_ascii=False, separators=(",", ":"))

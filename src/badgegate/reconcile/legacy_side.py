@@ -11,6 +11,7 @@ import dataclasses
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from badgegate import json_text
 from badgegate.findings import Finding
 from badgegate.legacy.dataset import LegacyRow
 from badgegate.mapping import MigrationMapping, forward
@@ -32,7 +33,7 @@ class Expectation:
     requirements: list[LegacyRow]
     records: dict[str, tuple[str, bytes]]
     credential_key: str
-    findings: list[Finding]
+    findings: list[str]
     problems: list[str] = dataclasses.field(default_factory=list)
 
     @property
@@ -43,14 +44,15 @@ class Expectation:
 
 @dataclasses.dataclass(frozen=True)
 class Forwarded:
-    """What forwarding one badge gives: its records' keys and digests, and its findings.
+    """What forwarding one badge gives: its records' keys and digests, and its findings (as
+    report entries, JSON text).
 
     This, not the badge's rows, is what a forwarding process sends back.
     """
 
     records: dict[str, tuple[str, bytes]]
     credential_key: str
-    findings: list[Finding]
+    findings: list[str]
 
 
 def forwarded(
@@ -72,7 +74,9 @@ def forwarded(
         if record is not None:
             records[kind] = (str(docs.key(mapping, kind, legacy_id)), digest(record))  # type: ignore[arg-type]
     credential_key = str(docs.key(mapping, "credential", legacy_id))
-    return Forwarded(records, credential_key, migrated.findings)
+    status = str(badge.get("status"))
+    findings = [json_text.dumps(legacy_finding_entry(f, status)) for f in migrated.findings]
+    return Forwarded(records, credential_key, findings)
 
 
 def expectation(badge: LegacyRow, requirements: list[LegacyRow], result: Forwarded) -> Expectation:

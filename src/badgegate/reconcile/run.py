@@ -30,7 +30,6 @@ from badgegate.reconcile.legacy_side import (
     Expectation,
     check_chunk,
     expectation,
-    legacy_finding_entry,
 )
 from badgegate.reconcile.report import ReconcileReport, Tally, write_report
 from badgegate.reconcile.spill import Spill
@@ -244,13 +243,11 @@ class _Reconciliation:
     def _check(self, spill: Spill, chunk: list[Expectation], tally: Tally) -> None:
         with spill.transaction():
             differing = check_chunk(spill, chunk)
-            findings = []
             for item in chunk:
                 tally.badges += 1
                 tally.requirements += len(item.requirements)
-                findings += [legacy_finding_entry(f, item.status) for f in item.findings]
                 tally.count("legacy", item.status, len(item.findings))
-            spill.add_legacy_findings(findings)
+            spill.add_legacy_findings(finding for item in chunk for finding in item.findings)
             for item in differing:
                 spill.add_candidate(item.legacy_id, item)
             for item in chunk:

@@ -192,11 +192,10 @@ class Spill:
         for (body,) in self.db.execute("SELECT body FROM discrepancies ORDER BY seq"):
             yield json.loads(body)
 
-    def add_legacy_findings(self, items: Iterable[dict[str, Any]]) -> None:
-        """Store findings about the legacy data."""
+    def add_legacy_findings(self, items: Iterable[str]) -> None:
+        """Store findings about the legacy data (report entries as JSON text)."""
         self.db.executemany(
-            "INSERT INTO legacy_findings (body) VALUES (?)",
-            [(json.dumps(item, ensure_ascii=False),) for item in items],
+            "INSERT INTO legacy_findings (body) VALUES (?)", [(item,) for item in items]
         )
 
     def legacy_findings(self) -> Iterator[dict[str, Any]]:
