@@ -21,6 +21,7 @@ from badgegate.client import BadgeEngineClient
 from badgegate.errors import ConfigError
 from badgegate.legacy import count_rows, describe_url, iter_badges, read_snapshot
 from badgegate.mapping import MigrationMapping, load_mapping
+from badgegate.migrate.collector import deferred_collection
 from badgegate.migrate.planner import issuer_from_profile
 from badgegate.migrate.progress import Progress, SilentProgress
 from badgegate.reconcile.classify import classify, wanted_pairs
@@ -171,8 +172,12 @@ class _Reconciliation:
 
     def _phases(self, spill: Spill, report: ReconcileReport, progress: Progress) -> None:
         # The forwarding processes start first, while this process is small: forked later,
-        # each would carry the pages the engine side left behind in its memory.
-        with Forwarder(self.mapping, self.issuer, self._processes(spill)) as forwarder:
+        # each would carry the pages the engine side left behind in its memory. They inherit
+        # the deferred collection (the records are acyclic JSON values: nothing is lost).
+        with (
+            deferred_collection(),
+            Forwarder(self.mapping, self.issuer, self._processes(spill)) as forwarder,
+        ):
             steps = {
                 "engine": lambda s: self._read_engine(s, forwarder),
                 "legacy": lambda s: self._read_legacy(s, forwarder, progress),
