@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+import http.server
+import threading
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from socketserver import BaseRequestHandler
 
 import pytest
 
@@ -67,3 +70,28 @@ def self_signed_certificate(tmp_path_factory: pytest.TempPathFactory) -> tuple[P
         capture_output=True,
     )  # fmt: skip
     return cert, key
+
+
+ServeOnLoopback = Callable[[Callable[..., BaseRequestHandler]], str]
+
+
+@pytest.fixture
+def serve_on_loopback() -> Iterator[ServeOnLoopback]:
+    """Start an ``http.server`` handler on a free loopback port; returns its base URL.
+
+    Every server started this way stops when the test ends.
+    """
+    servers: list[tuple[http.server.ThreadingHTTPServer, threading.Thread]] = []
+
+    def serve(handler: Callable[..., BaseRequestHandler]) -> str:
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        servers.append((server, thread))
+        return f"http://127.0.0.1:{server.server_address[1]}"
+
+    yield serve
+    for server, thread in servers:
+        server.shutdown()
+        server.server_close()
+        thread.join()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import html
 import http.server
@@ -12,15 +11,17 @@ import re
 import shutil
 import subprocess
 import sys
-import threading
-from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from badgegate.errors import ExitCode
 
 from .conftest import run_badgegate
+
+if TYPE_CHECKING:
+    from tests.conftest import ServeOnLoopback
 
 pytestmark = pytest.mark.slow
 FAILING_CHECK = """
@@ -94,20 +95,6 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         return
 
 
-@contextlib.contextmanager
-def _serve(folder: Path) -> Iterator[str]:
-    """Serve ``folder`` on a free loopback port (browsers will not load report data from file:)."""
-    handler = functools.partial(_QuietHandler, directory=str(folder))
-    with http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler) as server:
-        thread = threading.Thread(target=server.serve_forever, daemon=True)
-        thread.start()
-        try:
-            yield f"http://127.0.0.1:{server.server_address[1]}"
-        finally:
-            server.shutdown()
-            thread.join()
-
-
 def _page_text(chromium: str, url: str, profile: Path) -> str:
     """The rendered page's body as text (scripts removed), after its scripts ran."""
     completed = subprocess.run(
@@ -129,7 +116,7 @@ def _names(body: str, css_class: str) -> list[str]:
 
 
 def test_report_shows_suites_and_the_failing_checks_attachment(
-    report_dir: Path, tmp_path: Path
+    report_dir: Path, tmp_path: Path, serve_on_loopback: ServeOnLoopback
 ) -> None:
     chromium = _chromium()
     first = run_badgegate(["report", "--report-dir", str(report_dir)], cwd=tmp_path)
@@ -142,13 +129,14 @@ def test_report_shows_suites_and_the_failing_checks_attachment(
         if case["status"] == "failed"
     ]
     assert [case["name"] for case in failing] == ["test_served_credential_is_valid"]
-    with _serve(output) as server_url:
-        behaviors = _page_text(chromium, server_url + "/index.html#behaviors", tmp_path / "p1")
-        assert {"smoke", "schema"} <= set(_names(behaviors, "node__name")), behaviors[:2000]
-        result_url = f"{server_url}/index.html#testresult/{failing[0]['uid']}"
-        result = _page_text(chromium, result_url, tmp_path / "p2")
-        assert "schema findings of legacy-7" in _names(result, "attachment-row__name")
-        assert "credential legacy-7 lacks credentialSubject" in result
+    # Browsers will not load report data from file: URLs.
+    server_url = serve_on_loopback(functools.partial(_QuietHandler, directory=str(output)))
+    behaviors = _page_text(chromium, server_url + "/index.html#behaviors", tmp_path / "p1")
+    assert {"smoke", "schema"} <= set(_names(behaviors, "node__name")), behaviors[:2000]
+    result_url = f"{server_url}/index.html#testresult/{failing[0]['uid']}"
+    result = _page_text(chromium, result_url, tmp_path / "p2")
+    assert "schema findings of legacy-7" in _names(result, "attachment-row__name")
+    assert "credential legacy-7 lacks credentialSubject" in result
 
     second = run_badgegate(["report", "--report-dir", str(report_dir)], cwd=tmp_path)
     assert second.returncode == 0, second.stdout + second.stderr

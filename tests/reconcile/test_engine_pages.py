@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import http.server
 import json
-import threading
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -19,6 +17,9 @@ from badgegate.reconcile.engine_side import spill_engine
 from badgegate.reconcile.forwarder import Forwarder
 from badgegate.reconcile.records import spilled, spilled_page
 from badgegate.reconcile.spill import Spill
+
+if TYPE_CHECKING:
+    from tests.conftest import ServeOnLoopback
 
 PROFILE = {"id": "https://issuer.example/profile", "type": ["Profile"], "name": "Example"}
 
@@ -96,24 +97,13 @@ class _BusyEngine(http.server.BaseHTTPRequestHandler):
         pass
 
 
-@pytest.fixture
-def busy_engine() -> Iterator[str]:
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _BusyEngine)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/ims/ob/v3p0"
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
 def test_a_list_page_that_is_not_json_stops_the_read_with_what_came(
-    busy_engine: str, mapping: MigrationMapping, tmp_path: Path
+    serve_on_loopback: ServeOnLoopback, mapping: MigrationMapping, tmp_path: Path
 ) -> None:
     spill = Spill(tmp_path / "spill.sqlite3")
+    engine_url = serve_on_loopback(_BusyEngine) + "/ims/ob/v3p0"
     with (
-        BadgeEngineClient(busy_engine, token="static-token") as client,
+        BadgeEngineClient(engine_url, token="static-token") as client,
         Forwarder(mapping, PROFILE, processes=2) as forwarder,
         pytest.raises(ProtocolError) as raised,
     ):
