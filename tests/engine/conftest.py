@@ -7,6 +7,7 @@ records although they share the test run's engine.
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -16,6 +17,7 @@ import pytest
 import requests
 
 from badgegate.engine.server import ClientSpec, EngineServer, TokenSpec
+from badgegate.engine.storage import Store
 from badgegate.scopes import ALL_SCOPES
 
 CLIENT_ID = "engine-tests"
@@ -121,6 +123,14 @@ def engine_db(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathF
         return str(tmp_path_factory.mktemp("engine") / "engine.sqlite3")
     url: str = request.getfixturevalue("pg_url")
     return url
+
+
+@pytest.fixture
+def store(engine_db: str) -> Iterator[Store]:
+    """A store on the test run's engine database (each test writes to a tenant of its own)."""
+    opened = Store(engine_db)
+    yield opened
+    asyncio.run(opened.aclose())
 
 
 @pytest.fixture(scope="session")

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import time
 import uuid
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -15,14 +14,6 @@ from badgegate.engine.datetimes import instant_key
 from badgegate.engine.records import StoredRecord, credential_record
 from badgegate.engine.storage import ListQuery, Store
 from badgegate.samples import sample_credential
-
-
-@pytest.fixture
-def store(engine_db: str) -> Iterator[Store]:
-    """A store on the test run's engine database (each test writes to a tenant of its own)."""
-    opened = Store(engine_db)
-    yield opened
-    asyncio.run(opened.aclose())
 
 
 def _credentials(count: int, valid_from: str = "2024-05-01T12:00:00Z") -> list[StoredRecord]:

@@ -8,7 +8,9 @@ the database driver's own cursor inside the batch's transaction:
 
 * PostgreSQL takes every column as an array (``= ANY(…)``, ``unnest(…)``), so a step is one
   round trip and one plan whatever the batch size; ``WITH ORDINALITY … ORDER BY`` keeps the
-  batch's order in the insertion sequence (``seq``, ``hid``).
+  batch's order in the insertion sequence (``seq``, ``hid``). New identities are inserted
+  before the read (``ON CONFLICT … DO NOTHING RETURNING``), which then covers only the
+  identities already stored (:meth:`BulkWrites.insert_absent`).
 * SQLite runs in-process, so ``executemany`` of one prepared statement is already the
   cheapest form; the current versions are read with the keys as one JSON array.
 
@@ -60,6 +62,19 @@ class BulkWrites:
             cursor.execute(_SQLITE_CURRENT, (tenant, kind, json.dumps(keys)))
         return list(cursor.fetchall())
 
+    def insert_absent(
+        self, cursor: Any, tenant: str, batch: Sequence[StoredRecord]
+    ) -> set[tuple[str, str]]:
+        """PostgreSQL: insert the records of ``batch`` whose identity is not stored, in the
+        order of ``batch`` (one version per identity); return the ``(kind, rkey)`` inserted."""
+        if not batch:
+            return set()
+        rows = [record_row(record) for record in batch]
+        cursor.execute(
+            _PG_INSERT_ABSENT, {"tenant": tenant, **_column_arrays(RECORD_COLUMNS, rows)}
+        )
+        return {(kind, rkey) for kind, rkey in cursor.fetchall()}
+
     def insert_records(self, cursor: Any, tenant: str, batch: Sequence[StoredRecord]) -> None:
         """Insert new records in the order of ``batch``."""
         rows = [record_row(record) for record in batch]
@@ -88,8 +103,7 @@ class BulkWrites:
         rows: Sequence[tuple[Any, ...]],
     ) -> None:
         if self.postgres:
-            arrays = [list(column) for column in zip(*rows, strict=True)]
-            cursor.execute(postgres_sql, {**fixed, **dict(zip(columns, arrays, strict=True))})
+            cursor.execute(postgres_sql, {**fixed, **_column_arrays(columns, rows)})
         else:
             prefix = tuple(fixed.values())
             cursor.executemany(sqlite_sql, [prefix + row for row in rows])
@@ -184,6 +198,12 @@ def history_row(record: StoredRecord, before: StoredRecord | None) -> tuple[Any,
     )
 
 
+def _column_arrays(columns: tuple[str, ...], rows: Sequence[tuple[Any, ...]]) -> dict[str, Any]:
+    """``rows`` as one array parameter per column (PostgreSQL's ``unnest`` form)."""
+    arrays = [list(column) for column in zip(*rows, strict=True)]
+    return dict(zip(columns, arrays, strict=True))
+
+
 def _unnest(columns: tuple[str, ...]) -> str:
     arrays = ", ".join(f"%({name})b::text[]" for name in columns)
     return f"unnest({arrays}) WITH ORDINALITY AS batch({', '.join(columns)}, position)"
@@ -205,6 +225,7 @@ _PG_INSERT = (
     f"INSERT INTO {_RECORDS} (tenant, {_RECORD_LIST}) SELECT %(tenant)s, {_RECORD_LIST} "
     f"FROM {_unnest(RECORD_COLUMNS)} ORDER BY position"
 )
+_PG_INSERT_ABSENT = _PG_INSERT + " ON CONFLICT (tenant, kind, rkey) DO NOTHING RETURNING kind, rkey"
 _PG_UPDATE = (
     f"UPDATE {_RECORDS} AS stored SET record_id = batch.record_id, body = batch.body, "
     f"media = batch.media, valid_from = batch.valid_from FROM {_unnest(RECORD_COLUMNS)} "

@@ -3,7 +3,9 @@
 One transaction per call. Upserts of any number of records (a single POST or a whole batch)
 go through :meth:`Store.upsert`: it reads the current versions in one query, decides each
 record's status in order, then writes the new records, the replaced ones and the run history
-with one statement each (:mod:`badgegate.engine.bulk_writes`).
+with one statement each (:mod:`badgegate.engine.bulk_writes`). On PostgreSQL the records of
+identities not stored yet are inserted first (the identity index deciding, in one statement),
+and only the others are read.
 """
 
 from __future__ import annotations
@@ -190,9 +192,17 @@ class Store:
     ) -> list[Outcome]:
         cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
         try:
-            plan = WritePlan.of(batch, self._current(cursor, tenant, batch), tracked=bool(run))
-            if plan.created and not lost_write:
-                self._bulk.insert_records(cursor, tenant, list(plan.created.values()))
+            inserted = (
+                self._insert_absent(cursor, tenant, batch)
+                if self._postgres and not lost_write
+                else set()
+            )
+            stored = [record for record in batch if (record.kind, record.key) not in inserted]
+            plan = WritePlan.of(batch, self._current(cursor, tenant, stored), tracked=bool(run))
+            # Normally none: an identity found stored at the insert and deleted before the read.
+            created = [record for key, record in plan.created.items() if key not in inserted]
+            if created and not lost_write:
+                self._bulk.insert_records(cursor, tenant, created)
             if plan.replaced:
                 self._bulk.update_records(cursor, tenant, list(plan.replaced.values()))
             if plan.touched and run is not None:
@@ -251,6 +261,19 @@ class Store:
         if self._loop is None:
             return self._fetch_now(statement, values)
         return await self._loop.fetch(statement.sql, statement.parameters(values))
+
+    def _insert_absent(
+        self, cursor: Any, tenant: str, batch: Sequence[StoredRecord]
+    ) -> set[tuple[str, str]]:
+        """Insert, in order, the records whose identity is not stored yet, each in the version
+        ``batch`` leaves it in; return the identities inserted (PostgreSQL).
+
+        The identity index decides what is stored, whatever the planner knows: reading the
+        batch's keys first is planned from statistics, and without them (a database that
+        autovacuum never analysed) PostgreSQL reads every record of the tenant to find none.
+        """
+        as_if_new = WritePlan.of(batch, {}, tracked=False).created
+        return self._bulk.insert_absent(cursor, tenant, list(as_if_new.values()))
 
     def _current(
         self, cursor: Any, tenant: str, batch: Sequence[StoredRecord]
