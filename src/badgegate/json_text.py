@@ -4,7 +4,8 @@
 edges: it refuses what :mod:`json` accepts (``NaN`` tokens, unpaired surrogate escapes, numbers
 beyond a double, integer keys) and reads integers beyond 64 bits as floats. Each function here
 takes the fast path when it means the same thing and falls back to :mod:`json` otherwise, so
-callers get the standard library's results (and errors) at ``orjson``'s speed.
+callers get the standard library's values (and errors) at ``orjson``'s speed. (Written text may
+differ from :mod:`json`'s in how floats look, never in what they are.)
 """
 
 from __future__ import annotations
@@ -38,7 +39,11 @@ def _may_hold_long_integer(raw: bytes) -> bool:
 
 
 def loads(data: bytes | str) -> Any:
-    """Parse a JSON document as ``json.loads`` would (same value, same :class:`ValueError`)."""
+    """Parse a JSON document as ``json.loads`` would (same value, same :class:`ValueError`).
+
+    One difference: a document nested more deeply than :mod:`json`'s recursion allows (about
+    990 levels; it raises :class:`RecursionError`) is read, up to orjson's 1,024 levels.
+    """
     raw = data.encode("utf-8", "surrogatepass") if isinstance(data, str) else data
     if not _may_hold_long_integer(raw):
         try:
@@ -51,9 +56,9 @@ def loads(data: bytes | str) -> Any:
 def canonical(value: Any) -> bytes:
     """The canonical JSON of ``value``: keys sorted, no spaces, UTF-8 (unpaired surrogates kept).
 
-    Equal values give equal bytes, which is all a digest needs; the text is orjson's (a float's
-    exponent is written ``1e-7``, not ``1e-07``), and NaN and the infinities, which JSON has no
-    token for, are written ``null``.
+    Equal values give equal bytes, which is all a digest needs; the text is orjson's (floats
+    may be written as ``1e-7`` or ``0.00001`` where json writes ``1e-07`` or ``1e-05``), and NaN
+    and the infinities, which JSON has no token for, are written ``null``.
     """
     try:
         return orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
@@ -63,7 +68,11 @@ def canonical(value: Any) -> bytes:
 
 
 def dumps(value: Any) -> str:
-    """``value`` as compact JSON text in insertion order (``json.dumps``'s, at orjson's speed)."""
+    """``value`` as compact JSON text in insertion order, at orjson's speed.
+
+    The text reads back as the same value; it is ``json.dumps``'s text except for how some
+    floats are written (``1e-05`` there, ``0.00001`` here).
+    """
     try:
         return orjson.dumps(value).decode("utf-8")
     except TypeError:  # integers beyond 64 bits, non-string keys, unpaired surrogates
