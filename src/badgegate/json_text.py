@@ -15,42 +15,37 @@ from typing import Any
 
 import orjson
 
-#: Digits to ``0``, every other byte to ``.``: a run of 19 digits is then a run of 19 ``0``.
-#: Such a run is the only way to write an integer beyond 64 bits (which orjson would read as a
-#: float). Translating and searching is about 15 times faster than a regular expression.
-_DIGITS = bytes(ord("0") if ord("0") <= byte <= ord("9") else ord(".") for byte in range(256))
-_LONG_DIGITS = b"0" * 19
-#: What may come before a number in JSON (a digit run after anything else is inside a string).
-_BEFORE_NUMBER = frozenset(b":[,- \t\r\n")
+
+class NotExact(Exception):
+    """orjson refused a document, or might read it otherwise than :mod:`json` does."""
 
 
-def _may_hold_long_integer(raw: bytes) -> bool:
-    """True when ``raw`` has a run of 19 digits where a number may start (or cannot tell)."""
-    digits = raw.translate(_DIGITS)
-    start = digits.find(_LONG_DIGITS)
-    while start >= 0:
-        if start == 0 or raw[start - 1] in _BEFORE_NUMBER:
-            return True
-        end = digits.find(b".", start)
-        if end < 0:
-            return False
-        start = digits.find(_LONG_DIGITS, end)
-    return False
+def exact_loads(raw: bytes) -> Any:
+    """orjson's reading of ``raw`` when it is exactly :mod:`json`'s; else :class:`NotExact`.
+
+    orjson refuses what :mod:`json` may accept (lone surrogate escapes, ``NaN``, numbers
+    beyond a double, nesting beyond 1,024 levels) and reads an integer beyond 64 bits as a
+    float. One orjson serialisation of the result tells: it fails beyond 254 levels (so
+    :mod:`json` decides about deep nesting too), and a float of 2**63 or more, where an
+    over-long integer would show, is written with ``e+`` (which may also be inside a string:
+    that only costs speed).
+    """
+    try:
+        written = orjson.dumps(document := orjson.loads(raw))
+    except (orjson.JSONDecodeError, orjson.JSONEncodeError):
+        raise NotExact from None
+    if b"+" in written and b"e+" in written:  # one byte first: found far faster, and rare
+        raise NotExact
+    return document
 
 
 def loads(data: bytes | str) -> Any:
-    """Parse a JSON document as ``json.loads`` would (same value, same :class:`ValueError`).
-
-    One difference: a document nested more deeply than :mod:`json`'s recursion allows (about
-    990 levels; it raises :class:`RecursionError`) is read, up to orjson's 1,024 levels.
-    """
+    """Parse a JSON document as ``json.loads`` would (same value, same :class:`ValueError`)."""
     raw = data.encode("utf-8", "surrogatepass") if isinstance(data, str) else data
-    if not _may_hold_long_integer(raw):
-        try:
-            return orjson.loads(raw)
-        except orjson.JSONDecodeError:
-            pass  # json decides: it accepts more, and its errors are the ones users see
-    return json.loads(data)
+    try:
+        return exact_loads(raw)
+    except NotExact:
+        return json.loads(data)  # json decides: it accepts more, and its errors are users'
 
 
 def canonical(value: Any) -> bytes:
@@ -68,12 +63,18 @@ def canonical(value: Any) -> bytes:
 
 
 def dumps(value: Any) -> str:
-    """``value`` as compact JSON text in insertion order, at orjson's speed.
+    """``value`` as compact JSON text in insertion order, at orjson's speed; always UTF-8-safe.
 
     The text reads back as the same value; it is ``json.dumps``'s text except for how some
-    floats are written (``1e-05`` there, ``0.00001`` here).
+    floats are written (``1e-05`` there, ``0.00001`` here), and for unpaired surrogates, which
+    UTF-8 cannot carry: a value holding one is written with ASCII escapes throughout.
     """
     try:
         return orjson.dumps(value).decode("utf-8")
     except TypeError:  # integers beyond 64 bits, non-string keys, unpaired surrogates
-        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+        text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return json.dumps(value, separators=(",", ":"))
+    return text

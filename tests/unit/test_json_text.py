@@ -98,3 +98,13 @@ def test_dumps_reads_back_as_the_value_in_the_same_member_order(value: Any) -> N
     text = dumps(value)
     assert json.loads(text) == value
     assert text == json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def test_dumps_escapes_a_value_holding_an_unpaired_surrogate_so_utf8_can_carry_it() -> None:
+    text = dumps({"id": "\ud800", "name": "é"})
+    assert text.isascii() and json.loads(text) == {"id": "\ud800", "name": "é"}
+
+
+def test_loads_leaves_nesting_beyond_orjsons_check_to_json() -> None:
+    deep = b"[" * 300 + b"]" * 300
+    assert loads(deep) == json.loads(deep)

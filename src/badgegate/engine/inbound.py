@@ -21,6 +21,7 @@ from urllib.parse import unquote
 import orjson
 from starlette.requests import Request
 
+from badgegate import json_text
 from badgegate.engine.imsx import ApiError, query_error
 
 BODY_CAP = 1024 * 1024
@@ -103,22 +104,14 @@ def _no_constant(name: str) -> Any:
 def parse_json(body: bytes) -> Any:
     """Parse a UTF-8 JSON body; refuse (400) invalid UTF-8, bad JSON, non-finite numbers, NUL.
 
-    orjson parses; whatever it refuses, and whatever it might read differently from the
-    standard library, is parsed again by :func:`parse_json_reference`, which gives the
-    answer (the same document or the same 400). orjson refuses lone surrogate escapes,
-    ``NaN``/``Infinity``, out-of-range numbers and nesting beyond 1024; it reads an integer
-    beyond 64 bits as a float, and the standard library refuses nesting well below 1024. The
-    check is one orjson serialisation of the document: it fails beyond 254 levels, and a
-    float of 2**63 or more (where an over-long integer would show) is written with ``e+``.
+    orjson parses (:func:`json_text.exact_loads`); whatever it refuses, and whatever it might
+    read differently from the standard library, is parsed again by
+    :func:`parse_json_reference`, which gives the answer (the same document or the same 400).
     """
     try:
-        document = orjson.loads(body)
-        written = orjson.dumps(document)
-    except (orjson.JSONDecodeError, orjson.JSONEncodeError):
+        return json_text.exact_loads(body)
+    except json_text.NotExact:
         return parse_json_reference(body)
-    if b"+" in written and b"e+" in written:  # one byte first: found far faster, and rare
-        return parse_json_reference(body)
-    return document
 
 
 def parse_json_reference(body: bytes) -> Any:

@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import json
 import os
 from collections.abc import Sequence
 from typing import Any, NamedTuple
 
-import orjson
 from starlette.responses import Response
 
+from badgegate import json_text
 from badgegate.engine import faults as fault
 from badgegate.engine.auth import Grant
 from badgegate.engine.bulk_writes import Outcome
@@ -115,16 +114,8 @@ async def batch_response(
             "id": record.record_id,
             "status": answered_status(context, outcome),
         }
-    return Response(_results_json(results), 200, media_type="application/json")
-
-
-def _results_json(results: list[dict[str, Any]]) -> bytes:
-    """The batch answer's body: orjson's UTF-8, or the standard library's ASCII escapes when
-    a refused record echoes an id holding a lone surrogate (which UTF-8 cannot carry)."""
-    try:
-        return orjson.dumps({"results": results})
-    except orjson.JSONEncodeError:
-        return json.dumps({"results": results}, separators=(",", ":")).encode("ascii")
+    # UTF-8-safe: a refused record may echo an id holding a lone surrogate.
+    return Response(json_text.dumps({"results": results}), 200, media_type="application/json")
 
 
 class BatchItem(NamedTuple):
