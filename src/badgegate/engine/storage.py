@@ -147,7 +147,7 @@ class Store:
             *self._creation(tenant, batch[0])
         ):
             return [Outcome(201, batch[0])]
-        return self._upsert_retried(tenant, batch, run, lost_write)
+        return self._write_retried(self._upsert, tenant, batch, run, lost_write)
 
     async def upsert_async(
         self,
@@ -163,12 +163,7 @@ class Store:
             *self._creation(tenant, batch[0])
         ):
             return [Outcome(201, batch[0])]
-        return await self.run(self._upsert_retried, tenant, batch, run, lost_write)
-
-    def _upsert_retried(
-        self, tenant: str, batch: Sequence[StoredRecord], run: str | None, lost_write: bool
-    ) -> list[Outcome]:
-        return self._write_retried(self._upsert, tenant, batch, run, lost_write)
+        return await self.run(self._write_retried, self._upsert, tenant, batch, run, lost_write)
 
     def _write_retried(self, write: Callable[..., T], *args: Any) -> T:
         """Run ``write(connection, *args)`` in a write transaction, again from the start when

@@ -19,7 +19,12 @@ from badgegate.legacy.dataset import (
     insert_dataset,
     load_dataset,
 )
-from badgegate.legacy.readers import checksum, count_rows, iter_badge_ids, iter_badges
+from badgegate.legacy.readers import (
+    checksum,
+    count_badges,
+    iter_badge_ids,
+    iter_badges,
+)
 from badgegate.legacy.seeder import SeedReport, generate_badges, generate_dataset, seed
 from badgegate.legacy.tables import STATUSES, badge_requirements, badges, metadata
 
@@ -31,7 +36,7 @@ __all__ = [
     "badge_requirements",
     "badges",
     "checksum",
-    "count_rows",
+    "count_badges",
     "create_tables",
     "describe_url",
     "dump_dataset",

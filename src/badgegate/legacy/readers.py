@@ -86,14 +86,9 @@ def _stream(connection: sa.Connection, query: sa.Select[Any]) -> Iterator[Legacy
         yield dict(zip(names, row, strict=True))
 
 
-def count_rows(connection: sa.Connection) -> dict[str, int]:
-    """Return the number of rows of each legacy table."""
-    return {
-        table.name: int(
-            connection.execute(sa.select(sa.func.count()).select_from(table)).scalar_one()
-        )
-        for table in (badges, badge_requirements)
-    }
+def count_badges(connection: sa.Connection) -> int:
+    """Return the number of legacy badges."""
+    return int(connection.execute(sa.select(sa.func.count()).select_from(badges)).scalar_one())
 
 
 def checksum(url: str | URL) -> str:

@@ -22,7 +22,7 @@ import sqlalchemy as sa
 
 from badgegate.client import BadgeEngineClient
 from badgegate.errors import ConfigError
-from badgegate.legacy import checksum, count_rows, describe_url, iter_badge_ids, read_snapshot
+from badgegate.legacy import checksum, count_badges, describe_url, iter_badge_ids, read_snapshot
 from badgegate.mapping import MigrationMapping, load_mapping
 from badgegate.migrate.collector import deferred_collection
 from badgegate.migrate.dryrun import DryRunWriter, EngineIndex
@@ -272,7 +272,7 @@ class _Migration:
     ) -> None:
         with read_snapshot(self.legacy_db) as connection:
             self._detect_deletions(connection, log, settings, summary)
-            total = None if settings.since else count_rows(connection)["badges"]
+            total = None if settings.since else count_badges(connection)
             self.progress.start(total, summary.badges)
             planned = plan_badges(
                 connection,

@@ -16,7 +16,7 @@ import itertools
 import multiprocessing
 import os
 import signal
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from types import TracebackType
 from typing import Any, TypeVar
 
@@ -27,6 +27,7 @@ from badgegate.reconcile.legacy_side import Forwarded, forwarded
 Badge = tuple[LegacyRow, list[LegacyRow]]
 Work = Callable[[list[Badge]], list[Any]]
 Result = TypeVar("Result")
+Item = TypeVar("Item")
 _context: dict[str, Any] = {}
 
 
@@ -51,9 +52,10 @@ def forward_chunk(chunk: list[Badge]) -> list[Forwarded]:
     return [forwarded(badge, rows, mapping=mapping, issuer=issuer) for badge, rows in chunk]
 
 
-def chunked(badges: Iterator[Badge], size: int) -> Iterator[list[Badge]]:
-    """``badges`` in lists of ``size`` (the last one shorter)."""
-    while chunk := list(itertools.islice(badges, size)):
+def chunked(items: Iterable[Item], size: int) -> Iterator[list[Item]]:
+    """``items`` in lists of ``size`` (the last one shorter)."""
+    remaining = iter(items)
+    while chunk := list(itertools.islice(remaining, size)):
         yield chunk
 
 

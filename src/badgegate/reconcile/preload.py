@@ -11,7 +11,6 @@ order a migration gives (without the run history, which reconciliation never rea
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -49,8 +48,7 @@ def store_records(
     store = Store(engine_db)
     written = 0
     try:
-        items = iter(records)
-        while batch := list(itertools.islice(items, BATCH)):
+        for batch in chunked(records, BATCH):
             store.upsert(tenant, batch, run)
             written += len(batch)
     finally:

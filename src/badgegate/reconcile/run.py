@@ -19,7 +19,7 @@ from typing import Any
 
 from badgegate.client import BadgeEngineClient
 from badgegate.errors import ConfigError
-from badgegate.legacy import count_rows, describe_url, iter_badges, read_snapshot
+from badgegate.legacy import count_badges, describe_url, iter_badges, read_snapshot
 from badgegate.mapping import MigrationMapping, load_mapping
 from badgegate.migrate.collector import deferred_collection
 from badgegate.migrate.planner import issuer_from_profile
@@ -195,7 +195,7 @@ class _Reconciliation:
             return 1
         if self.settings.since is None:
             with read_snapshot(self.legacy_db) as connection:
-                left = count_rows(connection)["badges"] - Tally.from_json(spill.get("tally")).badges
+                left = count_badges(connection) - Tally.from_json(spill.get("tally")).badges
             if left < POOL_THRESHOLD:
                 return 1  # starting processes would cost more than it saves
         return self.settings.processes
@@ -218,7 +218,7 @@ class _Reconciliation:
         tally = Tally.from_json(spill.get("tally"))
         after = spill.get("after")
         with read_snapshot(self.legacy_db) as connection:
-            total = None if self.settings.since else count_rows(connection)["badges"]
+            total = None if self.settings.since else count_badges(connection)
             progress.start(total, tally.badges)
             self._forward_all(spill, connection, after, tally, forwarder, progress)
 

@@ -8,7 +8,6 @@ not serve break an invariant and are reported too.
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Iterator
 from typing import Any
 
@@ -17,6 +16,7 @@ from badgegate.mapping import MigrationMapping
 from badgegate.mapping import documents as docs
 from badgegate.mapping.legacy_checks import printable
 from badgegate.reconcile.engine_side import refetch
+from badgegate.reconcile.forwarder import chunked
 from badgegate.reconcile.spill import Spill
 
 CHUNK = 500
@@ -26,8 +26,7 @@ def unexpected_batches(
     client: BadgeEngineClient, spill: Spill, *, mapping: MigrationMapping, workers: int = 4
 ) -> Iterator[list[dict[str, Any]]]:
     """Report entries for unaccounted records and orphan credentials, in batches."""
-    rows = list_unmatched(spill)
-    while chunk := list(itertools.islice(rows, CHUNK)):
+    for chunk in chunked(list_unmatched(spill), CHUNK):
         fresh = refetch(client, [(kind, key) for kind, key, _, _ in chunk], workers=workers)
         yield [
             _unexpected(kind, key, trace, mapping)
