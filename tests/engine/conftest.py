@@ -149,6 +149,12 @@ def tenant() -> str:
     return f"tenant-{uuid.uuid4().hex[:12]}"
 
 
+def postgres_only(engine_db: str, why: str) -> None:
+    """Skip the test on SQLite, saying why it does not apply there."""
+    if not engine_db.startswith("postgresql"):
+        pytest.skip(f"not applicable: {why}")
+
+
 @pytest.fixture
 def caller(engine: EngineServer, tenant: str) -> Caller:
     """A caller holding every scope in a fresh tenant."""

@@ -21,6 +21,7 @@ from badgegate.engine.datetimes import instant_key
 from badgegate.engine.records import StoredRecord, credential_record, extension_record
 from badgegate.engine.storage import ListQuery, Store
 from badgegate.samples import sample_achievement, sample_credential
+from tests.engine.conftest import postgres_only
 
 
 def _credential(valid_from: str = "2024-05-01T12:00:00Z", **changes: Any) -> StoredRecord:
@@ -38,8 +39,7 @@ def _listed(store: Store, tenant: str, kind: str = "credential") -> tuple[int, l
     return page.total, [body for _, body in page.items]
 
 
-def test_new_stored_and_repeated_records_in_one_batch(store: Store) -> None:
-    tenant = f"tenant-{uuid.uuid4().hex[:12]}"
+def test_new_stored_and_repeated_records_in_one_batch(store: Store, tenant: str) -> None:
     kept, replaced = _credential(), _credential()
     store.upsert(tenant, [kept, replaced], None)
     fresh, twice = _credential(), _credential()
@@ -63,8 +63,7 @@ def test_new_stored_and_repeated_records_in_one_batch(store: Store) -> None:
     assert _listed(store, tenant, "achievement") == (1, [achievement.body])
 
 
-def test_a_run_records_its_first_touches_in_batch_order(store: Store) -> None:
-    tenant = f"tenant-{uuid.uuid4().hex[:12]}"
+def test_a_run_records_its_first_touches_in_batch_order(store: Store, tenant: str) -> None:
     stored = _credential()
     store.upsert(tenant, [stored], None)
     fresh = _credential()
@@ -80,8 +79,7 @@ def test_a_run_records_its_first_touches_in_batch_order(store: Store) -> None:
     assert _listed(store, tenant) == (1, [stored.body])
 
 
-def test_writers_racing_on_the_same_new_records_create_each_once(store: Store) -> None:
-    tenant = f"tenant-{uuid.uuid4().hex[:12]}"
+def test_writers_racing_on_the_same_new_records_create_each_once(store: Store, tenant: str) -> None:
     batch = [_credential() for _ in range(200)]
     with ThreadPoolExecutor(4) as pool:
         results = list(pool.map(lambda _: store.upsert(tenant, batch, None), range(4)))
@@ -92,11 +90,9 @@ def test_writers_racing_on_the_same_new_records_create_each_once(store: Store) -
 
 
 def test_a_record_deleted_between_insert_and_read_is_created(
-    store: Store, monkeypatch: pytest.MonkeyPatch
+    store: Store, engine_db: str, tenant: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    if store.engine.dialect.name != "postgresql":
-        pytest.skip("not applicable: only PostgreSQL inserts before it reads")
-    tenant = f"tenant-{uuid.uuid4().hex[:12]}"
+    postgres_only(engine_db, "only PostgreSQL inserts before it reads")
     vanishing = _credential()
     store.upsert(tenant, [vanishing], None)
     key = str(uuid.uuid4())

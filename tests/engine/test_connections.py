@@ -8,12 +8,11 @@ from collections.abc import Awaitable
 from typing import Any
 
 import psycopg
-import pytest
 from sqlalchemy.engine import make_url
 
 from badgegate.engine.loop_connections import LoopConnections
 from badgegate.samples import sample_credential
-from tests.engine.conftest import Caller
+from tests.engine.conftest import Caller, postgres_only
 
 
 def _drop_engine_connections(engine_db: str) -> int:
@@ -28,8 +27,7 @@ def _drop_engine_connections(engine_db: str) -> int:
 
 
 def test_pages_and_creations_survive_dropped_connections(engine_db: str, caller: Caller) -> None:
-    if not engine_db.startswith("postgresql"):
-        pytest.skip("not applicable: the connections dropped are PostgreSQL's")
+    postgres_only(engine_db, "the connections dropped are PostgreSQL's")
     first = sample_credential(str(uuid.uuid4()))
     assert caller.post("/credentials", json=first).status_code == 201
     assert caller.get("/credentials").json() == {"credential": [first]}
@@ -45,8 +43,7 @@ def test_pages_and_creations_survive_dropped_connections(engine_db: str, caller:
 
 
 def test_loop_connections_are_closed_with_the_pool_and_their_loop(engine_db: str) -> None:
-    if not engine_db.startswith("postgresql"):
-        pytest.skip("not applicable: loop connections are PostgreSQL's")
+    postgres_only(engine_db, "loop connections are PostgreSQL's")
     pool = LoopConnections(make_url(engine_db), 2)
 
     async def idle_after(*calls: Awaitable[Any]) -> list[psycopg.AsyncConnection[Any]]:
@@ -62,8 +59,7 @@ def test_loop_connections_are_closed_with_the_pool_and_their_loop(engine_db: str
 
 
 def test_single_reads_survive_dropped_connections(engine_db: str, caller: Caller) -> None:
-    if not engine_db.startswith("postgresql"):
-        pytest.skip("not applicable: the connections dropped are PostgreSQL's")
+    postgres_only(engine_db, "the connections dropped are PostgreSQL's")
     profile = caller.get("/profile")
     assert profile.status_code == 200, profile.text
     assert _drop_engine_connections(engine_db) > 0

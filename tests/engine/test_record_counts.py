@@ -7,13 +7,15 @@ import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 
-import pytest
 from sqlalchemy import text
 
 from badgegate.engine.datetimes import instant_key
 from badgegate.engine.records import StoredRecord, credential_record
 from badgegate.engine.storage import ListQuery, Store
 from badgegate.samples import sample_credential
+from tests.engine.conftest import postgres_only
+
+ROW_LOCKS = "row locks and lock waits are PostgreSQL's"
 
 
 def _credentials(count: int, valid_from: str = "2024-05-01T12:00:00Z") -> list[StoredRecord]:
@@ -27,8 +29,7 @@ def _total(store: Store, tenant: str | None, since: str | None = None) -> int:
     return asyncio.run(store.page(query)).total
 
 
-def test_totals_follow_creation_rollback_and_deletion(store: Store) -> None:
-    tenant = f"tenant-{uuid.uuid4().hex[:12]}"
+def test_totals_follow_creation_rollback_and_deletion(store: Store, tenant: str) -> None:
     store.upsert(tenant, _credentials(3), None)
     store.upsert(tenant, _credentials(4), "run-1")
     assert _total(store, tenant) == 7
@@ -39,23 +40,22 @@ def test_totals_follow_creation_rollback_and_deletion(store: Store) -> None:
     assert _total(store, tenant) == 0
 
 
-def test_a_page_past_the_end_still_carries_the_total(store: Store) -> None:
-    tenant = f"tenant-{uuid.uuid4().hex[:12]}"
+def test_a_page_past_the_end_still_carries_the_total(store: Store, tenant: str) -> None:
     store.upsert(tenant, _credentials(3), None)
     query = ListQuery(tenant, "credential", limit=10, offset=50)
     page = asyncio.run(store.page(query))
     assert (page.total, page.items) == (3, [])
 
 
-def test_since_counts_only_the_matching_records(store: Store) -> None:
-    tenant = f"tenant-{uuid.uuid4().hex[:12]}"
+def test_since_counts_only_the_matching_records(store: Store, tenant: str) -> None:
     store.upsert(tenant, _credentials(2, "2024-01-01T00:00:00Z"), None)
     store.upsert(tenant, _credentials(3, "2024-06-01T00:00:00Z"), None)
     assert _total(store, tenant, since=instant_key("2024-03-01T00:00:00Z")) == 3
 
 
-def test_records_stored_before_the_counts_existed_are_counted_on_open(engine_db: str) -> None:
-    tenant = f"tenant-{uuid.uuid4().hex[:12]}"
+def test_records_stored_before_the_counts_existed_are_counted_on_open(
+    engine_db: str, tenant: str
+) -> None:
     earlier = Store(engine_db)
     earlier.upsert(tenant, _credentials(5), None)
     with earlier.engine.begin() as connection:
@@ -73,11 +73,6 @@ def test_records_stored_before_the_counts_existed_are_counted_on_open(engine_db:
         asyncio.run(reopened.aclose())
 
 
-def _postgres_only(store: Store) -> None:
-    if store.engine.dialect.name != "postgresql":
-        pytest.skip("not applicable: row locks and lock waits are PostgreSQL's")
-
-
 def _wait_for_a_lock_wait(store: Store) -> None:
     """Return once some other backend of the database waits for a lock."""
     waiting = text(
@@ -91,9 +86,10 @@ def _wait_for_a_lock_wait(store: Store) -> None:
             time.sleep(0.02)
 
 
-def test_a_rollback_that_loses_a_deadlock_is_retried(store: Store) -> None:
-    _postgres_only(store)
-    tenant = f"tenant-{uuid.uuid4().hex[:12]}"
+def test_a_rollback_that_loses_a_deadlock_is_retried(
+    store: Store, engine_db: str, tenant: str
+) -> None:
+    postgres_only(engine_db, ROW_LOCKS)
     store.upsert(tenant, _credentials(2), None)
     store.upsert(tenant, _credentials(3), "run-1")
     counter = text(
@@ -112,9 +108,8 @@ def test_a_rollback_that_loses_a_deadlock_is_retried(store: Store) -> None:
     assert _total(store, tenant) == 2
 
 
-def test_opening_a_store_waits_for_no_writer(store: Store, engine_db: str) -> None:
-    _postgres_only(store)
-    tenant = f"tenant-{uuid.uuid4().hex[:12]}"
+def test_opening_a_store_waits_for_no_writer(store: Store, engine_db: str, tenant: str) -> None:
+    postgres_only(engine_db, ROW_LOCKS)
     store.upsert(tenant, _credentials(1), None)
     touch = text("UPDATE bg_records SET body = body WHERE tenant = :t")
     with ThreadPoolExecutor(1) as pool, store.engine.connect() as writer:

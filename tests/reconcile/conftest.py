@@ -54,9 +54,8 @@ def tenant_spec(tenant_specs: list[ClientSpec]) -> ClientSpec:
 @pytest.fixture
 def client(engine: EngineServer, tenant_spec: ClientSpec) -> Iterator[BadgeEngineClient]:
     """A client of the test's own tenant."""
-    spec = tenant_spec
     with BadgeEngineClient(
-        engine.api_url, client_id=spec.client_id, client_secret=spec.client_secret
+        engine.api_url, client_id=tenant_spec.client_id, client_secret=tenant_spec.client_secret
     ) as tenant_client:
         yield tenant_client
 
