@@ -108,3 +108,8 @@ def test_dumps_escapes_a_value_holding_an_unpaired_surrogate_so_utf8_can_carry_i
 def test_loads_leaves_nesting_beyond_orjsons_check_to_json() -> None:
     deep = b"[" * 300 + b"]" * 300
     assert loads(deep) == json.loads(deep)
+    too_deep = b"[" * 1000 + b"]" * 1000  # orjson reads it; json cannot
+    with pytest.raises(RecursionError):
+        json.loads(too_deep)
+    with pytest.raises(RecursionError):
+        loads(too_deep)
