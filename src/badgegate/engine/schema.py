@@ -51,13 +51,15 @@ records = Table(
 )
 
 #: How many records each tenant holds of each kind, kept by triggers on ``bg_records``
-#: (:mod:`badgegate.engine.record_counts`) so a page's total costs one row, not a scan.
+#: (:mod:`badgegate.engine.record_counts`) so a page's total costs one row, not a scan;
+#: ``changes`` counts every insert and delete, so it moves whenever the list's members do.
 record_counts = Table(
     "bg_record_counts",
     metadata,
     Column("tenant", String(200), primary_key=True),
     Column("kind", String(16), primary_key=True),
     Column("total", BigInteger, nullable=False),
+    Column("changes", BigInteger, nullable=False, server_default="0"),
 )
 
 #: What each migration run did: the first touch of a record by a run, with the prior version.

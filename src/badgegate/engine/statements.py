@@ -5,9 +5,18 @@ from __future__ import annotations
 import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import Select, bindparam, delete, func, literal_column, select, update
+from sqlalchemy import (
+    Select,
+    bindparam,
+    delete,
+    func,
+    literal_column,
+    null,
+    select,
+    update,
+)
 
 from badgegate.engine.records import StoredRecord
 from badgegate.engine.schema import profiles, record_counts, records
@@ -51,22 +60,37 @@ def _page_conditions(table: Any, by_tenant: bool, since_mode: str | None) -> lis
     return conditions
 
 
+class PageStatements(NamedTuple):
+    """The statements of one page query shape.
+
+    ``listing`` rows are ``(media, body, total, seq, changes)``: ``seq`` is the record's place
+    in the list and ``changes`` the list's change counter (NULL with ``since``), read in the
+    same statement. ``continuing`` is ``listing`` after a ``seq`` (``b_after``), for lists
+    without ``since`` (:mod:`badgegate.engine.positions`).
+    """
+
+    total: Select[Any]
+    listing: Select[Any]
+    continuing: Select[Any] | None
+
+
 @functools.cache
-def page_statements(by_tenant: bool, since_mode: str | None) -> tuple[Select[Any], Select[Any]]:
-    """The total and listing statements of a page query (built once per shape).
+def page_statements(by_tenant: bool, since_mode: str | None) -> PageStatements:
+    """The statements of a page query (built once per shape).
 
     Each listed row also carries the total (an uncorrelated subquery), so a page that has
     rows costs one statement; the total alone serves pages past the end. Without ``since``
-    the total is read from the kept counts (:mod:`badgegate.engine.record_counts`); with it,
-    the matching records are counted on the ``(tenant, kind, valid_from)`` index.
+    the total and the change counter are read from the kept counts
+    (:mod:`badgegate.engine.record_counts`); with it, the matching records are counted on the
+    ``(tenant, kind, valid_from)`` index.
     """
+    changes: Any = null()
     if since_mode is None:
-        conditions = [record_counts.c.kind == bindparam("b_kind")]
+        kept = [record_counts.c.kind == bindparam("b_kind")]
         if by_tenant:
-            conditions.append(record_counts.c.tenant == bindparam("b_tenant"))
-        total = select(func.coalesce(func.sum(record_counts.c.total), literal_column("0"))).where(
-            *conditions
-        )
+            kept.append(record_counts.c.tenant == bindparam("b_tenant"))
+        total = _summed(record_counts.c.total, kept)
+        changes = _summed(record_counts.c.changes, kept).scalar_subquery()
     else:
         counted = records.alias("counted")
         total = (
@@ -74,14 +98,26 @@ def page_statements(by_tenant: bool, since_mode: str | None) -> tuple[Select[Any
             .select_from(counted)
             .where(*_page_conditions(counted, by_tenant, since_mode))
         )
-    listing = (
-        select(records.c.media, records.c.body, total.scalar_subquery().label("total"))
-        .where(*_page_conditions(records, by_tenant, since_mode))
-        .order_by(records.c.seq)
-        .limit(bindparam("b_limit"))
-        .offset(bindparam("b_offset"))
+    columns = (
+        records.c.media,
+        records.c.body,
+        total.scalar_subquery().label("total"),
+        records.c.seq,
+        changes.label("changes"),
     )
-    return total, listing
+    conditions = _page_conditions(records, by_tenant, since_mode)
+    listing = _in_order(select(*columns).where(*conditions))
+    after = records.c.seq > bindparam("b_after")
+    continuing = _in_order(select(*columns).where(*conditions, after))
+    return PageStatements(total, listing, continuing if since_mode is None else None)
+
+
+def _in_order(query: Select[Any]) -> Select[Any]:
+    return query.order_by(records.c.seq).limit(bindparam("b_limit")).offset(bindparam("b_offset"))
+
+
+def _summed(column: Any, conditions: list[Any]) -> Select[Any]:
+    return select(func.coalesce(func.sum(column), literal_column("0"))).where(*conditions)
 
 
 @functools.cache

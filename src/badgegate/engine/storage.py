@@ -23,6 +23,7 @@ from badgegate.engine import client_rows
 from badgegate.engine.auth import RegisteredClient
 from badgegate.engine.bulk_writes import BulkWrites, Outcome, WritePlan
 from badgegate.engine.loop_connections import LoopConnections
+from badgegate.engine.positions import PagePositions
 from badgegate.engine.records import StoredRecord
 from badgegate.engine.rollback import RollbackCounts, undo_run
 from badgegate.engine.schema import (
@@ -90,6 +91,8 @@ class Store:
         # the BEGIN and COMMIT round trips (READ COMMITTED gives each statement its own
         # snapshot anyway); SQLite's driver runs them in autocommit mode already.
         self._compiled: dict[str, DriverStatement] = {}
+        #: Where recent pages ended, so the next page need not skip rows.
+        self._positions = PagePositions()
         self._autocommit = (
             self.engine.execution_options(isolation_level="AUTOCOMMIT")
             if self._postgres
@@ -283,17 +286,56 @@ class Store:
         return found
 
     async def page(self, query: ListQuery) -> Page:
-        """Return one page of records in insertion order, with the total that match."""
+        """Return one page of records in insertion order, with the total that match.
+
+        A list without ``since`` continues from where an earlier page ended, when it can
+        (:mod:`badgegate.engine.positions`), instead of skipping ``offset`` records.
+        """
         since_mode = None if query.since_key is None else (">=" if query.inclusive else ">")
         shape = (query.tenant is not None, since_mode)
-        count = self._driver_statement(f"count{shape}", lambda: page_statements(*shape)[0])
-        listing = self._driver_statement(f"page{shape}", lambda: page_statements(*shape)[1])
         params = {"b_tenant": query.tenant, "b_kind": query.kind, "b_since": query.since_key}
+        rows = await self._continued(query, shape, params) if since_mode is None else None
+        if rows is None:
+            listing = self._page_statement("listing", shape)
+            rows = await self._fetch(
+                listing, {**params, "b_limit": query.limit, "b_offset": query.offset}
+            )
+        if rows and since_mode is None:
+            _, _, _, last, changes = rows[-1]
+            self._positions.note(
+                (query.tenant, query.kind), int(changes), query.offset + len(rows), int(last)
+            )
+        if rows:
+            total = rows[0][2]
+        else:
+            total = (await self._fetch(self._page_statement("total", shape), params))[0][0]
+        return Page(int(total), [(media, body) for media, body, *_ in rows])
+
+    async def _continued(
+        self, query: ListQuery, shape: tuple[bool, str | None], params: dict[str, Any]
+    ) -> list[Any] | None:
+        """The page read after the nearest noted end of an earlier page, or ``None`` when there
+        is none or the list changed since it was noted."""
+        key = (query.tenant, query.kind)
+        start = self._positions.start(key, query.offset)
+        if start is None:
+            return None
+        continuing = self._page_statement("continuing", shape)
         rows = await self._fetch(
-            listing, {**params, "b_limit": query.limit, "b_offset": query.offset}
+            continuing,
+            {**params, "b_after": start.after, "b_limit": query.limit, "b_offset": start.skip},
         )
-        total = rows[0][2] if rows else (await self._fetch(count, params))[0][0]
-        return Page(int(total), [(media, body) for media, body, _ in rows])
+        if rows and int(rows[0][4]) == start.changes:
+            return rows
+        self._positions.forget(key)  # changed, or past the end: read by offset
+        return None
+
+    def _page_statement(self, member: str, shape: tuple[bool, str | None]) -> DriverStatement:
+        """The driver form of one of the :class:`~badgegate.engine.statements.PageStatements`
+        of ``shape``."""
+        return self._driver_statement(
+            f"{member}{shape}", lambda: getattr(page_statements(*shape), member)
+        )
 
     def get(self, tenant: str, kind: str, key: str) -> str | None:
         """Return the stored JSON of one record, or ``None``."""
