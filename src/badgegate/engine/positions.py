@@ -45,7 +45,7 @@ class PagePositions:
     so several engine processes on one database each keep their own.
     """
 
-    def __init__(self, lists: int = 64, marks: int = 4096) -> None:
+    def __init__(self, lists: int = 16, marks: int = 4096) -> None:
         self._lists: collections.OrderedDict[ListKey, _Marks] = collections.OrderedDict()
         self._max_lists, self._max_marks = lists, marks
 
