@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import uuid
 from typing import Literal
@@ -31,13 +32,22 @@ def record_urn(namespace: uuid.UUID, kind: RecordKind, legacy_id: str) -> str:
 
     Equal to ``record_key(...).urn``, formatted straight from the digest (migration hot path).
     """
-    text = _name_digest(namespace, _record_name(kind, legacy_id)).hex()
-    variant = "89ab"[int(text[16], 16) & 0x3]
+    digest = _name_digest(namespace, _record_name(kind, legacy_id))
+    text = digest.hex()
+    variant = "89ab"[digest[8] >> 4 & 0x3]
     return f"urn:uuid:{text[:8]}-{text[8:12]}-5{text[13:16]}-{variant}{text[17:20]}-{text[20:32]}"
 
 
 def _name_digest(namespace: uuid.UUID, name: str) -> bytes:
-    return hashlib.sha1(namespace.bytes + name.encode("utf-8"), usedforsecurity=False).digest()
+    hasher = _namespace_hash(namespace.int).copy()
+    hasher.update(name.encode("utf-8"))
+    return hasher.digest()
+
+
+@functools.lru_cache(maxsize=64)
+def _namespace_hash(namespace: int) -> hashlib._Hash:
+    """A SHA-1 fed with the namespace's bytes, to be copied for each name in it."""
+    return hashlib.sha1(namespace.to_bytes(16, "big"), usedforsecurity=False)
 
 
 def _record_name(kind: RecordKind, legacy_id: str) -> str:

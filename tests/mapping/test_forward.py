@@ -205,6 +205,20 @@ def test_rows_of_the_wrong_shape_are_findings(mapping: MigrationMapping) -> None
     assert [f.rule for f in migrated.findings] == ["legacy-requirement-parent"]
 
 
+def test_a_row_with_a_column_swapped_for_an_unknown_one_is_not_plain(
+    mapping: MigrationMapping,
+) -> None:
+    badge = _badge(note="in place of content")
+    del badge["content"]
+    assert len(badge) == len(mapping.badges.columns)
+    assert not _plainly_fits_row(badge, mapping.badges)
+    migrated = forward(badge, [], mapping=mapping, issuer=ISSUER)
+    assert [(f.rule, f.pointer) for f in migrated.findings] == [
+        ("legacy-unmapped-column", "/note"),
+        ("legacy-row-shape", "/content"),
+    ]
+
+
 def test_award_time_outside_utc_range_is_an_error_finding(mapping: MigrationMapping) -> None:
     badge = _badge(created_at=dt.datetime(1, 1, 1, 0, 10))
     migrated = forward(badge, [], mapping=mapping, issuer=ISSUER)
@@ -230,6 +244,14 @@ def test_record_ids_are_uuid5_of_kind_and_legacy_id(
         expected = uuid.uuid5(mapping.namespace, f"{kind}:{legacy_id}")
         assert docs.urn(mapping, kind, legacy_id) == expected.urn
         assert docs.key(mapping, kind, legacy_id) == expected
+
+
+def test_record_keys_are_read_from_the_records(mapping: MigrationMapping) -> None:
+    migrated = forward(_badge(), [], mapping=mapping, issuer=ISSUER)
+    for kind in ("achievement", "credential", "progress"):
+        assert getattr(migrated, f"{kind}_key") == docs.key(mapping, kind, "legacy-1")
+    unrepresentable = forward(_badge(name=None), [], mapping=mapping, issuer=ISSUER)
+    assert unrepresentable.achievement_key is None and unrepresentable.progress_key is None
 
 
 def test_a_step_that_replaces_a_parent_turns_off_reused_walks() -> None:

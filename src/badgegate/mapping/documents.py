@@ -118,8 +118,9 @@ _IMMUTABLE = frozenset({str, int, float, bool, type(None)})
 
 def ordered(document: JsonObject, order: Sequence[str]) -> JsonObject:
     """``document`` with the members of ``order`` first, in that order, then the rest."""
-    first = {name: document[name] for name in order if name in document}
-    return first | {name: value for name, value in document.items() if name not in first}
+    reordered = {name: document[name] for name in order if name in document}
+    reordered.update(document)  # members already there keep their place
+    return reordered
 
 
 def valid_from(

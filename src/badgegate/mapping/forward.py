@@ -9,11 +9,13 @@ progress record; a badge whose status is the mapping's ``award_status`` also giv
 from __future__ import annotations
 
 import dataclasses
+import operator
 import uuid
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from badgegate.findings import Finding, has_errors
+from badgegate.ids import record_urn
 from badgegate.mapping import documents as docs
 from badgegate.mapping.documents import JsonObject
 from badgegate.mapping.legacy_checks import inconsistencies, printable, row_problems
@@ -31,10 +33,8 @@ class MigratedBadge:
     """
 
     legacy_id: str
-    achievement_key: uuid.UUID | None
     achievement: JsonObject | None
     credential: JsonObject | None
-    progress_key: uuid.UUID | None
     progress: JsonObject | None
     findings: list[Finding]
 
@@ -44,9 +44,24 @@ class MigratedBadge:
         return self.achievement is not None
 
     @property
+    def achievement_key(self) -> uuid.UUID | None:
+        """The Achievement's key, when the badge's records were made."""
+        return _key_of(self.achievement)
+
+    @property
     def credential_key(self) -> uuid.UUID | None:
         """The credential's key, when the badge was awarded."""
-        return uuid.UUID(self.credential["id"]) if self.credential is not None else None
+        return _key_of(self.credential)
+
+    @property
+    def progress_key(self) -> uuid.UUID | None:
+        """The progress record's key, when the badge's records were made."""
+        return _key_of(self.progress)
+
+
+def _key_of(record: JsonObject | None) -> uuid.UUID | None:
+    """The key in a record's ``urn:uuid:`` id."""
+    return uuid.UUID(record["id"]) if record is not None else None
 
 
 def forward(
@@ -64,36 +79,34 @@ def forward(
     problems = row_problems(badge_row, requirement_rows, mapping)
     legacy_id = badge_row.get(mapping.badges.key)
     if has_errors(problems) or not isinstance(legacy_id, str):
-        return MigratedBadge(printable(str(legacy_id)), None, None, None, None, None, problems)
-    requirements = sorted(requirement_rows, key=lambda row: row[mapping.requirements.key])
+        return MigratedBadge(printable(str(legacy_id)), None, None, None, problems)
+    requirement_key = mapping.requirements.key
+    requirements = sorted(requirement_rows, key=operator.itemgetter(requirement_key))
     findings = inconsistencies(badge_row, requirements, mapping)
     plan = forward_plan(mapping)
-    achievement_key = docs.key(mapping, "achievement", legacy_id)
-    requirement_key = mapping.requirements.key
+    achievement_id = record_urn(mapping.namespace, "achievement", legacy_id)
     requirement_ids = docs.urns(
         mapping, "requirement", [row[requirement_key] for row in requirements]
     )
-    achievement = _achievement(badge_row, requirements, plan, achievement_key.urn, requirement_ids)
+    achievement = _achievement(badge_row, requirements, plan, achievement_id, requirement_ids)
     credential = None
     if badge_row["status"] == mapping.award_status:
         credential = _credential(badge_row, requirements, achievement, mapping, issuer)
         if credential is None:
             findings.append(_out_of_range(legacy_id))
-    progress_key = docs.key(mapping, "progress", legacy_id)
+    progress_id = record_urn(mapping.namespace, "progress", legacy_id)
     progress = _progress(
         badge_row,
         requirements,
         plan,
-        (progress_key.urn, achievement_key.urn),
+        (progress_id, achievement_id),
         requirement_ids,
         credential,
     )
     return MigratedBadge(
         legacy_id=legacy_id,
-        achievement_key=achievement_key,
         achievement=achievement,
         credential=credential,
-        progress_key=progress_key,
         progress=progress,
         findings=findings,
     )
@@ -169,7 +182,7 @@ def _credential(
         ]
     credential: JsonObject = {
         "@context": [docs.VC_CONTEXT, docs.OB_CONTEXT],
-        "id": docs.key(mapping, "credential", legacy_id).urn,
+        "id": record_urn(mapping.namespace, "credential", legacy_id),
         "type": list(docs.CREDENTIAL_TYPES),
         "name": achievement.get("name", ""),
         "issuer": issuer if isinstance(issuer, str) else dict(issuer),

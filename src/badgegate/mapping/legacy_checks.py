@@ -31,18 +31,22 @@ def row_problems(
 ) -> list[Finding]:
     """Error findings for rows that cannot be migrated as they are."""
     key, parent_column = mapping.badges.key, mapping.requirements.parent
-    legacy_id = printable(str(badge.get(key)))
-    findings = _shape_problems(badge, mapping.badges, legacy_id, "")
+    badge_key = badge.get(key)
+    legacy_id = printable(str(badge_key))
+    findings: list[Finding] = []
+    if not _plainly_fits_row(badge, mapping.badges):
+        findings += _shape_problems(badge, mapping.badges, legacy_id, "")
     for index, requirement in enumerate(requirements):
-        prefix = f"/requirements/{index}"
-        findings += _shape_problems(requirement, mapping.requirements, legacy_id, prefix)
+        if not _plainly_fits_row(requirement, mapping.requirements):
+            prefix = f"/requirements/{index}"
+            findings += _shape_problems(requirement, mapping.requirements, legacy_id, prefix)
         parent = requirement.get(parent_column or "")
-        if parent != badge.get(key):
+        if parent != badge_key:
             findings.append(
                 Finding(
                     rule="legacy-requirement-parent",
                     message="requirement belongs to another badge",
-                    pointer=f"{prefix}/{parent_column}",
+                    pointer=f"/requirements/{index}/{parent_column}",
                     record_id=legacy_id,
                     expected=legacy_id,
                     actual=printable(str(parent)),
@@ -62,17 +66,22 @@ def _plainly_fits_row(row: Mapping[str, Any], table: TableFate) -> bool:
     Plain: of the column's exact Python type (a text without NUL bytes or surrogates, a naive
     timestamp), or NULL where the column allows it. Such a row has no shape problems.
     """
-    if type(row) is not dict or row.keys() != table.column_names:
+    # As many members as columns, and every column found: exactly the table's columns.
+    if type(row) is not dict or len(row) != len(table.value_types):
         return False
     for name, kind, nullable in table.value_types:
-        value = row[name]
+        value = row.get(name, _ABSENT)  # never of a column's type
         exact = type(value)
         if exact is not kind:
             if value is None and nullable:
                 continue
             return False
         if exact is str:
-            if UNREPRESENTABLE.search(value):
+            if "\x00" in value:
+                return False
+            try:  # UTF-8 refuses exactly the surrogates; faster than searching for them
+                value.encode("utf-8")
+            except UnicodeEncodeError:
                 return False
         elif exact is dt.datetime and value.tzinfo is not None:
             return False
@@ -82,9 +91,8 @@ def _plainly_fits_row(row: Mapping[str, Any], table: TableFate) -> bool:
 def _shape_problems(
     row: Mapping[str, Any], table: TableFate, legacy_id: str, prefix: str
 ) -> list[Finding]:
+    """The shape problems of a row that does not plainly fit its table."""
     findings: list[Finding] = []
-    if _plainly_fits_row(row, table):
-        return findings
     for name in row if not table.column_names.issuperset(row) else ():
         if table.column(name) is None:
             findings.append(

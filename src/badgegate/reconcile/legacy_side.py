@@ -13,11 +13,11 @@ from typing import Any
 
 from badgegate import json_text
 from badgegate.findings import Finding
+from badgegate.ids import record_urn
 from badgegate.legacy.dataset import LegacyRow
 from badgegate.mapping import MigrationMapping, forward
-from badgegate.mapping import documents as docs
 from badgegate.mapping.legacy_checks import printable
-from badgegate.reconcile.records import digest
+from badgegate.reconcile.records import digest, key_of
 from badgegate.reconcile.spill import Spill
 
 Pair = tuple[str, str]
@@ -65,6 +65,9 @@ def forwarded(
     """Forward one badge and keep the keys and digests of its records."""
     migrated = forward(badge, requirements, mapping=mapping, issuer=issuer)
     legacy_id = str(badge.get("id"))
+    # The records' own ids hold the keys when they were made from this same legacy id.
+    keyed_alike = migrated.legacy_id == legacy_id
+    namespace = mapping.namespace
     records: dict[str, tuple[str, bytes]] = {}
     for kind, record in (
         ("achievement", migrated.achievement),
@@ -72,8 +75,12 @@ def forwarded(
         ("progress", migrated.progress),
     ):
         if record is not None:
-            records[kind] = (str(docs.key(mapping, kind, legacy_id)), digest(record))  # type: ignore[arg-type]
-    credential_key = str(docs.key(mapping, "credential", legacy_id))
+            record_id = record["id"] if keyed_alike else record_urn(namespace, kind, legacy_id)  # type: ignore[arg-type]
+            records[kind] = (key_of(record_id), digest(record))
+    if "credential" in records:
+        credential_key = records["credential"][0]
+    else:
+        credential_key = key_of(record_urn(namespace, "credential", legacy_id))
     status = str(badge.get("status"))
     findings = [json_text.dumps(legacy_finding_entry(f, status)) for f in migrated.findings]
     return Forwarded(records, credential_key, findings)
