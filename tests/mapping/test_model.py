@@ -64,7 +64,7 @@ def _column(document: dict[str, Any], table: str, column: str) -> dict[str, Any]
         ),
         (lambda d: d.update(timezone="Europe/Atlantis"), "not an IANA time zone"),
         (lambda d: d.update(namespace="not-a-uuid"), "/namespace"),
-        (lambda d: d["tables"].pop("badges"), "'badges' is a required property"),
+        (lambda d: d["tables"].pop("badges"), '"badges" is a required property'),
     ],
 )
 def test_bad_mappings_are_config_errors_that_say_why(

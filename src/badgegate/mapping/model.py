@@ -19,7 +19,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
 
-import jsonschema  # type: ignore[import-untyped]
+import jsonschema_rs
 import yaml
 
 from badgegate import paths
@@ -205,10 +205,12 @@ def parse_mapping(
 
 def _check_schema(document: Any, source: str) -> None:
     schema = json.loads((paths.schemas_dir() / SCHEMA_FILE).read_text(encoding="utf-8"))
-    validator = jsonschema.Draft202012Validator(schema)
-    errors = sorted(validator.iter_errors(document), key=lambda error: list(error.absolute_path))
+    # jsonschema-rs, not jsonschema: importing jsonschema (its format checkers) takes seconds,
+    # and every command that reads the mapping would wait for it.
+    validator = jsonschema_rs.Draft202012Validator(schema)
+    errors = sorted(validator.iter_errors(document), key=lambda error: list(error.instance_path))
     if errors:
-        lines = [f"/{'/'.join(map(str, error.absolute_path))}: {error.message}" for error in errors]
+        lines = [f"/{'/'.join(map(str, error.instance_path))}: {error.message}" for error in errors]
         raise ConfigError(
             f"migration mapping {source} does not match {SCHEMA_FILE}:\n  " + "\n  ".join(lines)
         )
