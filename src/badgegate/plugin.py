@@ -37,6 +37,8 @@ HYPOTHESIS_PROFILES: dict[str, dict[str, Any]] = {
 }
 # The name under which hypothesis.core looks up the printer of falsifying examples.
 _PRINTER = "RepresentationPrinter"
+#: The run's pytest config, for hooks that are not given it.
+_session: dict[str, pytest.Config] = {}
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -55,6 +57,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 def pytest_configure(config: pytest.Config) -> None:
     """Load the harness config and select the Hypothesis profile of the run's profile."""
+    _session["config"] = config
     values = {key: config.getoption("badgegate_" + key, None) for key in config_keys()}
     harness = load_config({key: value for key, value in values.items() if key not in SECRET_KEYS})
     config.stash[CONFIG_KEY] = harness
@@ -137,13 +140,34 @@ def _is_fuzz_check(item: pytest.Item) -> bool:
 def pytest_keyboard_interrupt(excinfo: pytest.ExceptionInfo[BaseException]) -> Generator[None]:
     """Never let rendering where Ctrl-C landed turn an interrupt into a crash.
 
-    pytest renders the interrupted frame; for some frames Python reports no line number and
-    that rendering raises. The run then still ends as interrupted (exit 130), reports written.
+    pytest renders the interrupted frames; Python reports no line number for some of them, and
+    rendering those raises. They are left out first; should rendering fail all the same, the
+    terminal report gets a plain interrupt to show, and the run still ends as interrupted
+    (exit 130), reports written.
     """
+    excinfo.traceback = excinfo.traceback.filter(_has_line_numbers)
     try:
         yield
     except Exception as error:  # any rendering failure; the interrupt itself is not one
         sys.stderr.write(f"badgegate: interrupted (location not shown: {error!r})\n")
+        reporter = _session["config"].pluginmanager.get_plugin("terminalreporter")
+        if reporter is not None:
+            reporter.pytest_keyboard_interrupt(excinfo=_plain_interrupt())
+
+
+def _has_line_numbers(entry: Any) -> bool:
+    try:
+        return isinstance(entry.lineno, int) and isinstance(entry.frame.lineno, int)
+    except TypeError:  # ``None - 1``: the frame has no line number
+        return False
+
+
+def _plain_interrupt() -> pytest.ExceptionInfo[BaseException]:
+    """A KeyboardInterrupt raised here, which renders whatever the interrupted frames were."""
+    try:
+        raise KeyboardInterrupt
+    except KeyboardInterrupt as interrupt:
+        return pytest.ExceptionInfo.from_exception(interrupt)
 
 
 def _unreachable_message(

@@ -143,3 +143,28 @@ def test_an_interrupt_whose_location_cannot_be_rendered_is_still_an_interrupt(
     assert result.ret == pytest.ExitCode.INTERRUPTED
     assert TRACEBACK not in result.stdout.str() + result.stderr.str()
     result.stderr.fnmatch_lines(["badgegate: interrupted (location not shown: TypeError*"])
+
+
+def test_an_interrupt_pytest_could_not_render_at_all_is_still_an_interrupt(
+    pytester: pytest.Pytester,
+) -> None:
+    """Rendering fails before pytest's terminal report keeps anything to show at the end."""
+    pytester.makeconftest(
+        """
+        import pytest
+
+        @pytest.hookimpl(tryfirst=True)
+        def pytest_keyboard_interrupt(excinfo):
+            raise TypeError("unsupported operand type(s) for -: 'NoneType' and 'int'")
+        """
+    )
+    pytester.makepyfile(
+        """
+        def test_interrupted():
+            raise KeyboardInterrupt
+        """
+    )
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
+    assert result.ret == pytest.ExitCode.INTERRUPTED, result.stdout.str() + result.stderr.str()
+    assert TRACEBACK not in result.stdout.str() + result.stderr.str()
+    result.stdout.fnmatch_lines(["*KeyboardInterrupt*"])
