@@ -29,15 +29,26 @@ def _total(store: Store, tenant: str | None, since: str | None = None) -> int:
     return asyncio.run(store.page(query)).total
 
 
-def test_totals_follow_creation_rollback_and_deletion(store: Store, tenant: str) -> None:
+def _changes(store: Store, tenant: str) -> int:
+    query = text("SELECT changes FROM bg_record_counts WHERE tenant = :t AND kind = 'credential'")
+    with store.engine.connect() as connection:
+        return int(connection.execute(query, {"t": tenant}).scalar_one())
+
+
+def test_totals_and_changes_follow_creation_rollback_and_deletion(
+    store: Store, tenant: str
+) -> None:
     store.upsert(tenant, _credentials(3), None)
     store.upsert(tenant, _credentials(4), "run-1")
-    assert _total(store, tenant) == 7
+    again = _credentials(1)
+    store.upsert(tenant, again, None)
+    store.upsert(tenant, again, None)  # the same record again: no insert
+    assert (_total(store, tenant), _changes(store, tenant)) == (8, 8)
     assert _total(store, f"other-{tenant}") == 0
     assert store.rollback(tenant, "run-1") is not None
-    assert _total(store, tenant) == 3
+    assert (_total(store, tenant), _changes(store, tenant)) == (4, 12)
     store.delete_kind(tenant, "credential")
-    assert _total(store, tenant) == 0
+    assert (_total(store, tenant), _changes(store, tenant)) == (0, 16)
 
 
 def test_a_page_past_the_end_still_carries_the_total(store: Store, tenant: str) -> None:

@@ -123,37 +123,23 @@ def test_sigint_during_run_exits_130_with_junit_and_no_traceback(tmp_path: Path)
     assert len(_testcases(reports / "junit.xml")) >= 1
 
 
+@pytest.mark.parametrize(
+    "order",
+    [
+        pytest.param("", id="after-the-terminal-report-kept-it"),
+        pytest.param("tryfirst=True", id="before-the-terminal-report-kept-anything"),
+    ],
+)
 def test_an_interrupt_whose_location_cannot_be_rendered_is_still_an_interrupt(
-    pytester: pytest.Pytester,
+    pytester: pytest.Pytester, order: str
 ) -> None:
-    """pytest fails to render some interrupted frames (no line number); the run must not crash."""
+    """pytest fails to render some interrupted frames (no line number); the run must not crash,
+    whether the failure comes after pytest's terminal report kept the interrupt or before."""
     pytester.makeconftest(
-        """
-        def pytest_keyboard_interrupt(excinfo):
-            raise TypeError("unsupported operand type(s) for -: 'NoneType' and 'int'")
-        """
-    )
-    pytester.makepyfile(
-        """
-        def test_interrupted():
-            raise KeyboardInterrupt
-        """
-    )
-    result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
-    assert result.ret == pytest.ExitCode.INTERRUPTED
-    assert TRACEBACK not in result.stdout.str() + result.stderr.str()
-    result.stderr.fnmatch_lines(["badgegate: interrupted (location not shown: TypeError*"])
-
-
-def test_an_interrupt_pytest_could_not_render_at_all_is_still_an_interrupt(
-    pytester: pytest.Pytester,
-) -> None:
-    """Rendering fails before pytest's terminal report keeps anything to show at the end."""
-    pytester.makeconftest(
-        """
+        f"""
         import pytest
 
-        @pytest.hookimpl(tryfirst=True)
+        @pytest.hookimpl({order})
         def pytest_keyboard_interrupt(excinfo):
             raise TypeError("unsupported operand type(s) for -: 'NoneType' and 'int'")
         """
@@ -165,6 +151,8 @@ def test_an_interrupt_pytest_could_not_render_at_all_is_still_an_interrupt(
         """
     )
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
-    assert result.ret == pytest.ExitCode.INTERRUPTED, result.stdout.str() + result.stderr.str()
-    assert TRACEBACK not in result.stdout.str() + result.stderr.str()
+    output = result.stdout.str() + result.stderr.str()
+    assert result.ret == pytest.ExitCode.INTERRUPTED, output
+    assert TRACEBACK not in output
+    result.stderr.fnmatch_lines(["badgegate: interrupted (location not shown: TypeError*"])
     result.stdout.fnmatch_lines(["*KeyboardInterrupt*"])
