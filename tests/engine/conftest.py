@@ -15,9 +15,12 @@ from typing import Any
 
 import pytest
 import requests
+from sqlalchemy import text
 
+from badgegate.engine.records import StoredRecord, credential_record
 from badgegate.engine.server import ClientSpec, EngineServer, TokenSpec
 from badgegate.engine.storage import Store
+from badgegate.samples import sample_credential
 from badgegate.scopes import ALL_SCOPES
 
 CLIENT_ID = "engine-tests"
@@ -147,6 +150,32 @@ def engine(engine_db: str) -> Iterator[EngineServer]:
 def tenant() -> str:
     """A tenant name no other test uses."""
     return f"tenant-{uuid.uuid4().hex[:12]}"
+
+
+def credentials(count: int, valid_from: str = "2024-05-01T12:00:00Z") -> list[StoredRecord]:
+    """``count`` new sample credentials, ready to store."""
+    return [
+        credential_record(sample_credential(str(uuid.uuid4()), valid_from)) for _ in range(count)
+    ]
+
+
+def kept_changes(store: Store, tenant: str) -> int:
+    """The change counter the store keeps for ``tenant``'s credentials."""
+    query = text("SELECT changes FROM bg_record_counts WHERE tenant = :t AND kind = 'credential'")
+    with store.engine.connect() as connection:
+        return int(connection.execute(query, {"t": tenant}).scalar_one())
+
+
+def reopened_without_counting(store: Store, engine_db: str, undo: str) -> Store:
+    """``store`` closed and opened again, as if made before its counting triggers: they are
+    dropped and ``undo`` (SQL on ``bg_record_counts``) runs first."""
+    on_table = " ON bg_records" if store.engine.dialect.name == "postgresql" else ""
+    with store.engine.begin() as connection:
+        for trigger in ("bg_records_count_inserted", "bg_records_count_deleted"):
+            connection.execute(text(f"DROP TRIGGER {trigger}{on_table}"))
+        connection.execute(text(undo))
+    store.close()
+    return Store(engine_db)
 
 
 def postgres_only(engine_db: str, why: str) -> None:

@@ -9,21 +9,12 @@ before the change counter existed.
 from __future__ import annotations
 
 import asyncio
-import uuid
 
 from sqlalchemy import text
 
 from badgegate.engine.positions import PagePositions
-from badgegate.engine.records import StoredRecord, credential_record
 from badgegate.engine.storage import ListQuery, Store
-from badgegate.samples import sample_credential
-
-
-def _credentials(count: int) -> list[StoredRecord]:
-    valid_from = "2024-05-01T12:00:00Z"
-    return [
-        credential_record(sample_credential(str(uuid.uuid4()), valid_from)) for _ in range(count)
-    ]
+from tests.engine.conftest import credentials, kept_changes, reopened_without_counting
 
 
 def _page(store: Store, tenant: str, offset: int, limit: int = 3) -> list[str]:
@@ -48,25 +39,19 @@ def _all_pages(store: Store, tenant: str, limit: int = 3) -> list[str]:
     return bodies
 
 
-def _changes(store: Store, tenant: str) -> int:
-    query = text("SELECT changes FROM bg_record_counts WHERE tenant = :t AND kind = 'credential'")
-    with store.engine.connect() as connection:
-        return int(connection.execute(query, {"t": tenant}).scalar_one())
-
-
 def test_pages_read_in_order_equal_the_offset_pages(store: Store, tenant: str) -> None:
-    store.upsert(tenant, _credentials(10), None)
+    store.upsert(tenant, credentials(10), None)
     assert _all_pages(store, tenant) == _by_offset(store, tenant, 0, 100)
     for offset in (0, 3, 4, 9, 10, 12):  # noted ends, between them, the last one, past the end
         assert _page(store, tenant, offset) == _by_offset(store, tenant, offset)
 
 
 def test_a_delete_before_a_noted_end_shifts_the_next_page(store: Store, tenant: str) -> None:
-    store.upsert(tenant, _credentials(3), "run-1")
-    store.upsert(tenant, _credentials(6), None)
+    store.upsert(tenant, credentials(3), "run-1")
+    store.upsert(tenant, credentials(6), None)
     assert _page(store, tenant, 3) == _by_offset(store, tenant, 3)  # notes the end at 6
     assert store.rollback(tenant, "run-1") is not None  # offsets 0-2 gone
-    store.upsert(tenant, _credentials(6), None)
+    store.upsert(tenant, credentials(6), None)
     assert _page(store, tenant, 6) == _by_offset(store, tenant, 6)
     assert _all_pages(store, tenant) == _by_offset(store, tenant, 0, 100)
 
@@ -74,13 +59,13 @@ def test_a_delete_before_a_noted_end_shifts_the_next_page(store: Store, tenant: 
 def test_a_write_by_another_engine_process_is_seen(
     store: Store, engine_db: str, tenant: str
 ) -> None:
-    store.upsert(tenant, _credentials(3), "run-1")
-    store.upsert(tenant, _credentials(6), None)
+    store.upsert(tenant, credentials(3), "run-1")
+    store.upsert(tenant, credentials(6), None)
     assert _page(store, tenant, 0) == _by_offset(store, tenant, 0)  # notes the end at 3
     other = Store(engine_db)
     try:
         assert other.rollback(tenant, "run-1") is not None
-        other.upsert(tenant, _credentials(8), None)
+        other.upsert(tenant, credentials(8), None)
     finally:
         asyncio.run(other.aclose())
     assert _page(store, tenant, 3) == _by_offset(store, tenant, 3)
@@ -89,20 +74,16 @@ def test_a_write_by_another_engine_process_is_seen(
 
 def test_a_store_made_before_the_change_counter_gets_it(engine_db: str, tenant: str) -> None:
     earlier = Store(engine_db)
-    earlier.upsert(tenant, _credentials(5), None)
-    postgres = earlier.engine.dialect.name == "postgresql"
-    with earlier.engine.begin() as connection:
-        for trigger in ("bg_records_count_inserted", "bg_records_count_deleted"):
-            connection.execute(text(f"DROP TRIGGER {trigger}{' ON bg_records' * postgres}"))
-        connection.execute(text("ALTER TABLE bg_record_counts DROP COLUMN changes"))
-    earlier.close()
-    reopened = Store(engine_db)
+    earlier.upsert(tenant, credentials(5), None)
+    reopened = reopened_without_counting(
+        earlier, engine_db, "ALTER TABLE bg_record_counts DROP COLUMN changes"
+    )
     try:
-        assert _changes(reopened, tenant) == 5
+        assert kept_changes(reopened, tenant) == 5
         assert _page(reopened, tenant, 0) == _by_offset(reopened, tenant, 0)
         reopened.delete_kind(tenant, "credential")
-        reopened.upsert(tenant, _credentials(7), None)
-        assert _changes(reopened, tenant) == 17
+        reopened.upsert(tenant, credentials(7), None)
+        assert kept_changes(reopened, tenant) == 17
         assert _all_pages(reopened, tenant) == _by_offset(reopened, tenant, 0, 100)
     finally:
         asyncio.run(reopened.aclose())

@@ -4,24 +4,20 @@ from __future__ import annotations
 
 import asyncio
 import time
-import uuid
 from concurrent.futures import ThreadPoolExecutor
 
 from sqlalchemy import text
 
 from badgegate.engine.datetimes import instant_key
-from badgegate.engine.records import StoredRecord, credential_record
 from badgegate.engine.storage import ListQuery, Store
-from badgegate.samples import sample_credential
-from tests.engine.conftest import postgres_only
+from tests.engine.conftest import (
+    credentials,
+    kept_changes,
+    postgres_only,
+    reopened_without_counting,
+)
 
 ROW_LOCKS = "row locks and lock waits are PostgreSQL's"
-
-
-def _credentials(count: int, valid_from: str = "2024-05-01T12:00:00Z") -> list[StoredRecord]:
-    return [
-        credential_record(sample_credential(str(uuid.uuid4()), valid_from)) for _ in range(count)
-    ]
 
 
 def _total(store: Store, tenant: str | None, since: str | None = None) -> int:
@@ -29,38 +25,32 @@ def _total(store: Store, tenant: str | None, since: str | None = None) -> int:
     return asyncio.run(store.page(query)).total
 
 
-def _changes(store: Store, tenant: str) -> int:
-    query = text("SELECT changes FROM bg_record_counts WHERE tenant = :t AND kind = 'credential'")
-    with store.engine.connect() as connection:
-        return int(connection.execute(query, {"t": tenant}).scalar_one())
-
-
 def test_totals_and_changes_follow_creation_rollback_and_deletion(
     store: Store, tenant: str
 ) -> None:
-    store.upsert(tenant, _credentials(3), None)
-    store.upsert(tenant, _credentials(4), "run-1")
-    again = _credentials(1)
+    store.upsert(tenant, credentials(3), None)
+    store.upsert(tenant, credentials(4), "run-1")
+    again = credentials(1)
     store.upsert(tenant, again, None)
     store.upsert(tenant, again, None)  # the same record again: no insert
-    assert (_total(store, tenant), _changes(store, tenant)) == (8, 8)
+    assert (_total(store, tenant), kept_changes(store, tenant)) == (8, 8)
     assert _total(store, f"other-{tenant}") == 0
     assert store.rollback(tenant, "run-1") is not None
-    assert (_total(store, tenant), _changes(store, tenant)) == (4, 12)
+    assert (_total(store, tenant), kept_changes(store, tenant)) == (4, 12)
     store.delete_kind(tenant, "credential")
-    assert (_total(store, tenant), _changes(store, tenant)) == (0, 16)
+    assert (_total(store, tenant), kept_changes(store, tenant)) == (0, 16)
 
 
 def test_a_page_past_the_end_still_carries_the_total(store: Store, tenant: str) -> None:
-    store.upsert(tenant, _credentials(3), None)
+    store.upsert(tenant, credentials(3), None)
     query = ListQuery(tenant, "credential", limit=10, offset=50)
     page = asyncio.run(store.page(query))
     assert (page.total, page.items) == (3, [])
 
 
 def test_since_counts_only_the_matching_records(store: Store, tenant: str) -> None:
-    store.upsert(tenant, _credentials(2, "2024-01-01T00:00:00Z"), None)
-    store.upsert(tenant, _credentials(3, "2024-06-01T00:00:00Z"), None)
+    store.upsert(tenant, credentials(2, "2024-01-01T00:00:00Z"), None)
+    store.upsert(tenant, credentials(3, "2024-06-01T00:00:00Z"), None)
     assert _total(store, tenant, since=instant_key("2024-03-01T00:00:00Z")) == 3
 
 
@@ -68,17 +58,11 @@ def test_records_stored_before_the_counts_existed_are_counted_on_open(
     engine_db: str, tenant: str
 ) -> None:
     earlier = Store(engine_db)
-    earlier.upsert(tenant, _credentials(5), None)
-    with earlier.engine.begin() as connection:
-        on_table = " ON bg_records" if earlier.engine.dialect.name == "postgresql" else ""
-        for trigger in ("bg_records_count_inserted", "bg_records_count_deleted"):
-            connection.execute(text(f"DROP TRIGGER {trigger}{on_table}"))
-        connection.execute(text("DELETE FROM bg_record_counts"))
-    earlier.close()
-    reopened = Store(engine_db)
+    earlier.upsert(tenant, credentials(5), None)
+    reopened = reopened_without_counting(earlier, engine_db, "DELETE FROM bg_record_counts")
     try:
         assert _total(reopened, tenant) == 5
-        reopened.upsert(tenant, _credentials(1), None)
+        reopened.upsert(tenant, credentials(1), None)
         assert _total(reopened, tenant) == 6
     finally:
         asyncio.run(reopened.aclose())
@@ -101,8 +85,8 @@ def test_a_rollback_that_loses_a_deadlock_is_retried(
     store: Store, engine_db: str, tenant: str
 ) -> None:
     postgres_only(engine_db, ROW_LOCKS)
-    store.upsert(tenant, _credentials(2), None)
-    store.upsert(tenant, _credentials(3), "run-1")
+    store.upsert(tenant, credentials(2), None)
+    store.upsert(tenant, credentials(3), "run-1")
     counter = text(
         "UPDATE bg_record_counts SET total = total WHERE tenant = :t AND kind = 'credential'"
     )
@@ -121,7 +105,7 @@ def test_a_rollback_that_loses_a_deadlock_is_retried(
 
 def test_opening_a_store_waits_for_no_writer(store: Store, engine_db: str, tenant: str) -> None:
     postgres_only(engine_db, ROW_LOCKS)
-    store.upsert(tenant, _credentials(1), None)
+    store.upsert(tenant, credentials(1), None)
     touch = text("UPDATE bg_records SET body = body WHERE tenant = :t")
     with ThreadPoolExecutor(1) as pool, store.engine.connect() as writer:
         with writer.begin():
