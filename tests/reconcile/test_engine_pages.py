@@ -42,6 +42,31 @@ def test_a_page_parsed_in_the_processes_spills_what_parsing_here_spills() -> Non
 
 
 @pytest.mark.parametrize(
+    "member",
+    [
+        b"18446744073709551617",  # 2**64 + 1: orjson would read a float, 2**64
+        b"-9223372036854775809",
+        b"1e400",
+        b"NaN",
+        b'"\\ud800"',  # an unpaired surrogate escape
+        b'"1e+5 and 2**64"',  # looks like a float's exponent, inside a string
+    ],
+)
+def test_a_page_spills_what_the_standard_reading_of_it_spills(member: bytes) -> None:
+    content = b'{"achievement": [{"id": "urn:uuid:1", "odd": ' + member + b', "n": 1}]}'
+    assert spilled_page("achievement", content) == [
+        spilled("achievement", item) for item in json.loads(content)["achievement"]
+    ]
+
+
+def test_integers_beyond_64_bits_that_differ_give_different_digests() -> None:
+    pages = [b'{"progress": [{"id": "p", "n": %d}]}' % (2**64 + step) for step in (0, 1)]
+    first, second = (spilled_page("progress", page) for page in pages)
+    assert first is not None and second is not None
+    assert first[0].digest != second[0].digest
+
+
+@pytest.mark.parametrize(
     "content",
     [
         b"<html>busy</html>",

@@ -202,6 +202,26 @@ def test_an_interrupted_run_keeps_a_partial_report_and_resumes(
     assert document["discrepancies"] == expected["discrepancies"]
 
 
+def test_a_run_interrupted_under_another_digest_is_not_resumed(
+    client: BadgeEngineClient,
+    legacy_db: str,
+    seeded_dataset: LegacyDataset,
+    load_engine: Any,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from badgegate.errors import ConfigError
+    from badgegate.reconcile import run as reconcile_run
+
+    load_engine(client, seeded_dataset)
+    monkeypatch.setattr(reconcile_run, "DIGEST", "another-digest")
+    cut, _ = run(client, legacy_db, tmp_path, chunk_size=20, progress=InterruptAfterFirstChunk())
+    assert cut.exit_code == 130
+    monkeypatch.undo()
+    with pytest.raises(ConfigError, match="no interrupted reconciliation"):
+        run(client, legacy_db, tmp_path, chunk_size=20, resume=True)
+
+
 def test_resume_without_an_interrupted_run_is_a_usage_error(
     client: BadgeEngineClient, legacy_db: str, tmp_path: Path
 ) -> None:

@@ -32,6 +32,7 @@ from badgegate.reconcile.legacy_side import (
     check_chunk,
     expectation,
 )
+from badgegate.reconcile.records import DIGEST
 from badgegate.reconcile.report import ReconcileReport, Tally, write_report
 from badgegate.reconcile.spill import Spill
 from badgegate.reconcile.unexpected import unexpected_batches
@@ -137,10 +138,11 @@ class _Reconciliation:
         return report
 
     def _target(self) -> str:
+        """What names the state folder: the two sides, the window, and how records are digested
+        (a run left by a version that digests otherwise is not resumed)."""
         since = self.settings.since.isoformat() if self.settings.since else ""
-        text = "\n".join(
-            (describe_url(self.legacy_db), self.client.base_url, str(self.issuer["id"]), since)
-        )
+        parts = (describe_url(self.legacy_db), self.client.base_url, str(self.issuer["id"]), since)
+        text = "\n".join((*parts, DIGEST))
         return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
     def _open(self, folder: Path, resume: bool) -> Spill:
