@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import uuid
 from typing import Any
 
@@ -18,7 +19,7 @@ from badgegate.legacy.tables import STATUSES
 from badgegate.mapping import MigrationMapping, forward, load_mapping
 from badgegate.mapping import documents as docs
 from badgegate.mapping.legacy_checks import _ABSENT, _plainly_fits_row, _value_problem
-from badgegate.mapping.plan import RowPlan, Step
+from badgegate.mapping.plan import RowPlan, Step, place_row
 from badgegate.strategies import legacy_badges
 
 from .conftest import ISSUER
@@ -260,6 +261,25 @@ def test_a_step_that_replaces_a_parent_turns_off_reused_walks() -> None:
 
     assert RowPlan.of((step(("legacy", "a")), step(("legacy", "b")))).parents_stay
     assert not RowPlan.of((step(("legacy",)), step(("legacy", "b")))).parents_stay
+
+
+def test_a_row_is_placed_as_placing_each_value_in_turn_places_it() -> None:
+    pointers = [("legacy", "a"), ("top",), ("items", "1", "x"), ("legacy", "b"), ("items", "0")]
+    steps = tuple(
+        Step(f"c{index}", pointer, pointer[:-1], pointer[-1], None, keep_null=index != 1)
+        for index, pointer in enumerate(pointers)
+    )
+    row_plan = RowPlan.of(steps)
+    assert row_plan.flat and len(row_plan.parents) == 4
+    values = {f"c{index}": index for index in range(len(steps))}
+    for row in (values, dict.fromkeys(values)):
+        placed: dict[str, Any] = {"items": [None, {}]}
+        place_row(placed, row_plan, row)
+        expected: dict[str, Any] = {"items": [None, {}]}
+        for item in steps:
+            if row[item.column] is not None or item.keep_null:
+                docs.place(expected, item.pointer, row[item.column])
+        assert json.dumps(placed) == json.dumps(expected)  # members in the same order
 
 
 class _Text(str):

@@ -34,16 +34,25 @@ class Step:
     keep_null: bool
 
 
+#: One step as :func:`place_row` reads it: column, slot of its parents, last token, convert,
+#: keep_null.
+FlatStep = tuple[str, int, str, Callable[[Any], Any] | None, bool]
+
+
 @dataclasses.dataclass(frozen=True)
 class RowPlan:
     """The steps of one row position in one document.
 
     ``parents_stay`` is True when no step's target is, or lies above, a parent another step
-    walks to: then a parent walked once can be reused for the rest of the row.
+    walks to: then a parent walked once can be reused for the rest of the row. Such a plan
+    also has its steps as plain tuples (``flat``), each naming its parents by their index in
+    ``parents``, so that a row is placed without hashing a pointer per value.
     """
 
     steps: tuple[Step, ...]
     parents_stay: bool
+    parents: tuple[tuple[str, ...], ...] = ()
+    flat: tuple[FlatStep, ...] = ()
 
     @classmethod
     def of(cls, steps: tuple[Step, ...]) -> RowPlan:
@@ -51,7 +60,15 @@ class RowPlan:
         replaced = any(
             other.parents[: len(step.pointer)] == step.pointer for step in steps for other in steps
         )
-        return cls(steps, parents_stay=not replaced)
+        if replaced or any(step.last is None for step in steps):
+            return cls(steps, parents_stay=not replaced)
+        parents = tuple(dict.fromkeys(step.parents for step in steps))
+        flat = tuple(
+            (step.column, parents.index(step.parents), step.last, step.convert, step.keep_null)
+            for step in steps
+            if step.last is not None  # always: checked above (for the type checker)
+        )
+        return cls(steps, parents_stay=True, parents=parents, flat=flat)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -112,7 +129,28 @@ def place_row(document: docs.JsonObject, row_plan: RowPlan, row: Mapping[str, An
     members keep their order); a parent already walked for this row is reused when no step of
     the row can replace it.
     """
-    walked: dict[tuple[str, ...], Any] | None = {} if row_plan.parents_stay else None
+    if not row_plan.flat:
+        _place_each(document, row_plan, row)
+        return
+    walked: list[Any] = [None] * len(row_plan.parents)
+    for column, slot, last, convert, keep_null in row_plan.flat:
+        value = row[column]
+        if value is None:
+            if not keep_null:
+                continue
+        elif convert is not None:
+            value = convert(value)
+        node = walked[slot]
+        if node is None:
+            node = walked[slot] = docs.parent_node(document, row_plan.parents[slot])
+        if type(node) is list:
+            node[int(last)] = value
+        else:
+            node[last] = value
+
+
+def _place_each(document: docs.JsonObject, row_plan: RowPlan, row: Mapping[str, Any]) -> None:
+    """:func:`place_row` walking to each step's parent afresh (a step may replace a parent)."""
     for step in row_plan.steps:
         value = row[step.column]
         if value is None:
@@ -120,18 +158,7 @@ def place_row(document: docs.JsonObject, row_plan: RowPlan, row: Mapping[str, An
                 continue
         elif step.convert is not None:
             value = step.convert(value)
-        if step.last is None:
-            docs.place(document, step.pointer, value)
-            continue
-        node = walked.get(step.parents) if walked is not None else None
-        if node is None:
-            node = docs.parent_node(document, step.parents)
-            if walked is not None:
-                walked[step.parents] = node
-        if isinstance(node, list):
-            node[int(step.last)] = value
-        else:
-            node[step.last] = value
+        docs.place(document, step.pointer, value)
 
 
 _PLANS: dict[int, tuple[weakref.ref[MigrationMapping], ForwardPlan]] = {}
