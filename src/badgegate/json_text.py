@@ -34,9 +34,16 @@ def exact_loads(raw: bytes) -> Any:
         written = orjson.dumps(document := orjson.loads(raw))
     except (orjson.JSONDecodeError, orjson.JSONEncodeError):
         raise NotExact from None
-    if b"+" in written and b"e+" in written:  # one byte first: found far faster, and rare
+    if may_hold_wide_integer(written):
         raise NotExact
     return document
+
+
+def may_hold_wide_integer(written: bytes) -> bool:
+    """Whether ``written``, orjson's writing of a value it read, may hold an integer beyond 64
+    bits that it read as a float: such a float is written with ``e+`` (a string may hold it
+    too; a false alarm only costs speed)."""
+    return b"+" in written and b"e+" in written  # one byte first: found far faster, and rare
 
 
 def loads(data: bytes | str) -> Any:

@@ -7,6 +7,7 @@ spilled to disk as a few dozen bytes per record and compared without holding eit
 from __future__ import annotations
 
 import hashlib
+import json
 from typing import Any, NamedTuple
 
 import orjson
@@ -94,8 +95,8 @@ def spilled_page(kind: str, content: bytes) -> list[SpilledRecord] | None:
     Runs where the page is parsed (a forwarding process, say); a ``None`` sends the caller back
     to the client, which says what is wrong with the page. The page is read with orjson and
     each record written once, canonically, for its digest; that text also shows whether orjson
-    read the page as :mod:`json` does (see :func:`json_text.exact_loads`), else the page is
-    read again by :func:`json_text.loads`.
+    read the page as :mod:`json` does (:func:`json_text.may_hold_wide_integer`), else
+    :mod:`json` reads it.
     """
     try:
         body = orjson.loads(content)
@@ -105,16 +106,15 @@ def spilled_page(kind: str, content: bytes) -> list[SpilledRecord] | None:
     if items is None:
         return None
     texts = [canonical(item) for item in items]
-    # An integer beyond 64 bits, which orjson reads as a float, is written with "e+".
-    if any(b"+" in text and b"e+" in text for text in texts):
+    if any(map(json_text.may_hold_wide_integer, texts)):
         return _spilled_exactly(kind, content)
     return [_reduced(kind, item, text) for item, text in zip(items, texts, strict=True)]
 
 
 def _spilled_exactly(kind: str, content: bytes) -> list[SpilledRecord] | None:
     try:
-        body = json_text.loads(content)
-    except ValueError:
+        body = json.loads(content)
+    except ValueError:  # not JSON, or not UTF-8
         return None
     items = _page_items(kind, body)
     return None if items is None else [spilled(kind, item) for item in items]
