@@ -43,32 +43,36 @@ FlatStep = tuple[str, int, str, Callable[[Any], Any] | None, bool]
 class RowPlan:
     """The steps of one row position in one document.
 
-    ``parents_stay`` is True when no step's target is, or lies above, a parent another step
-    walks to: then a parent walked once can be reused for the rest of the row. Such a plan
-    also has its steps as plain tuples (``flat``), each naming its parents by their index in
-    ``parents``, so that a row is placed without hashing a pointer per value.
+    When no step's target is, or lies above, a parent another step walks to, a parent walked
+    once can be reused for the rest of the row: then the plan also has its steps as plain
+    tuples (``flat``), each naming its parents by their index in ``parents``, so that a row is
+    placed without hashing a pointer per value.
     """
 
     steps: tuple[Step, ...]
-    parents_stay: bool
     parents: tuple[tuple[str, ...], ...] = ()
     flat: tuple[FlatStep, ...] = ()
 
     @classmethod
     def of(cls, steps: tuple[Step, ...]) -> RowPlan:
-        """The plan of ``steps``, with ``parents_stay`` worked out."""
+        """The plan of ``steps``, flat when its parents stay."""
         replaced = any(
             other.parents[: len(step.pointer)] == step.pointer for step in steps for other in steps
         )
-        if replaced or any(step.last is None for step in steps):
-            return cls(steps, parents_stay=not replaced)
         parents = tuple(dict.fromkeys(step.parents for step in steps))
         flat = tuple(
             (step.column, parents.index(step.parents), step.last, step.convert, step.keep_null)
             for step in steps
-            if step.last is not None  # always: checked above (for the type checker)
+            if step.last is not None
         )
-        return cls(steps, parents_stay=True, parents=parents, flat=flat)
+        if replaced or len(flat) != len(steps):  # or a step targets the document itself
+            return cls(steps)
+        return cls(steps, parents, flat)
+
+    @property
+    def parents_stay(self) -> bool:
+        """True when a parent walked once is reused for the rest of the row."""
+        return bool(self.flat)
 
 
 @dataclasses.dataclass(frozen=True)
