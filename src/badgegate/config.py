@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from badgegate.errors import ConfigError
+from badgegate.secret import MASKED, Secret, ShowsNoSecrets, as_secret
 
 ENV_PREFIX = "BADGEGATE_"
 PROFILES = ("ci", "staging", "nightly")
@@ -24,7 +25,7 @@ SECRET_KEYS = ("engine_token", "client_secret", "isolation_token")
 SECRET_FILE_KEYS = {"engine_token_file": "engine_token", "client_secret_file": "client_secret"}
 # Variables with the prefix that steer the test run rather than the harness config.
 NON_CONFIG_ENV = frozenset({"BADGEGATE_REQUIRE_ALL", "BADGEGATE_TEST_PG_URL"})
-MASK = "********"
+MASK = MASKED
 KEY_HELP: dict[str, str] = {
     "engine_token": "bearer token for the target (secret: environment or engine_token_file)",
     "client_secret": "OAuth 2.0 client secret (secret: environment or client_secret_file)",
@@ -55,17 +56,21 @@ KEY_HELP: dict[str, str] = {
 
 
 @dataclasses.dataclass(frozen=True)
-class HarnessConfig:
-    """Every setting of a badgegate run. Build it with :func:`load_config`."""
+class HarnessConfig(ShowsNoSecrets):
+    """Every setting of a badgegate run. Build it with :func:`load_config`.
+
+    The secret keys are held as :class:`~badgegate.secret.Secret` (text given for them is
+    wrapped), so no printout of a config, or of anything holding one, shows their values.
+    """
 
     engine_url: str | None = None
-    engine_token: str | None = dataclasses.field(default=None, repr=False)
+    engine_token: Secret | None = dataclasses.field(default=None, repr=False)
     engine_token_file: str | None = None
     client_id: str | None = None
-    client_secret: str | None = dataclasses.field(default=None, repr=False)
+    client_secret: Secret | None = dataclasses.field(default=None, repr=False)
     client_secret_file: str | None = None
     token_url: str | None = None
-    isolation_token: str | None = dataclasses.field(default=None, repr=False)
+    isolation_token: Secret | None = dataclasses.field(default=None, repr=False)
     legacy_db: str | None = None
     engine_db: str | None = None
     openapi: str | None = None
@@ -82,6 +87,10 @@ class HarnessConfig:
     verify_tls: bool = True
     sources: Mapping[str, str] = dataclasses.field(default_factory=dict, compare=False, repr=False)
 
+    def __post_init__(self) -> None:
+        for key in SECRET_KEYS:
+            object.__setattr__(self, key, as_secret(getattr(self, key)))
+
     @property
     def is_read_only(self) -> bool:
         """True on the staging profile unless writes were explicitly allowed."""
@@ -89,9 +98,9 @@ class HarnessConfig:
 
     @property
     def secrets(self) -> tuple[str, ...]:
-        """The secret values set in this config, for redaction."""
-        values = (getattr(self, key) for key in SECRET_KEYS)
-        return tuple(value for value in values if value)
+        """The secret values set in this config, revealed, for redaction."""
+        values = (self.engine_token, self.client_secret, self.isolation_token)
+        return tuple(value.reveal() for value in values if value)
 
     def replace(self, **changes: Any) -> HarnessConfig:
         """Return a copy with ``changes`` applied and their source recorded as ``override``."""

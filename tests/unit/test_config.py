@@ -47,7 +47,8 @@ def test_secret_from_file_is_masked_everywhere(tmp_path: Path) -> None:
     config = load_config(
         {"engine_token_file": str(token_file)}, env={}, pyproject=_pyproject(tmp_path, "")
     )
-    assert config.engine_token == "s3cr3t-token-value"
+    assert config.engine_token is not None
+    assert config.engine_token.reveal() == "s3cr3t-token-value"
     shown = dict((key, value) for key, value, _ in config.describe())
     assert shown["engine_token"] == MASK
     assert "s3cr3t" not in repr(config)
@@ -57,7 +58,8 @@ def test_secret_from_file_is_masked_everywhere(tmp_path: Path) -> None:
 def test_secret_from_env_wins_over_a_pyproject_file_path(tmp_path: Path) -> None:
     pyproject = _pyproject(tmp_path, f'engine_token_file = "{tmp_path / "missing"}"')
     config = load_config(env={"BADGEGATE_ENGINE_TOKEN": "from-env"}, pyproject=pyproject)
-    assert config.engine_token == "from-env"
+    assert config.engine_token is not None
+    assert config.engine_token.reveal() == "from-env"
 
 
 def test_unreadable_secret_file_names_the_file(tmp_path: Path) -> None:

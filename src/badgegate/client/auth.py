@@ -17,6 +17,7 @@ from badgegate.client.errors import (
     unreachable_error,
 )
 from badgegate.errors import ExitCode
+from badgegate.secret import Secret
 from badgegate.transport import Transport, curl_command, redact, register_secret
 
 # Refresh a token this long before the engine says it expires (at most a tenth of its life).
@@ -39,13 +40,13 @@ class TokenSource(Protocol):
 class StaticToken:
     """A token given by the user; it cannot be refreshed."""
 
-    def __init__(self, token: str) -> None:
-        register_secret(token)
-        self._token = token
+    def __init__(self, token: str | Secret) -> None:
+        self._token = Secret(token)
+        register_secret(self._token)
 
     def token(self) -> str:
         """Return the token."""
-        return self._token
+        return self._token.reveal()
 
     def invalidate(self) -> bool:
         """A static token cannot be replaced: always ``False``."""
@@ -68,20 +69,20 @@ class ClientCredentials:
         transport: Transport,
         token_url: str,
         client_id: str,
-        client_secret: str,
+        client_secret: str | Secret,
         scopes: Sequence[str],
         *,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        register_secret(client_secret)
+        self._client_secret = Secret(client_secret)
+        register_secret(self._client_secret)
         self._transport = transport
         self.token_url = token_url
         self.client_id = client_id
-        self._client_secret = client_secret
         self.scopes = tuple(scopes)
         self._clock = clock
         self._lock = threading.Lock()
-        self._token: str | None = None
+        self._token: Secret | None = None
         self._expires_at = 0.0
         self.granted_scopes: tuple[str, ...] = ()
 
@@ -95,7 +96,7 @@ class ClientCredentials:
             if self._token is None or self._clock() >= self._expires_at:
                 self._fetch()
             assert self._token is not None
-            return self._token
+            return self._token.reveal()
 
     def invalidate(self) -> bool:
         """Forget the cached token so the next call fetches a new one."""
@@ -110,7 +111,7 @@ class ClientCredentials:
                 "POST",
                 self.token_url,
                 data=form,
-                auth=(self.client_id, self._client_secret),
+                auth=(self.client_id, self._client_secret.reveal()),
                 headers={"Accept": "application/json"},
                 idempotent=True,
             )
@@ -126,7 +127,7 @@ class ClientCredentials:
             )
         register_secret(token)
         lifetime = body.get("expires_in")
-        self._token = token
+        self._token = Secret(token)
         self._expires_at = self._expiry(lifetime)
         self.granted_scopes = tuple(str(body.get("scope") or "").split())
 

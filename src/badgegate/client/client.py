@@ -24,6 +24,7 @@ from badgegate.client.results import (
     record_key,
 )
 from badgegate.errors import ConfigError
+from badgegate.secret import Secret, reveal
 from badgegate.transport import Transport, redact
 
 logger = logging.getLogger("badgegate.http")
@@ -65,9 +66,9 @@ class BadgeEngineClient:
         self,
         base_url: str,
         *,
-        token: str | None = None,
+        token: str | Secret | None = None,
         client_id: str | None = None,
-        client_secret: str | None = None,
+        client_secret: str | Secret | None = None,
         token_url: str | None = None,
         scopes: Sequence[str] | None = None,
         transport: Transport | None = None,
@@ -77,7 +78,7 @@ class BadgeEngineClient:
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self._owns_transport = transport is None
-        self.transport = transport or Transport(secrets=(token, client_secret))
+        self.transport = transport or Transport(secrets=(reveal(token), reveal(client_secret)))
         self.token_url = token_url or self.base_url + "/oauth/token"
         tokens = token_source or self._token_source(token, client_id, client_secret, scopes)
         self._engine = EngineConnection(
@@ -87,9 +88,9 @@ class BadgeEngineClient:
 
     def _token_source(
         self,
-        token: str | None,
+        token: str | Secret | None,
         client_id: str | None,
-        client_secret: str | None,
+        client_secret: str | Secret | None,
         scopes: Sequence[str] | None,
     ) -> TokenSource | None:
         if token:

@@ -25,6 +25,7 @@ import requests
 
 from badgegate import __version__
 from badgegate.errors import BadgegateError, ConfigError, TargetUnreachable
+from badgegate.secret import ShowsNoSecrets
 from badgegate.transport import redact, register_secret
 
 HAL_JSON = "application/hal+json"
@@ -39,7 +40,7 @@ class BrokerError(BadgegateError):
 
 
 @dataclasses.dataclass(frozen=True)
-class BrokerSettings:
+class BrokerSettings(ShowsNoSecrets):
     """Where the broker is and how to authenticate (a bearer token, or basic auth)."""
 
     base_url: str

@@ -11,33 +11,34 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from badgegate.engine.registration import redirect_uri_problem
 from badgegate.scopes import ALL_SCOPES, parse_scopes
+from badgegate.secret import ShowsNoSecrets
 
 DEFAULT_TENANT = "default"
 
 
 @dataclass(frozen=True)
-class ClientSpec:
+class ClientSpec(ShowsNoSecrets):
     """An OAuth client of one tenant (client_credentials grant; with ``redirect_uris`` also
     the authorization code grant)."""
 
     client_id: str
-    client_secret: str
+    client_secret: str = field(repr=False)
     scopes: tuple[str, ...] = ALL_SCOPES
     tenant: str = DEFAULT_TENANT
     redirect_uris: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
-class TokenSpec:
+class TokenSpec(ShowsNoSecrets):
     """A static bearer token of one tenant."""
 
-    token: str
+    token: str = field(repr=False)
     scopes: tuple[str, ...] = ALL_SCOPES
     tenant: str = DEFAULT_TENANT
 

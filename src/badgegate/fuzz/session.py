@@ -29,6 +29,7 @@ from badgegate.fuzz.document import (
 )
 from badgegate.fuzz.profiles import FuzzProfile, profile_for
 from badgegate.fuzz.report import FuzzReport
+from badgegate.secret import reveal
 from badgegate.transport import Transport
 
 if TYPE_CHECKING:
@@ -60,7 +61,7 @@ class FuzzAuth:
         secret = getattr(self._config, "client_secret", None)
         if not (client_id and secret):
             return {}
-        pair = base64.b64encode(f"{client_id}:{secret}".encode()).decode()
+        pair = base64.b64encode(f"{client_id}:{reveal(secret)}".encode()).decode()
         return {"Authorization": f"Basic {pair}"}
 
     def readonly_bearer(self) -> dict[str, str] | None:

@@ -10,6 +10,7 @@ from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from badgegate.config import HarnessConfig
+from badgegate.secret import Secret, reveal
 from badgegate.stack import ISOLATION_TENANT, PRIMARY_TENANT, STATE_PATH, Target
 
 if TYPE_CHECKING:
@@ -26,7 +27,7 @@ class FaultTarget:
     fault: str | None
     target: Target
     fuzz: FuzzSession
-    isolation_token: str
+    isolation_token: Secret
 
     def environment(self, report_dir: str) -> dict[str, str]:
         """Environment of a pytest process checking this engine (secrets through env only)."""
@@ -35,8 +36,8 @@ class FaultTarget:
         env.update(
             BADGEGATE_ENGINE_URL=self.target.api_url,
             BADGEGATE_CLIENT_ID=str(config.client_id),
-            BADGEGATE_CLIENT_SECRET=str(config.client_secret),
-            BADGEGATE_ISOLATION_TOKEN=self.isolation_token,
+            BADGEGATE_CLIENT_SECRET=reveal(config.client_secret) or "",
+            BADGEGATE_ISOLATION_TOKEN=self.isolation_token.reveal(),
             BADGEGATE_STATE_URL=str(self.target.state_url),
             BADGEGATE_REPORT_DIR=report_dir,
             BADGEGATE_PROFILE="ci",
@@ -85,4 +86,4 @@ def fault_target(
         fuzz = open_session(target)
         fuzz.profile = fuzz.profile.with_examples(examples)
         seed_credentials(fuzz)
-        yield FaultTarget(fault, target, fuzz, isolation_token)
+        yield FaultTarget(fault, target, fuzz, Secret(isolation_token))

@@ -1,22 +1,58 @@
 """Masking secrets in anything badgegate writes: logs, error messages, curl reproductions.
 
-Two kinds of secret are masked: credentials recognisable by their shape (``Bearer`` and ``Basic``
-authorization values, ``client_secret`` / ``access_token`` / ``refresh_token`` members of forms,
-queries and JSON, passwords in URLs), and any value registered with :func:`register_secret`
-(static tokens, client secrets, fetched access tokens), wherever it appears.
+Secrets are masked in two ways. By shape: ``Bearer`` and ``Basic`` authorization values, and the
+values of members named like a credential (``client_secret``, ``access_token``, ``refresh_token``,
+``password``, ``token``, ...) in JSON, Python reprs, keyword reprs, forms and query strings,
+whichever side of an exchange they are on (a target may echo them), and passwords in URLs. By
+value: every secret registered with :func:`register_secret` (static tokens, client secrets,
+fetched access tokens), whatever its length, wherever it appears as a whole token — raw,
+URL-encoded, JSON-escaped or base64-encoded. A value is masked only where it stands alone, not
+inside a longer word, so a short secret never garbles the text around it; a value that is a
+common word of badgegate's own messages (such as ``token``) is not registered, since masking it
+would hide the message, not a secret.
 """
 
 from __future__ import annotations
 
+import base64
+import json
 import re
 import threading
 import urllib.parse
 from collections.abc import Iterable, Mapping
 
+from badgegate.secret import Secret, reveal
+
 MASK = "***"
-# Values shorter than this are not registered: masking every "t" or "abc" in every message would
-# make output unreadable, and such a value is no secret anyway (shape-based masking still applies).
-MIN_SECRET_LENGTH = 8
+# Words that badgegate's own messages and HTTP are made of: a "secret" equal to one of them would
+# mask the message rather than a secret. Shape-based masking still covers such a value.
+COMMON_WORDS = frozenset(
+    {
+        "access",
+        "admin",
+        "auth",
+        "authorization",
+        "basic",
+        "bearer",
+        "client",
+        "credential",
+        "credentials",
+        "engine",
+        "error",
+        "false",
+        "none",
+        "null",
+        "password",
+        "secret",
+        "test",
+        "token",
+        "true",
+        "user",
+    }
+)
+# A registered value counts only as a whole token: not preceded or followed by a letter or digit.
+_BEFORE = r"(?<![A-Za-z0-9])"
+_AFTER = r"(?![A-Za-z0-9])"
 
 _SECRET_KEYS = r"(?:client_secret|access_token|refresh_token|id_token|password|secret|token)"
 _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
@@ -25,8 +61,12 @@ _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\b(Bearer|bearer|BEARER|Basic|BASIC)(\s+)[A-Za-z0-9._~+/-]+=*"), rf"\1\2{MASK}"),
     # JSON members: "client_secret": "value"
     (re.compile(rf'(?i)("{_SECRET_KEYS}"\s*:\s*")(?:[^"\\]|\\.)*(")'), rf"\1{MASK}\2"),
+    # Python dict reprs: 'client_secret': 'value'
+    (re.compile(rf"(?i)('{_SECRET_KEYS}'\s*:\s*')(?:[^'\\]|\\.)*(')"), rf"\1{MASK}\2"),
+    # Keyword reprs: client_secret='value' or client_secret="value"
+    (re.compile(rf"(?i)(\b{_SECRET_KEYS}=)(['\"])(?:(?!\2)[^\\]|\\.)*\2"), rf"\1\2{MASK}\2"),
     # Form bodies and query strings: client_secret=value
-    (re.compile(rf"(?i)(\b{_SECRET_KEYS}=)[^&\s'\"]+"), rf"\1{MASK}"),
+    (re.compile(rf"(?i)(\b{_SECRET_KEYS}=)(?!['\"])[^&\s'\"]+"), rf"\1{MASK}"),
     # Passwords in URLs: scheme://user:password@host
     (re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://[^/\s:@]+:)[^/\s@]+@"), rf"\1{MASK}@"),
 )
@@ -34,36 +74,70 @@ _SECRET_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie", "
 
 _lock = threading.Lock()
 _registered: set[str] = set()
+_pattern: re.Pattern[str] | None = None
 
 
-def register_secret(value: str | None) -> None:
+def secret_forms(value: str) -> set[str]:
+    """The ways ``value`` can appear in text: raw, URL-encoded, JSON-escaped, base64."""
+    encoded = value.encode("utf-8")
+    forms = {
+        value,
+        urllib.parse.quote_plus(value),
+        urllib.parse.quote(value, safe=""),
+        json.dumps(value)[1:-1],
+        json.dumps(value, ensure_ascii=False)[1:-1],
+        base64.b64encode(encoded).decode("ascii"),
+        base64.b64encode(encoded).decode("ascii").rstrip("="),
+        base64.urlsafe_b64encode(encoded).decode("ascii").rstrip("="),
+    }
+    return {form for form in forms if form}
+
+
+def is_common_word(value: str) -> bool:
+    """True when ``value`` is one of the words badgegate's messages are made of."""
+    return value.strip().lower() in COMMON_WORDS
+
+
+def register_secret(value: str | Secret | None) -> None:
     """Remember ``value`` as a secret: from now on :func:`redact` masks it everywhere.
 
-    Its URL-encoded form is registered too, so it is also masked inside query strings and
-    form bodies. ``None`` and values shorter than ``MIN_SECRET_LENGTH`` are ignored.
+    Every form of :func:`secret_forms` is registered. ``None``, empty values and common words
+    (:data:`COMMON_WORDS`) are ignored; any other value is registered whatever its length.
     """
-    if not value or len(value) < MIN_SECRET_LENGTH:
+    global _pattern
+    text = reveal(value)
+    if not text or is_common_word(text):
         return
+    forms = secret_forms(text)
     with _lock:
-        _registered.add(value)
-        quoted = urllib.parse.quote_plus(value)
-        if quoted != value:
-            _registered.add(quoted)
+        if forms <= _registered:
+            return
+        _registered.update(forms)
+        _pattern = None
 
 
-def register_secrets(values: Iterable[str | None]) -> None:
+def register_secrets(values: Iterable[str | Secret | None]) -> None:
     """Register each of ``values`` with :func:`register_secret`."""
     for value in values:
         register_secret(value)
 
 
+def _registered_pattern() -> re.Pattern[str] | None:
+    global _pattern
+    with _lock:
+        if _pattern is None and _registered:
+            # Longest first, so a secret containing another is masked whole.
+            forms = sorted(_registered, key=lambda form: (-len(form), form))
+            alternatives = "|".join(re.escape(form) for form in forms)
+            _pattern = re.compile(f"{_BEFORE}(?:{alternatives}){_AFTER}")
+        return _pattern
+
+
 def redact(text: str) -> str:
     """Return ``text`` with every credential and registered secret replaced by ``***``."""
-    with _lock:
-        # Longest first, so a secret containing another is masked whole.
-        secrets = sorted(_registered, key=len, reverse=True)
-    for secret in secrets:
-        text = text.replace(secret, MASK)
+    registered = _registered_pattern()
+    if registered is not None:
+        text = registered.sub(MASK, text)
     for pattern, replacement in _PATTERNS:
         text = pattern.sub(replacement, text)
     return text
