@@ -10,8 +10,8 @@ import pytest
 
 from badgegate.contracts import committed_pacts_dir, run_verification
 from badgegate.contracts.suite import attach_report
-from badgegate.guard import writes_allowed
 from badgegate.stack import STATE_PATH, Target
+from badgegate.transport.guard import writes_allowed
 
 pytestmark = pytest.mark.suite("contracts")
 

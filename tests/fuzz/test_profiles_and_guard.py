@@ -1,5 +1,5 @@
 """Fuzz profiles follow DESIGN.md's table; on staging the transport every fuzz call goes through
-carries badgegate.guard's write guard and rate cap."""
+carries badgegate.transport.guard's write guard and rate cap."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import pytest
 from badgegate.config import load_config
 from badgegate.fuzz import profile_for
 from badgegate.fuzz.profiles import FIXED_SEED
-from badgegate.guard import STAGING_RATE_LIMIT
 from badgegate.transport import Transport, WriteRefused
+from badgegate.transport.guard import STAGING_RATE_LIMIT
 
 STAGING = "staging.example.org"
 
@@ -39,7 +39,7 @@ def test_staging_is_read_only_and_does_not_probe_methods() -> None:
 
 @pytest.mark.parametrize("rate_limit,expected", [(None, STAGING_RATE_LIMIT), ("2", 2.0)])
 def test_staging_transport_is_rate_capped_once(rate_limit: str | None, expected: float) -> None:
-    """The transport holds the one rate cap: badgegate.guard's default or the configured one."""
+    """The transport holds the one rate cap: the guard's default or the configured one."""
     configured = {"rate_limit": rate_limit} if rate_limit else {}
     transport = Transport.from_config(_config(profile="staging", **configured))
     assert transport.rate_limiter is not None and transport.rate_limiter.rate == expected

@@ -1,15 +1,17 @@
-"""Legacy database sessions for staging: read-only, with a statement timeout."""
+"""Legacy database reads: read-only sessions, with a statement timeout that bounds each
+statement (and each fetch of a streaming read), never a whole run."""
 
 from __future__ import annotations
 
 import datetime as dt
+import time
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 
-from badgegate.guard import read_only_legacy_engine
-from badgegate.legacy import badges, create_tables, legacy_engine
+from badgegate.errors import ConfigError
+from badgegate.legacy import badges, create_tables, legacy_engine, read_snapshot
 
 # A statement that runs for many seconds on either database unless it is cut short.
 SLOW_SQLITE = (
@@ -47,7 +49,7 @@ def legacy_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 
 
 def test_reads_work(legacy_url: str) -> None:
-    engine = read_only_legacy_engine(legacy_url, statement_timeout_ms=5_000)
+    engine = legacy_engine(legacy_url, read_only=True, statement_timeout=5)
     try:
         with engine.connect() as connection:
             assert connection.execute(sa.select(badges.c.name)).scalar_one() == BADGE["name"]
@@ -56,7 +58,7 @@ def test_reads_work(legacy_url: str) -> None:
 
 
 def test_writes_are_refused(legacy_url: str) -> None:
-    engine = read_only_legacy_engine(legacy_url)
+    engine = legacy_engine(legacy_url, read_only=True)
     try:
         with pytest.raises(sa.exc.DBAPIError), engine.begin() as connection:
             connection.execute(badges.update().values(progress=99))
@@ -71,7 +73,7 @@ def test_writes_are_refused(legacy_url: str) -> None:
 
 
 def test_a_slow_statement_is_cut_off_at_the_timeout(legacy_url: str) -> None:
-    engine = read_only_legacy_engine(legacy_url, statement_timeout_ms=200)
+    engine = legacy_engine(legacy_url, read_only=True, statement_timeout=0.2)
     slow = SLOW_POSTGRESQL if engine.dialect.name == "postgresql" else SLOW_SQLITE
     try:
         with engine.connect() as connection:
@@ -85,5 +87,28 @@ def test_a_slow_statement_is_cut_off_at_the_timeout(legacy_url: str) -> None:
 
 
 def test_the_timeout_must_be_positive(tmp_path: Path) -> None:
-    with pytest.raises(ValueError, match="statement_timeout_ms"):
-        read_only_legacy_engine(f"sqlite:///{tmp_path / 'x.sqlite3'}", statement_timeout_ms=0)
+    with pytest.raises(ConfigError, match="legacy_statement_timeout"):
+        legacy_engine(f"sqlite:///{tmp_path / 'x.sqlite3'}", read_only=True, statement_timeout=0)
+
+
+def test_the_snapshot_reads_of_migrate_and_reconcile_are_bounded(legacy_url: str) -> None:
+    with read_snapshot(legacy_url, statement_timeout=0.2) as connection:
+        slow = SLOW_POSTGRESQL if connection.dialect.name == "postgresql" else SLOW_SQLITE
+        with pytest.raises(sa.exc.OperationalError):
+            connection.execute(sa.text(slow))
+
+
+def test_a_streaming_read_outlives_the_timeout_when_each_fetch_is_quick(legacy_url: str) -> None:
+    """Each fetch of a server-side (PostgreSQL) or stepping (SQLite) cursor is one bounded step;
+    a read whose caller takes longer than the timeout between fetches is not cut off."""
+    numbers = sa.text(
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 4000) "
+        "SELECT i FROM n"
+    )
+    seen = 0
+    with read_snapshot(legacy_url, statement_timeout=0.3) as connection:
+        result = connection.execution_options(stream_results=True).execute(numbers)
+        for partition in result.partitions(1000):
+            seen += len(partition)
+            time.sleep(0.2)
+    assert seen == 4000

@@ -14,9 +14,9 @@ import requests
 
 from badgegate.client import BadgeEngineClient
 from badgegate.config import HarnessConfig
-from badgegate.guard import STAGING_RATE_LIMIT, effective_rate_limit, staging_write_guard
 from badgegate.samples import sample_credential, sample_key, sample_valid_from
 from badgegate.transport import Transport, WriteRefused
+from badgegate.transport.guard import STAGING_RATE_LIMIT, effective_rate_limit, staging_write_guard
 
 from .conftest import CountingServer
 

@@ -18,8 +18,8 @@ import requests
 import yaml
 
 from badgegate.errors import ConfigError
-from badgegate.guard import WRITE_METHODS
 from badgegate.paths import schemas_dir
+from badgegate.transport.guard import WRITE_METHODS
 
 #: Operations that manage OAuth clients and tokens rather than records.
 OAUTH_OPERATIONS = frozenset({"requestAccessToken", "registerClient"})

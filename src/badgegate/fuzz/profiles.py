@@ -3,8 +3,8 @@
 ``ci``: every operation, positive and negative data, a fixed seed (derandomized) and a bounded
 number of examples. ``staging``: read-only operations only unless writes are allowed for the
 host, no unsupported-method probing; the staging write guard and rate cap themselves live in
-:mod:`badgegate.guard` and sit on the transport every call goes through. ``nightly``: many more
-examples from a random seed that every report records.
+:mod:`badgegate.transport.guard` and sit on the transport every call goes through. ``nightly``:
+many more examples from a random seed that every report records.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 import secrets
 
-from badgegate.guard import writes_allowed
+from badgegate.transport.guard import writes_allowed
 
 #: The seed of derandomized runs (ci and staging): the same cases every time.
 FIXED_SEED = 0

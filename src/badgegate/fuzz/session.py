@@ -4,7 +4,7 @@ Every request — generated cases, the checks' follow-up calls, the probes — g
 target client's :class:`~badgegate.transport.Transport` session, so the write guard, rate cap,
 retries and redaction apply to all of them. The session installs nothing itself:
 :meth:`~badgegate.transport.Transport.from_config` puts the staging write guard and rate cap of
-:mod:`badgegate.guard` on every target's transport.
+:mod:`badgegate.transport.guard` on every target's transport.
 """
 
 from __future__ import annotations

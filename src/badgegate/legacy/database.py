@@ -1,5 +1,13 @@
 """Connections to a legacy database: engines, read-only snapshots, and the tables' lifecycle.
 
+Every read of a legacy database — migrate, reconcile, ``mapping check`` — goes through
+:func:`legacy_engine` with ``read_only=True``: sessions that cannot write, and a statement
+timeout (:data:`DEFAULT_STATEMENT_TIMEOUT` unless the caller passes the config's
+``legacy_statement_timeout``). The timeout bounds each statement, and each fetch of a streaming
+cursor is one, so a long streaming run is never cut off while each step stays bounded. There is
+no idle-in-transaction timeout: migrate keeps its reading transaction open while it waits on
+the engine.
+
 Every reader opens one read-only transaction (``REPEATABLE READ`` on PostgreSQL, a deferred
 ``BEGIN`` plus ``PRAGMA query_only`` on SQLite), so a whole pass sees one snapshot and can never
 write. SQLite connections enforce foreign keys, so ``ON DELETE CASCADE`` behaves as on PostgreSQL.
@@ -8,6 +16,8 @@ write. SQLite connections enforce foreign keys, so ``ON DELETE CASCADE`` behaves
 from __future__ import annotations
 
 import contextlib
+import math
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -17,6 +27,16 @@ from sqlalchemy.engine import URL
 
 from badgegate.errors import ConfigError, TargetUnreachable
 from badgegate.legacy.tables import metadata
+
+#: Statement timeout of read-only legacy sessions, in seconds (config key
+#: ``legacy_statement_timeout``).
+DEFAULT_STATEMENT_TIMEOUT = 30.0
+# SQLite calls the progress handler every this many virtual-machine instructions.
+_SQLITE_PROGRESS_STEPS = 10_000
+# A pause this long between two progress-handler calls means the statement handed rows back to
+# its caller: a streaming cursor's next fetch starts a new bounded step.
+_SQLITE_FETCH_GAP = 0.05
+_DEADLINE = "badgegate_statement_deadline"
 
 
 def parse_legacy_url(url: str | URL) -> URL:
@@ -47,22 +67,80 @@ def is_postgresql(bind: sa.Engine | sa.Connection) -> bool:
     return bind.dialect.name == "postgresql"
 
 
-def legacy_engine(url: str | URL, *, read_only: bool = False) -> sa.Engine:
+def legacy_engine(
+    url: str | URL, *, read_only: bool = False, statement_timeout: float | None = None
+) -> sa.Engine:
     """Return an engine for the legacy database at ``url``.
 
     ``read_only`` opens SQLite files with ``mode=ro`` (a missing file is an error, never created)
-    and ``PRAGMA query_only``. Raises :class:`ConfigError` for a malformed URL or unknown dialect.
+    and ``PRAGMA query_only``, PostgreSQL sessions with ``default_transaction_read_only``; a
+    write then fails. Read-only sessions also get a statement timeout of ``statement_timeout``
+    seconds (default :data:`DEFAULT_STATEMENT_TIMEOUT`): PostgreSQL cancels a slower statement
+    (``QueryCanceled``), SQLite interrupts it (``OperationalError: interrupted``). Raises
+    :class:`ConfigError` for a malformed URL, an unknown dialect or a timeout that is not positive.
     """
+    timeout = DEFAULT_STATEMENT_TIMEOUT if statement_timeout is None else statement_timeout
+    if not timeout > 0:
+        raise ConfigError(
+            f"legacy_statement_timeout must be a positive number of seconds, got {timeout}"
+        )
     parsed = parse_legacy_url(url)
     if parsed.get_backend_name() == "sqlite":
-        return _sqlite_engine(parsed, read_only=read_only)
+        engine = _sqlite_engine(parsed, read_only=read_only)
+        if read_only:
+            _limit_sqlite(engine, timeout)
+        return engine
     try:
-        return sa.create_engine(parsed)
+        engine = sa.create_engine(parsed)
     except (sa.exc.ArgumentError, ImportError) as error:
         raise ConfigError(
             f"cannot use legacy database URL {describe_url(parsed)}: {error}; "
             "supported are sqlite:/// and postgresql+psycopg:// URLs"
         ) from error
+    if read_only and engine.dialect.name == "postgresql":
+        _limit_postgresql(engine, timeout)
+    return engine
+
+
+def _limit_postgresql(engine: sa.Engine, timeout: float) -> None:
+    milliseconds = max(1, round(timeout * 1000))
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        autocommit = dbapi_connection.autocommit
+        dbapi_connection.autocommit = True
+        cursor = dbapi_connection.cursor()
+        cursor.execute("SET SESSION default_transaction_read_only = on")
+        cursor.execute(f"SET SESSION statement_timeout = {milliseconds}")
+        cursor.close()
+        dbapi_connection.autocommit = autocommit
+
+
+def _limit_sqlite(engine: sa.Engine, timeout: float) -> None:
+    """Interrupt a statement that runs ``timeout`` seconds without handing a row back."""
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, record: Any) -> None:
+        # [deadline, time of the last progress call]
+        state = [math.inf, 0.0]
+        record.info[_DEADLINE] = state
+
+        def progress() -> int:
+            now = time.monotonic()
+            if now - state[1] > _SQLITE_FETCH_GAP and state[0] != math.inf:
+                # The caller was busy with fetched rows: this is the next fetch's step.
+                state[0] = max(state[0], now + timeout)
+            state[1] = now
+            return int(now > state[0])
+
+        dbapi_connection.set_progress_handler(progress, _SQLITE_PROGRESS_STEPS)
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _on_execute(connection: Any, *_args: Any) -> None:
+        state = connection.info.get(_DEADLINE)
+        if state is not None:
+            now = time.monotonic()
+            state[0], state[1] = now + timeout, now
 
 
 def _sqlite_engine(url: URL, *, read_only: bool) -> sa.Engine:
@@ -106,13 +184,16 @@ def connect(engine: sa.Engine) -> Iterator[sa.Connection]:
 
 
 @contextlib.contextmanager
-def read_snapshot(url: str | URL) -> Iterator[sa.Connection]:
+def read_snapshot(
+    url: str | URL, *, statement_timeout: float | None = None
+) -> Iterator[sa.Connection]:
     """Yield a connection inside one read-only transaction on the legacy database at ``url``.
 
     PostgreSQL: ``REPEATABLE READ, READ ONLY`` (server-side cursors work inside it). SQLite: the
-    file opened read-only, one deferred transaction.
+    file opened read-only, one deferred transaction. Each statement (and each fetch of a
+    streaming cursor) is bounded by ``statement_timeout`` seconds (see :func:`legacy_engine`).
     """
-    engine = legacy_engine(url, read_only=True)
+    engine = legacy_engine(url, read_only=True, statement_timeout=statement_timeout)
     try:
         with connect(engine) as connection:
             if is_postgresql(connection):

@@ -8,14 +8,9 @@ timeouts, TLS settings, a rate cap, retries with exponential backoff and full ji
 
 from __future__ import annotations
 
-from badgegate.transport.adapter import (
-    PolicyAdapter,
-    Transport,
-    WriteGuard,
-    WriteRefused,
-    mark_request,
-)
+from badgegate.transport.adapter import PolicyAdapter, Transport, mark_request
 from badgegate.transport.curl import curl_command
+from badgegate.transport.guard import WriteGuard, WriteRefused
 from badgegate.transport.policies import (
     IDEMPOTENT_METHODS,
     RETRYABLE_STATUSES,

@@ -20,8 +20,8 @@ from requests import PreparedRequest, Response
 from requests.adapters import HTTPAdapter
 
 from badgegate import __version__
-from badgegate.errors import ConfigError
 from badgegate.transport.curl import curl_command
+from badgegate.transport.guard import WriteGuard, effective_rate_limit, guard_for
 from badgegate.transport.policies import (
     IDEMPOTENT_METHODS,
     RateLimiter,
@@ -32,15 +32,8 @@ from badgegate.transport.redaction import redact, register_secrets
 
 logger = logging.getLogger("badgegate.http")
 
-WriteGuard = Callable[[str, str], None]
-"""``(method, url) -> None``; raises to stop a request before it leaves the process."""
-
 Timeout = float | tuple[float, float] | tuple[float, None] | None
 _OPTIONS_ATTRIBUTE = "_badgegate_send_options"
-
-
-class WriteRefused(ConfigError):
-    """A write guard stopped a request before it left the process (e.g. on staging)."""
 
 
 class _SendOptions:
@@ -208,10 +201,8 @@ class Transport:
         """Build a transport from a :class:`~badgegate.config.HarnessConfig` (read by name).
 
         On the ``staging`` profile it carries the staging write guard (token endpoint exempt)
-        and a rate cap even when ``rate_limit`` is unset (see :mod:`badgegate.guard`).
+        and a rate cap even when ``rate_limit`` is unset (see :mod:`badgegate.transport.guard`).
         """
-        from badgegate.guard import effective_rate_limit, guard_for
-
         settings: dict[str, Any] = {
             "rate_limit": effective_rate_limit(config),
             "write_guard": guard_for(config),
