@@ -134,7 +134,7 @@ def legacy_database(backend: str, folder: Path, size: int) -> Iterator[str]:
         print(f"  seeded {size} badges into SQLite in {report.seconds:.1f} s", flush=True)
         yield url
         return
-    from badgegate.scratch_db import scratch_database
+    from badgegate.testing.scratch_db import scratch_database
 
     with scratch_database("badgegate_bench") as url:
         report = seed(url, badges=size, seed=1)
