@@ -21,7 +21,7 @@ from badgegate.mapping import MigrationMapping, load_mapping
 from badgegate.migrate.planner import issuer_from_profile
 from badgegate.reconcile import reconcile
 from badgegate.reconcile.preload import preload_engine
-from badgegate.strategies import legacy_datasets
+from badgegate.testing.strategies import legacy_datasets
 
 SEEDED = 60
 NAMES = [entry.name for entry in CATALOGUE]

@@ -15,7 +15,7 @@ from badgegate.compare.live import load_legacy
 from badgegate.legacy import read_snapshot
 from badgegate.legacy.dataset import LegacyDataset
 from badgegate.legacy.tables import BADGE_COLUMNS, REQUIREMENT_COLUMNS, STATUSES
-from badgegate.strategies import (
+from badgegate.testing.strategies import (
     MAX_TEXT_BYTES,
     legacy_badges,
     legacy_datasets,

@@ -1,7 +1,8 @@
 """What exists to test migrations rather than to run them.
 
-Throwaway PostgreSQL databases (:mod:`badgegate.testing.scratch_db`). The suites, badgegate's
-own tests and the benchmarks use them.
+Hypothesis strategies for legacy data (:mod:`badgegate.testing.strategies`) and throwaway
+PostgreSQL databases (:mod:`badgegate.testing.scratch_db`). The suites, badgegate's own tests and
+the benchmarks use them.
 
 The rule: the engine, ``migrate`` and ``reconcile`` never import ``badgegate.testing``. What a
 migration or a reconciliation needs at run time lives outside it.
