@@ -148,3 +148,12 @@ def test_requirements_belong_to_the_badge_they_are_drawn_for(
 ) -> None:
     requirement = data.draw(legacy_requirements(badge_id=badge["id"]))
     assert requirement["badge_id"] == "b-1"
+
+
+def test_the_public_strategies_are_still_importable_from_badgegate_strategies() -> None:
+    from badgegate import strategies
+    from badgegate.testing import strategies as home
+
+    assert strategies.__all__ == home.__all__
+    for name in home.__all__:
+        assert getattr(strategies, name) is getattr(home, name)
