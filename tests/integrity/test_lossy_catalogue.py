@@ -13,7 +13,6 @@ from hypothesis import Phase, given, settings
 
 from badgegate.client import BadgeEngineClient
 from badgegate.compare import IntegrityVerdict, check_roundtrip, iter_operations
-from badgegate.compare.lossy import CATALOGUE, LossyMigration, lossy_migration
 from badgegate.engine.server import ClientSpec, EngineServer
 from badgegate.legacy import generate_dataset, seed
 from badgegate.legacy.dataset import LegacyDataset
@@ -21,6 +20,7 @@ from badgegate.mapping import MigrationMapping, load_mapping
 from badgegate.migrate.planner import issuer_from_profile
 from badgegate.reconcile import reconcile
 from badgegate.reconcile.preload import preload_engine
+from badgegate.testing.lossy import CATALOGUE, LossyMigration, lossy_migration
 from badgegate.testing.strategies import legacy_datasets
 
 SEEDED = 60
