@@ -19,8 +19,8 @@ from badgegate.legacy.dataset import LegacyDataset
 from badgegate.mapping import MigrationMapping, load_mapping
 from badgegate.migrate.planner import issuer_from_profile
 from badgegate.reconcile import reconcile
-from badgegate.reconcile.preload import preload_engine
 from badgegate.testing.lossy import CATALOGUE, LossyMigration, lossy_migration
+from badgegate.testing.preload import preload_engine
 from badgegate.testing.strategies import legacy_datasets
 
 SEEDED = 60
