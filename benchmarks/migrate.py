@@ -46,8 +46,8 @@ def engine_floor(args: argparse.Namespace) -> None:
     from badgegate.client import BadgeEngineClient
     from badgegate.legacy import read_snapshot
     from badgegate.mapping import load_mapping
-    from badgegate.migrate.planner import batches, issuer_from_profile, plan_badges
     from badgegate.migrate.writer import RecordWriter
+    from badgegate.streaming.planner import batches, issuer_from_profile, plan_badges
 
     with BadgeEngineClient(args.engine_url, token=os.environ[TOKEN_ENV]) as client:
         issuer = issuer_from_profile(client.get_profile())

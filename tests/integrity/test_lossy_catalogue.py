@@ -17,8 +17,8 @@ from badgegate.engine.server import ClientSpec, EngineServer
 from badgegate.legacy import generate_dataset, seed
 from badgegate.legacy.dataset import LegacyDataset
 from badgegate.mapping import MigrationMapping, load_mapping
-from badgegate.migrate.planner import issuer_from_profile
 from badgegate.reconcile import reconcile
+from badgegate.streaming.planner import issuer_from_profile
 from badgegate.testing.lossy import CATALOGUE, LossyMigration, lossy_migration
 from badgegate.testing.preload import preload_engine
 from badgegate.testing.strategies import legacy_datasets

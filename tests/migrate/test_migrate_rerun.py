@@ -8,7 +8,7 @@ from badgegate.engine.server import EngineServer
 from badgegate.legacy import checksum, read_snapshot
 from badgegate.mapping import load_mapping
 from badgegate.migrate import migrate
-from badgegate.migrate.planner import issuer_from_profile, plan_badges
+from badgegate.streaming.planner import issuer_from_profile, plan_badges
 
 from .conftest import BADGES
 from .support import (

@@ -11,8 +11,8 @@ from badgegate.legacy import iter_badges, read_snapshot
 from badgegate.legacy.dataset import LegacyDataset
 from badgegate.mapping import MigrationMapping
 from badgegate.mapping import documents as docs
-from badgegate.migrate.planner import issuer_from_profile
 from badgegate.reconcile import reconcile
+from badgegate.streaming.planner import issuer_from_profile
 from badgegate.testing.preload import preload_migration
 
 

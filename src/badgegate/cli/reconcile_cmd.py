@@ -61,8 +61,8 @@ def run_reconcile(args: argparse.Namespace) -> int:
     """Reconcile, print the progress and the summary table, write the report."""
     from badgegate.client import BadgeEngineClient
     from badgegate.mapping import load_mapping
-    from badgegate.migrate import parse_since
     from badgegate.reconcile import reconcile
+    from badgegate.streaming import parse_since
 
     config = config_from_args(args)
     if not config.legacy_db:
@@ -95,7 +95,7 @@ def run_reconcile(args: argparse.Namespace) -> int:
 
 def _progress() -> Any:
     """A bar on a terminal; on a pipe, plain lines that say what is being reconciled."""
-    from badgegate.migrate import LineProgress, TerminalProgress
+    from badgegate.streaming import LineProgress, TerminalProgress
 
     class ReconcileLines(LineProgress):
         """Progress lines of a reconciliation."""
