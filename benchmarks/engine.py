@@ -34,7 +34,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from badgegate.samples import sample_credential
-from badgegate.scratch_db import scratch_database
+from badgegate.testing.scratch_db import scratch_database
 
 API_BASE = "/ims/ob/v3p0"
 STUB_READY = "stub listening on "

@@ -46,8 +46,8 @@ def engine_floor(args: argparse.Namespace) -> None:
     from badgegate.client import BadgeEngineClient
     from badgegate.legacy import read_snapshot
     from badgegate.mapping import load_mapping
-    from badgegate.migrate.planner import batches, issuer_from_profile, plan_badges
     from badgegate.migrate.writer import RecordWriter
+    from badgegate.streaming.planner import batches, issuer_from_profile, plan_badges
 
     with BadgeEngineClient(args.engine_url, token=os.environ[TOKEN_ENV]) as client:
         issuer = issuer_from_profile(client.get_profile())
@@ -134,7 +134,7 @@ def legacy_database(backend: str, folder: Path, size: int) -> Iterator[str]:
         print(f"  seeded {size} badges into SQLite in {report.seconds:.1f} s", flush=True)
         yield url
         return
-    from badgegate.scratch_db import scratch_database
+    from badgegate.testing.scratch_db import scratch_database
 
     with scratch_database("badgegate_bench") as url:
         report = seed(url, badges=size, seed=1)

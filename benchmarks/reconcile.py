@@ -165,8 +165,8 @@ def build(size: int, folder: Path) -> dict[str, Any]:
     """Seed the legacy database and write what migrating it gives into a new engine store."""
     from badgegate.legacy import seed
     from badgegate.mapping import load_mapping
-    from badgegate.migrate.planner import issuer_from_profile
-    from badgegate.reconcile.preload import preload_migration
+    from badgegate.streaming.planner import issuer_from_profile
+    from badgegate.testing.preload import preload_migration
 
     legacy_db, engine_db = f"sqlite:///{folder / 'legacy.sqlite3'}", str(folder / "engine.sqlite3")
     started = time.perf_counter()

@@ -29,7 +29,7 @@ def shared_dir() -> Path:
 @contextlib.contextmanager
 def _fresh_database() -> Iterator[str]:
     from badgegate.errors import TargetUnreachable
-    from badgegate.scratch_db import scratch_database
+    from badgegate.testing.scratch_db import scratch_database
 
     try:
         with scratch_database("badgegate_test") as url:

@@ -29,7 +29,7 @@ def writable_target(badgegate_target: Target) -> Target:
 def postgres_legacy_url() -> Iterator[str]:
     """A fresh PostgreSQL database for this session's legacy tables; dropped after."""
     from badgegate.errors import TargetUnreachable
-    from badgegate.scratch_db import scratch_database
+    from badgegate.testing.scratch_db import scratch_database
 
     try:
         with scratch_database("badgegate_integrity") as url:

@@ -14,7 +14,7 @@ from badgegate.legacy.dataset import LegacyDataset
 from badgegate.mapping import MigrationMapping
 from badgegate.migrate import migrate
 from badgegate.stack import Target
-from badgegate.strategies import legacy_datasets, scaled_examples
+from badgegate.testing.strategies import legacy_datasets, scaled_examples
 
 pytestmark = [pytest.mark.suite("integrity"), allure.feature("integrity"), allure.story("live")]
 

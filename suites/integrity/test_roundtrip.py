@@ -10,7 +10,7 @@ from badgegate.compare import check_roundtrip
 from badgegate.config import HarnessConfig
 from badgegate.legacy.dataset import LegacyDataset
 from badgegate.mapping import MigrationMapping
-from badgegate.strategies import legacy_datasets
+from badgegate.testing.strategies import legacy_datasets
 
 pytestmark = [
     pytest.mark.suite("integrity"),

@@ -17,7 +17,7 @@ from badgegate.legacy.dataset import LegacyDataset, LegacyRow
 from badgegate.mapping import MigrationMapping
 from badgegate.migrate import migrate, rollback
 from badgegate.stack import Target
-from badgegate.strategies import legacy_datasets, scaled_examples
+from badgegate.testing.strategies import legacy_datasets, scaled_examples
 
 pytestmark = [pytest.mark.suite("integrity"), allure.feature("integrity"), allure.story("runs")]
 RUNS = settings(

@@ -19,7 +19,7 @@ from badgegate.compare.live import load_legacy
 from badgegate.legacy import create_tables, iter_badges, legacy_engine, read_snapshot
 from badgegate.legacy.dataset import LegacyDataset
 from badgegate.mapping import MigrationMapping, load_mapping
-from badgegate.strategies import legacy_datasets
+from badgegate.testing.strategies import legacy_datasets
 
 pytest_plugins = ["pytester"]
 BADGE = {

@@ -13,15 +13,15 @@ from hypothesis import Phase, given, settings
 
 from badgegate.client import BadgeEngineClient
 from badgegate.compare import IntegrityVerdict, check_roundtrip, iter_operations
-from badgegate.compare.lossy import CATALOGUE, LossyMigration, lossy_migration
 from badgegate.engine.server import ClientSpec, EngineServer
 from badgegate.legacy import generate_dataset, seed
 from badgegate.legacy.dataset import LegacyDataset
 from badgegate.mapping import MigrationMapping, load_mapping
-from badgegate.migrate.planner import issuer_from_profile
 from badgegate.reconcile import reconcile
-from badgegate.reconcile.preload import preload_engine
-from badgegate.strategies import legacy_datasets
+from badgegate.streaming.planner import issuer_from_profile
+from badgegate.testing.lossy import CATALOGUE, LossyMigration, lossy_migration
+from badgegate.testing.preload import preload_engine
+from badgegate.testing.strategies import legacy_datasets
 
 SEEDED = 60
 NAMES = [entry.name for entry in CATALOGUE]

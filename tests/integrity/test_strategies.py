@@ -15,7 +15,7 @@ from badgegate.compare.live import load_legacy
 from badgegate.legacy import read_snapshot
 from badgegate.legacy.dataset import LegacyDataset
 from badgegate.legacy.tables import BADGE_COLUMNS, REQUIREMENT_COLUMNS, STATUSES
-from badgegate.strategies import (
+from badgegate.testing.strategies import (
     MAX_TEXT_BYTES,
     legacy_badges,
     legacy_datasets,
@@ -148,3 +148,12 @@ def test_requirements_belong_to_the_badge_they_are_drawn_for(
 ) -> None:
     requirement = data.draw(legacy_requirements(badge_id=badge["id"]))
     assert requirement["badge_id"] == "b-1"
+
+
+def test_the_public_strategies_are_still_importable_from_badgegate_strategies() -> None:
+    from badgegate import strategies
+    from badgegate.testing import strategies as home
+
+    assert strategies.__all__ == home.__all__
+    for name in home.__all__:
+        assert getattr(strategies, name) is getattr(home, name)

@@ -1,4 +1,4 @@
-"""A small local Hypothesis strategy of legacy rows (the public one lives in badgegate.strategies).
+"""A small local Hypothesis strategy of legacy rows (the public ones: badgegate.testing.strategies).
 
 Texts avoid NUL bytes and surrogates (tested separately: they must become findings); timestamps
 cover years 1–9999, microseconds and Europe/Berlin DST changes.

@@ -20,7 +20,7 @@ from badgegate.mapping import MigrationMapping, forward, load_mapping
 from badgegate.mapping import documents as docs
 from badgegate.mapping.legacy_checks import _ABSENT, _plainly_fits_row, _value_problem
 from badgegate.mapping.plan import RowPlan, Step, place_row
-from badgegate.strategies import legacy_badges
+from badgegate.testing.strategies import legacy_badges
 
 from .conftest import ISSUER
 

@@ -8,7 +8,7 @@ from badgegate.engine.server import EngineServer
 from badgegate.legacy import checksum, read_snapshot
 from badgegate.mapping import load_mapping
 from badgegate.migrate import migrate
-from badgegate.migrate.planner import issuer_from_profile, plan_badges
+from badgegate.streaming.planner import issuer_from_profile, plan_badges
 
 from .conftest import BADGES
 from .support import (
@@ -91,3 +91,12 @@ def test_single_calls_write_what_batches_write(
     assert summary.badges == BADGES
     assert summary.total("created") > 2 * BADGES
     assert without_issuer(other.state()) == without_issuer(target.state())
+
+
+def test_progress_lines_on_a_pipe_say_migrating(sqlite_legacy: str, target: Target) -> None:
+    result = badgegate("migrate", "--legacy-db", sqlite_legacy)
+    assert result.code in (0, 1), result.err
+    lines = result.err.splitlines()
+    assert f"migrating {BADGES} badges (0 already confirmed)" in lines
+    assert f"{BADGES}/{BADGES} badges" in lines[-1]
+    assert "reconciling" not in result.err

@@ -15,10 +15,10 @@ import pytest
 
 from badgegate.client import BatchOperation
 from badgegate.migrate import MigrationSummary, PlannedBadge, RunLog, SilentProgress
-from badgegate.migrate.collector import YOUNG_THRESHOLD, deferred_collection
 from badgegate.migrate.interrupts import deferred_interrupt
 from badgegate.migrate.pipeline import WritePipeline
 from badgegate.migrate.writer import RecordOutcome
+from badgegate.streaming.collector import YOUNG_THRESHOLD, deferred_collection
 
 
 def planned(legacy_id: str) -> PlannedBadge:

@@ -15,8 +15,8 @@ from badgegate.client import BatchOperation
 from badgegate.errors import ConfigError
 from badgegate.mapping import load_mapping
 from badgegate.migrate import LineProgress, PlannedBadge, RunLog, TerminalProgress, parse_since
-from badgegate.migrate.planner import batches
 from badgegate.migrate.runlog import merge_deleted
+from badgegate.streaming.planner import batches
 
 
 def badge(legacy_id: str, records: int) -> PlannedBadge:

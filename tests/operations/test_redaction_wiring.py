@@ -20,9 +20,9 @@ from badgegate.legacy import generate_dataset, seed
 from badgegate.legacy.dataset import LegacyDataset
 from badgegate.mapping import documents as docs
 from badgegate.mapping import load_mapping
-from badgegate.migrate.planner import issuer_from_profile
 from badgegate.reconcile import reconcile
 from badgegate.report import fingerprint
+from badgegate.streaming.planner import issuer_from_profile
 
 BADGES = 6
 SEED = 11

@@ -16,7 +16,7 @@ from badgegate.engine.server import ClientSpec, EngineServer
 from badgegate.legacy import generate_dataset, seed
 from badgegate.legacy.dataset import LegacyDataset
 from badgegate.mapping import MigrationMapping, load_mapping
-from badgegate.migrate.planner import issuer_from_profile
+from badgegate.streaming.planner import issuer_from_profile
 
 TENANTS = 40
 SEEDED = 60

@@ -12,11 +12,11 @@ import pytest
 from badgegate.client import BadgeEngineClient, ProtocolError
 from badgegate.legacy.dataset import LegacyDataset
 from badgegate.mapping import MigrationMapping
-from badgegate.migrate.planner import issuer_from_profile
 from badgegate.reconcile.engine_side import spill_engine
 from badgegate.reconcile.forwarder import Forwarder
 from badgegate.reconcile.records import spilled, spilled_page
 from badgegate.reconcile.spill import Spill
+from badgegate.streaming.planner import issuer_from_profile
 
 if TYPE_CHECKING:
     from tests.conftest import ServeOnLoopback

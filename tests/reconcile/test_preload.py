@@ -11,9 +11,9 @@ from badgegate.legacy import iter_badges, read_snapshot
 from badgegate.legacy.dataset import LegacyDataset
 from badgegate.mapping import MigrationMapping
 from badgegate.mapping import documents as docs
-from badgegate.migrate.planner import issuer_from_profile
 from badgegate.reconcile import reconcile
-from badgegate.reconcile.preload import preload_migration
+from badgegate.streaming.planner import issuer_from_profile
+from badgegate.testing.preload import preload_migration
 
 
 def test_migrating_after_a_preload_changes_nothing_and_lists_keep_legacy_key_order(

@@ -53,6 +53,23 @@ def test_agreeing_sides_exit_0_with_the_summary_table(
     assert os.environ["BADGEGATE_CLIENT_SECRET"] not in printed.out + printed.err
 
 
+def test_progress_lines_on_a_pipe_say_reconciling(
+    cli_env: BadgeEngineClient,
+    legacy_db: str,
+    seeded_dataset: LegacyDataset,
+    load_engine: Any,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    load_engine(cli_env, seeded_dataset)
+    assert main(["reconcile", "--legacy-db", legacy_db, "--out", str(tmp_path / "r.json")]) == 0
+    printed = capsys.readouterr()
+    lines = printed.err.splitlines()
+    assert "reconciling 60 badges (0 already confirmed)" in lines
+    assert "60/60 badges" in lines[-1]
+    assert "migrating" not in printed.err
+
+
 def test_differences_exit_1(
     cli_env: BadgeEngineClient,
     legacy_db: str,

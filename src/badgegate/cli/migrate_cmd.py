@@ -138,7 +138,7 @@ def run_migrate(args: argparse.Namespace) -> int:
             max_failures=args.max_failures,
             propagate_deletes=args.propagate_deletes,
             mapping=mapping,
-            progress=progress_for(sys.stderr),
+            progress=progress_for(sys.stderr, verb="migrating"),
         )
     print(summary.render())
     if summary.status == "interrupted":

@@ -61,8 +61,8 @@ def run_reconcile(args: argparse.Namespace) -> int:
     """Reconcile, print the progress and the summary table, write the report."""
     from badgegate.client import BadgeEngineClient
     from badgegate.mapping import load_mapping
-    from badgegate.migrate import parse_since
     from badgegate.reconcile import reconcile
+    from badgegate.streaming import parse_since, progress_for
 
     config = config_from_args(args)
     if not config.legacy_db:
@@ -82,7 +82,7 @@ def run_reconcile(args: argparse.Namespace) -> int:
             resume=args.resume,
             strict=args.strict,
             mapping=mapping,
-            progress=_progress(),
+            progress=progress_for(sys.stderr, verb="reconciling"),
             page_size=args.page_size,
             workers=args.workers,
             config=config,
@@ -91,17 +91,3 @@ def run_reconcile(args: argparse.Namespace) -> int:
     if report.exit_code == ExitCode.INTERRUPTED:
         print("interrupted: continue with `badgegate reconcile --resume` (same options)")
     return int(report.exit_code)
-
-
-def _progress() -> Any:
-    """A bar on a terminal; on a pipe, plain lines that say what is being reconciled."""
-    from badgegate.migrate import LineProgress, TerminalProgress
-
-    class ReconcileLines(LineProgress):
-        """Progress lines of a reconciliation."""
-
-        def _print(self, text: str) -> None:
-            super()._print(text.replace("migrating", "reconciling", 1))
-
-    stream = sys.stderr
-    return TerminalProgress(stream) if stream.isatty() else ReconcileLines(stream)

@@ -8,19 +8,19 @@ it. Both prove the legacy database untouched with its checksum.
 
 from __future__ import annotations
 
-from badgegate.migrate.planner import PlannedBadge, parse_since, plan_badges
-from badgegate.migrate.progress import (
+from badgegate.migrate.rollback import RollbackReport, rollback
+from badgegate.migrate.run import DEFAULT_BATCH_SIZE, DEFAULT_WORKERS, migrate, new_run_id
+from badgegate.migrate.runlog import RunLog, list_runs, open_run
+from badgegate.migrate.summary import MigrationSummary
+from badgegate.migrate.writer import RecordOutcome
+from badgegate.streaming.planner import PlannedBadge, parse_since, plan_badges
+from badgegate.streaming.progress import (
     LineProgress,
     Progress,
     SilentProgress,
     TerminalProgress,
     progress_for,
 )
-from badgegate.migrate.rollback import RollbackReport, rollback
-from badgegate.migrate.run import DEFAULT_BATCH_SIZE, DEFAULT_WORKERS, migrate, new_run_id
-from badgegate.migrate.runlog import RunLog, list_runs, open_run
-from badgegate.migrate.summary import MigrationSummary
-from badgegate.migrate.writer import RecordOutcome
 
 __all__ = [
     "DEFAULT_BATCH_SIZE",

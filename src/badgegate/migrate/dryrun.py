@@ -14,8 +14,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from badgegate.client import BadgeEngineClient, BatchOperation
-from badgegate.migrate.planner import PlannedBadge
 from badgegate.migrate.writer import RecordOutcome, owned_operations, record_id_of, unmapped
+from badgegate.streaming.planner import PlannedBadge
 
 
 def _digest(record: Mapping[str, Any]) -> bytes:

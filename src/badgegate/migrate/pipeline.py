@@ -18,11 +18,11 @@ from typing import Any
 from badgegate.findings import Finding
 from badgegate.migrate.dryrun import DryRunWriter
 from badgegate.migrate.interrupts import deferred_interrupt
-from badgegate.migrate.planner import PlannedBadge
-from badgegate.migrate.progress import Progress
 from badgegate.migrate.runlog import RunLog
 from badgegate.migrate.summary import MigrationSummary
 from badgegate.migrate.writer import RecordOutcome, RecordWriter
+from badgegate.streaming.planner import PlannedBadge
+from badgegate.streaming.progress import Progress
 
 Written = tuple[list[PlannedBadge], list[RecordOutcome]]
 Pending = collections.deque[

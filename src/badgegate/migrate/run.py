@@ -1,10 +1,11 @@
 """``migrate``: stream legacy badges into badge-engine under one run id, durably and resumably.
 
-The reader (``planner``) runs in the calling thread; batches go to a pool of ``workers``
-threads (``pipeline``, ``writer``); results are confirmed in the order batches were read, each
-batch logged with its checkpoint and fsync'd before it counts (``runlog``). Memory stays flat:
-at most ``2 * workers`` batches are in flight, and nothing else grows with the table. While the
-run streams, the garbage collector runs less often (``collector``).
+The reader (``badgegate.streaming.planner``) runs in the calling thread; batches go to a pool
+of ``workers`` threads (``pipeline``, ``writer``); results are confirmed in the order batches
+were read, each batch logged with its checkpoint and fsync'd before it counts (``runlog``).
+Memory stays flat: at most ``2 * workers`` batches are in flight, and nothing else grows with the
+table. While the run streams, the garbage collector runs less often
+(``badgegate.streaming.collector``).
 """
 
 from __future__ import annotations
@@ -24,11 +25,8 @@ from badgegate.client import BadgeEngineClient
 from badgegate.errors import ConfigError
 from badgegate.legacy import checksum, count_badges, describe_url, iter_badge_ids, read_snapshot
 from badgegate.mapping import MigrationMapping, load_mapping
-from badgegate.migrate.collector import deferred_collection
 from badgegate.migrate.dryrun import DryRunWriter, EngineIndex
 from badgegate.migrate.pipeline import WritePipeline
-from badgegate.migrate.planner import batches, issuer_from_profile, plan_badges
-from badgegate.migrate.progress import Progress, SilentProgress
 from badgegate.migrate.runlog import (
     DELETED_FILE,
     IDS_FILE,
@@ -39,6 +37,9 @@ from badgegate.migrate.runlog import (
 )
 from badgegate.migrate.summary import SHOWN, MigrationSummary
 from badgegate.migrate.writer import RecordWriter
+from badgegate.streaming.collector import deferred_collection
+from badgegate.streaming.planner import batches, issuer_from_profile, plan_badges
+from badgegate.streaming.progress import Progress, SilentProgress
 from badgegate.transport import redact
 
 DEFAULT_BATCH_SIZE = 500

@@ -20,7 +20,7 @@ from badgegate.client import (
     ProtocolError,
     Unauthorized,
 )
-from badgegate.migrate.planner import PlannedBadge
+from badgegate.streaming.planner import PlannedBadge
 
 OUTCOMES = {201: "created", 200: "replaced", 304: "unchanged"}
 BATCH_LIMIT = 500

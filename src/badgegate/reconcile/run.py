@@ -21,9 +21,6 @@ from badgegate.client import BadgeEngineClient
 from badgegate.errors import ConfigError
 from badgegate.legacy import count_badges, describe_url, iter_badges, read_snapshot
 from badgegate.mapping import MigrationMapping, load_mapping
-from badgegate.migrate.collector import deferred_collection
-from badgegate.migrate.planner import issuer_from_profile
-from badgegate.migrate.progress import Progress, SilentProgress
 from badgegate.reconcile.classify import classify, wanted_pairs
 from badgegate.reconcile.engine_side import refetch, spill_engine
 from badgegate.reconcile.forwarder import Badge, Forwarder, chunked
@@ -36,6 +33,9 @@ from badgegate.reconcile.records import DIGEST
 from badgegate.reconcile.report import ReconcileReport, Tally, write_report
 from badgegate.reconcile.spill import Spill
 from badgegate.reconcile.unexpected import unexpected_batches
+from badgegate.streaming.collector import deferred_collection
+from badgegate.streaming.planner import issuer_from_profile
+from badgegate.streaming.progress import Progress, SilentProgress
 from badgegate.transport import redact
 
 CHUNK = 500

@@ -19,8 +19,8 @@ from badgegate.engine.records import StoredRecord, credential_record, extension_
 from badgegate.engine.storage import Store
 from badgegate.legacy import iter_badges, read_snapshot
 from badgegate.mapping import MigrationMapping, forward
-from badgegate.migrate.planner import operations_of
 from badgegate.reconcile.forwarder import Badge, Forwarder, chunked, forwarding
+from badgegate.streaming.planner import operations_of
 
 BATCH = 2000
 CHUNK = 1000

@@ -1,4 +1,8 @@
-"""Progress while a run goes: a bar with rate and ETA on a terminal, plain lines otherwise."""
+"""Progress while a run goes: a bar with rate and ETA on a terminal, plain lines otherwise.
+
+The plain lines open with what the run does (``verb``: ``migrating`` for ``migrate``,
+``reconciling`` for ``reconcile``).
+"""
 
 from __future__ import annotations
 
@@ -103,13 +107,20 @@ class TerminalProgress:
 
 
 class LineProgress:
-    """A plain line every ``interval`` seconds (logs, CI, pipes)."""
+    """A plain line every ``interval`` seconds (logs, CI, pipes), after an opening line that
+    says what the run is doing (``verb``, ``migrating`` unless told)."""
 
     def __init__(
-        self, stream: TextIO, interval: float = 5.0, clock: Callable[[], float] = time.monotonic
+        self,
+        stream: TextIO,
+        interval: float = 5.0,
+        clock: Callable[[], float] = time.monotonic,
+        *,
+        verb: str = "migrating",
     ) -> None:
         self.stream = stream
         self.interval = interval
+        self.verb = verb
         self.meter = _Meter(clock)
         self.printed_at = 0.0
 
@@ -118,7 +129,7 @@ class LineProgress:
         self.meter.begin(total, done)
         self.printed_at = self.meter.clock()
         known = f"{total} badges" if total is not None else "badges"
-        self._print(f"migrating {known} ({done} already confirmed)")
+        self._print(f"{self.verb} {known} ({done} already confirmed)")
 
     def advance(self, badges: int) -> None:
         """Print a progress line when ``interval`` seconds have passed."""
@@ -139,7 +150,7 @@ class LineProgress:
         print(text, file=self.stream, flush=True)
 
 
-def progress_for(stream: TextIO | None = None) -> Progress:
-    """A bar on a terminal, plain lines otherwise."""
+def progress_for(stream: TextIO | None = None, *, verb: str = "migrating") -> Progress:
+    """A bar on a terminal, plain lines otherwise (opening with ``verb``)."""
     target = stream or sys.stderr
-    return TerminalProgress(target) if target.isatty() else LineProgress(target)
+    return TerminalProgress(target) if target.isatty() else LineProgress(target, verb=verb)
