@@ -26,6 +26,8 @@ SECRET_FILE_KEYS = {"engine_token_file": "engine_token", "client_secret_file": "
 # Variables with the prefix that steer the test run rather than the harness config.
 NON_CONFIG_ENV = frozenset({"BADGEGATE_REQUIRE_ALL", "BADGEGATE_TEST_PG_URL"})
 MASK = MASKED
+#: Default of ``legacy_statement_timeout``, in seconds.
+LEGACY_STATEMENT_TIMEOUT = 30.0
 KEY_HELP: dict[str, str] = {
     "engine_token": "bearer token for the target (secret: environment or engine_token_file)",
     "client_secret": "OAuth 2.0 client secret (secret: environment or client_secret_file)",
@@ -39,6 +41,10 @@ KEY_HELP: dict[str, str] = {
     "client_secret_file": "file holding the OAuth 2.0 client secret",
     "token_url": "OAuth 2.0 token endpoint (default: <engine_url>/oauth/token)",
     "legacy_db": "SQLAlchemy URL of the legacy database",
+    "legacy_statement_timeout": (
+        "seconds one statement (or one fetch of a streaming read) on the legacy database may "
+        "run before it is cancelled"
+    ),
     "engine_db": "storage URL of the reference engine (SQLite file or PostgreSQL)",
     "openapi": "OpenAPI document of the target (path or URL)",
     "state_url": "Pact provider-state endpoint of the target",
@@ -72,6 +78,7 @@ class HarnessConfig(ShowsNoSecrets):
     token_url: str | None = None
     isolation_token: Secret | None = dataclasses.field(default=None, repr=False)
     legacy_db: str | None = None
+    legacy_statement_timeout: float = LEGACY_STATEMENT_TIMEOUT
     engine_db: str | None = None
     openapi: str | None = None
     state_url: str | None = None
@@ -157,6 +164,13 @@ def _parse_rate(value: object) -> float | None:
     return rate
 
 
+def _parse_positive_seconds(value: object) -> float:
+    seconds = float(str(value))
+    if not seconds > 0 or seconds == float("inf"):
+        raise ValueError("must be a positive number of seconds")
+    return seconds
+
+
 def _parse_profile(value: object) -> str:
     text = str(value)
     if text not in PROFILES:
@@ -175,6 +189,7 @@ _CONVERTERS: dict[str, Callable[[Any], Any]] = {
     "write_allowlist": _parse_list,
     "redact_fields": _parse_list,
     "rate_limit": _parse_rate,
+    "legacy_statement_timeout": lambda v: _parse_positive_seconds(v),
     "profile": _parse_profile,
     "state_dir": str,
     "report_dir": str,

@@ -25,7 +25,7 @@ def register(subparsers: Any) -> None:
         description="Inspect the live legacy schema (read-only) and compare it with "
         "contracts/migration-mapping.yaml.",
     )
-    add_config_options(check, "legacy_db")
+    add_config_options(check, "legacy_db", "legacy_statement_timeout")
     check.add_argument(
         "--mapping",
         type=Path,
@@ -41,11 +41,12 @@ def run_check(args: argparse.Namespace) -> int:
     from badgegate.legacy import describe_url
     from badgegate.mapping import check_schema, load_mapping
 
-    url = config_from_args(args).legacy_db
+    config = config_from_args(args)
+    url = config.legacy_db
     if not url:
         raise ConfigError("no legacy database given: use --legacy-db URL or BADGEGATE_LEGACY_DB")
     mapping = load_mapping(args.mapping)
-    findings = check_schema(url, mapping)
+    findings = check_schema(url, mapping, statement_timeout=config.legacy_statement_timeout)
     for finding in findings:
         print(finding.render())
     columns = sum(len(table.columns) for table in mapping.tables)

@@ -31,7 +31,9 @@ def _register_migrate(subparsers: Any) -> None:
         "Engine credentials come from BADGEGATE_ENGINE_TOKEN / BADGEGATE_CLIENT_SECRET or the "
         "*-file options. The run log and checkpoints live in --state-dir.",
     )
-    add_config_options(migrate, "legacy_db", "recipient_email", *MIGRATE_KEYS)
+    add_config_options(
+        migrate, "legacy_db", "legacy_statement_timeout", "recipient_email", *MIGRATE_KEYS
+    )
     migrate.add_argument(
         "--batch-size",
         type=_positive,
@@ -139,6 +141,7 @@ def run_migrate(args: argparse.Namespace) -> int:
             propagate_deletes=args.propagate_deletes,
             mapping=mapping,
             progress=progress_for(sys.stderr, verb="migrating"),
+            statement_timeout=config.legacy_statement_timeout,
         )
     print(summary.render())
     if summary.status == "interrupted":

@@ -30,7 +30,7 @@ def register(subparsers: Any) -> None:
         "data findings. Read-only on both sides; writes a JSON report. Engine credentials come "
         "from BADGEGATE_ENGINE_TOKEN / BADGEGATE_CLIENT_SECRET or the *-file options.",
     )
-    add_config_options(parser, "legacy_db", *RECONCILE_KEYS)
+    add_config_options(parser, "legacy_db", "legacy_statement_timeout", *RECONCILE_KEYS)
     parser.add_argument(
         "--since",
         metavar="TS",

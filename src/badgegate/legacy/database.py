@@ -25,12 +25,13 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import URL
 
+from badgegate.config import LEGACY_STATEMENT_TIMEOUT
 from badgegate.errors import ConfigError, TargetUnreachable
 from badgegate.legacy.tables import metadata
 
 #: Statement timeout of read-only legacy sessions, in seconds (config key
 #: ``legacy_statement_timeout``).
-DEFAULT_STATEMENT_TIMEOUT = 30.0
+DEFAULT_STATEMENT_TIMEOUT = LEGACY_STATEMENT_TIMEOUT
 # SQLite calls the progress handler every this many virtual-machine instructions.
 _SQLITE_PROGRESS_STEPS = 10_000
 # A pause this long between two progress-handler calls means the statement handed rows back to

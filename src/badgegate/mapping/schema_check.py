@@ -16,9 +16,12 @@ from badgegate.legacy.database import connect, legacy_engine
 from badgegate.mapping.model import ColumnFate, MigrationMapping, TableFate
 
 
-def check_schema(url: str | URL, mapping: MigrationMapping) -> list[Finding]:
-    """Inspect the legacy database at ``url`` (read-only) and compare it with ``mapping``."""
-    engine = legacy_engine(url, read_only=True)
+def check_schema(
+    url: str | URL, mapping: MigrationMapping, *, statement_timeout: float | None = None
+) -> list[Finding]:
+    """Inspect the legacy database at ``url`` (read-only, each statement bounded by
+    ``statement_timeout`` seconds) and compare it with ``mapping``."""
+    engine = legacy_engine(url, read_only=True, statement_timeout=statement_timeout)
     try:
         with connect(engine) as connection:
             inspector = sa.inspect(connection)

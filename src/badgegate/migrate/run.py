@@ -93,14 +93,17 @@ def migrate(
     mapping: MigrationMapping | None = None,
     progress: Progress | None = None,
     verify_legacy: bool = True,
+    statement_timeout: float | None = None,
 ) -> MigrationSummary:
     """Migrate the legacy database at ``legacy_db`` into the engine behind ``client``.
 
     ``since`` (naive legacy local time) keeps badges changed at or after it; ``resume``
     continues run ``run_id`` (default: the newest unfinished run of this legacy database,
     engine and tenant in ``state_dir``). ``verify_legacy`` computes the legacy checksum before
-    and after. Returns the summary; its ``status`` is ``interrupted`` after Ctrl-C (resumable)
-    and ``aborted`` once ``max_failures`` records failed. Raises ``EngineUnreachable`` (exit 3)
+    and after; ``statement_timeout`` bounds each legacy statement (seconds, default
+    :data:`badgegate.legacy.DEFAULT_STATEMENT_TIMEOUT`). Returns the summary; its ``status`` is
+    ``interrupted`` after Ctrl-C (resumable) and ``aborted`` once ``max_failures`` records
+    failed. Raises ``EngineUnreachable`` (exit 3)
     when the engine cannot be reached, with the run left resumable.
     """
     settings = RunSettings(
@@ -114,6 +117,7 @@ def migrate(
         mapping or load_mapping(),
         progress or SilentProgress(),
     )
+    migration.statement_timeout = statement_timeout
     with deferred_collection():
         return migration.run(settings, run_id=run_id, resume=resume, verify_legacy=verify_legacy)
 
@@ -144,6 +148,7 @@ class _Migration:
         self.state_dir = state_dir
         self.mapping = mapping
         self.progress = progress
+        self.statement_timeout: float | None = None
 
     def run(
         self, settings: RunSettings, *, run_id: str | None, resume: bool, verify_legacy: bool
@@ -271,7 +276,7 @@ class _Migration:
         issuer: dict[str, Any],
         after: str | None,
     ) -> None:
-        with read_snapshot(self.legacy_db) as connection:
+        with read_snapshot(self.legacy_db, statement_timeout=self.statement_timeout) as connection:
             self._detect_deletions(connection, log, settings, summary)
             total = None if settings.since else count_badges(connection)
             self.progress.start(total, summary.badges)

@@ -85,6 +85,7 @@ def reconcile(
         raise ConfigError(f"--page-size must be 1 to 1000, got {page_size}")
     run = _Reconciliation(legacy_db, client, mapping or load_mapping(), settings)
     run.config = config
+    run.statement_timeout = getattr(config, "legacy_statement_timeout", None)
     return run.run(Path(out), Path(state_dir), resume=resume, progress=progress or SilentProgress())
 
 
@@ -106,6 +107,7 @@ class _Reconciliation:
         self.settings = settings
         self.issuer = issuer_from_profile(client.get_profile())
         self.config: object | None = None
+        self.statement_timeout: float | None = None
 
     def run(
         self, out: Path, state_dir: Path, *, resume: bool, progress: Progress
@@ -196,7 +198,9 @@ class _Reconciliation:
         if spill.get("phase") not in ("engine", "legacy"):
             return 1
         if self.settings.since is None:
-            with read_snapshot(self.legacy_db) as connection:
+            with read_snapshot(
+                self.legacy_db, statement_timeout=self.statement_timeout
+            ) as connection:
                 left = count_badges(connection) - Tally.from_json(spill.get("tally")).badges
             if left < POOL_THRESHOLD:
                 return 1  # starting processes would cost more than it saves
@@ -219,7 +223,7 @@ class _Reconciliation:
     def _read_legacy(self, spill: Spill, forwarder: Forwarder, progress: Progress) -> None:
         tally = Tally.from_json(spill.get("tally"))
         after = spill.get("after")
-        with read_snapshot(self.legacy_db) as connection:
+        with read_snapshot(self.legacy_db, statement_timeout=self.statement_timeout) as connection:
             total = None if self.settings.since else count_badges(connection)
             progress.start(total, tally.badges)
             self._forward_all(spill, connection, after, tally, forwarder, progress)
