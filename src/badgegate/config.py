@@ -115,11 +115,17 @@ class HarnessConfig(ShowsNoSecrets):
         sources.update(dict.fromkeys(changes, "override"))
         return dataclasses.replace(self, sources=sources, **changes)
 
+    def value(self, key: str) -> object:
+        """The value of config key ``key`` (for code that walks every key by name)."""
+        if key not in config_keys():
+            raise _unknown_key_error(key, "HarnessConfig.value")
+        return getattr(self, key)
+
     def describe(self) -> list[tuple[str, str, str]]:
         """Return ``(key, shown value, source)`` rows, secrets masked."""
         rows = []
         for key in config_keys():
-            value = getattr(self, key)
+            value = self.value(key)
             shown = MASK if key in SECRET_KEYS and value else _show(value)
             rows.append((key, shown, self.sources.get(key, "default")))
         return rows

@@ -87,7 +87,7 @@ def _config_options(config: HarnessConfig) -> list[str]:
     for key in config_keys():
         if key in SECRET_KEYS or config.sources.get(key) != "cli":
             continue
-        options.append(f"--badgegate-{key.replace('_', '-')}={_option_text(getattr(config, key))}")
+        options.append(f"--badgegate-{key.replace('_', '-')}={_option_text(config.value(key))}")
     return options
 
 

@@ -23,6 +23,7 @@ from badgegate.client.results import (
     UpsertResult,
     record_key,
 )
+from badgegate.config import HarnessConfig
 from badgegate.errors import ConfigError
 from badgegate.secret import Secret, reveal
 from badgegate.transport import Transport, redact
@@ -108,23 +109,23 @@ class BadgeEngineClient:
         return None
 
     @classmethod
-    def from_config(cls, config: object, **overrides: Any) -> BadgeEngineClient:
+    def from_config(cls, config: HarnessConfig, **overrides: Any) -> BadgeEngineClient:
         """Build a client from a :class:`~badgegate.config.HarnessConfig` (attributes by name).
 
         ``overrides`` are keyword arguments of the constructor; without a ``transport`` one is
         made with :meth:`Transport.from_config` (rate cap, CA bundle, TLS verification).
         """
-        engine_url = getattr(config, "engine_url", None)
+        engine_url = config.engine_url
         if not engine_url:
             raise ConfigError(
                 "no engine_url is configured; start one with `badgegate engine serve` "
                 "or set BADGEGATE_ENGINE_URL"
             )
         settings: dict[str, Any] = {
-            "token": getattr(config, "engine_token", None),
-            "client_id": getattr(config, "client_id", None),
-            "client_secret": getattr(config, "client_secret", None),
-            "token_url": getattr(config, "token_url", None),
+            "token": config.engine_token,
+            "client_id": config.client_id,
+            "client_secret": config.client_secret,
+            "token_url": config.token_url,
         }
         settings.update(overrides)
         made_transport = settings.get("transport") is None

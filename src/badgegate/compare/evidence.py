@@ -13,6 +13,7 @@ from typing import Any
 
 from badgegate.compare.diff import RowDifference, json_value
 from badgegate.compare.sql import insert_statements
+from badgegate.config import HarnessConfig
 from badgegate.findings import Finding
 from badgegate.legacy.dataset import LegacyDataset, LegacyRow
 from badgegate.report.redact import VALUE_MEMBERS, redact_for_report, redacted_fields
@@ -54,7 +55,7 @@ class IntegrityVerdict:
         return sorted(set(named))
 
     def render(
-        self, title: str = "legacy data was lost or changed", *, config: object | None = None
+        self, title: str = "legacy data was lost or changed", *, config: HarnessConfig | None = None
     ) -> str:
         """The console evidence: rows, differences, findings, reproduction (``config``'s
         ``redact_fields`` redacted in all four; ids and other fields stay readable)."""
@@ -73,14 +74,14 @@ class IntegrityVerdict:
         lines += ["  " + line for line in self.reproduction(config=config).splitlines()]
         return "\n".join(lines)
 
-    def reproduction(self, *, config: object | None = None) -> str:
+    def reproduction(self, *, config: HarnessConfig | None = None) -> str:
         """SQL ``INSERT`` statements of the data set, ``config``'s ``redact_fields`` redacted."""
         if not redacted_fields(config):
             return insert_statements(self.dataset)
         document = _redacted(_tables(self.dataset), config)
         return insert_statements(LegacyDataset(document["badges"], document["badge_requirements"]))
 
-    def to_dict(self, *, config: object | None = None) -> dict[str, Any]:
+    def to_dict(self, *, config: HarnessConfig | None = None) -> dict[str, Any]:
         """The JSON evidence (attached to the Allure report); ``config``'s ``redact_fields``
         redacted."""
         return {
@@ -89,7 +90,7 @@ class IntegrityVerdict:
             "findings": [_finding(finding, config) for finding in self.findings],
         }
 
-    def attach(self, name: str = "integrity", *, config: object | None = None) -> None:
+    def attach(self, name: str = "integrity", *, config: HarnessConfig | None = None) -> None:
         """Attach rows, deepdiff and SQL reproduction to the running Allure test, if any
         (``config``'s ``redact_fields`` redacted in each)."""
         attach_text(f"{name}: legacy rows", rows_json(self.dataset, config=config), "json")
@@ -101,7 +102,7 @@ class IntegrityVerdict:
         attach_text(f"{name}: SQL reproduction", self.reproduction(config=config), "text")
 
     def check(
-        self, title: str = "legacy data was lost or changed", *, config: object | None = None
+        self, title: str = "legacy data was lost or changed", *, config: HarnessConfig | None = None
     ) -> None:
         """Raise ``AssertionError`` with the evidence (and attach it) when data was lost."""
         if not self.lost:
@@ -111,7 +112,7 @@ class IntegrityVerdict:
         raise AssertionError(self.render(title, config=config))
 
 
-def rows_json(dataset: LegacyDataset, *, config: object | None = None) -> str:
+def rows_json(dataset: LegacyDataset, *, config: HarnessConfig | None = None) -> str:
     """The data set's rows as indented JSON (timestamps as ISO 8601; ``redact_fields``
     redacted)."""
     return json.dumps(_redacted(json_value(_tables(dataset)), config), indent=2, ensure_ascii=False)
@@ -121,11 +122,11 @@ def _tables(dataset: LegacyDataset) -> dict[str, list[LegacyRow]]:
     return {"badges": dataset.badges, "badge_requirements": dataset.requirements}
 
 
-def _redacted(document: Any, config: object | None) -> Any:
+def _redacted(document: Any, config: HarnessConfig | None) -> Any:
     return redact_for_report(document, config) if redacted_fields(config) else document
 
 
-def _difference(difference: RowDifference, config: object | None) -> dict[str, Any]:
+def _difference(difference: RowDifference, config: HarnessConfig | None) -> dict[str, Any]:
     """``difference`` as JSON, its values redacted when it names a field in ``redact_fields``
     (a whole row's members by their ``table.column`` names)."""
     entry = difference.to_dict()
@@ -137,7 +138,7 @@ def _difference(difference: RowDifference, config: object | None) -> dict[str, A
     return redacted
 
 
-def _redacted_difference(difference: RowDifference, config: object | None) -> RowDifference:
+def _redacted_difference(difference: RowDifference, config: HarnessConfig | None) -> RowDifference:
     """``difference`` with the values :func:`_difference` redacts redacted."""
     if not redacted_fields(config):
         return difference
@@ -145,7 +146,7 @@ def _redacted_difference(difference: RowDifference, config: object | None) -> Ro
     return dataclasses.replace(difference, expected=entry["expected"], actual=entry["actual"])
 
 
-def _finding(finding: Finding, config: object | None) -> dict[str, Any]:
+def _finding(finding: Finding, config: HarnessConfig | None) -> dict[str, Any]:
     """``finding`` as JSON, its values redacted when the legacy field its rule is about (or a
     member of them) is in ``redact_fields``."""
     entry = {"field": RULE_FIELDS.get(finding.rule, finding.rule), **finding.to_dict()}
@@ -154,7 +155,7 @@ def _finding(finding: Finding, config: object | None) -> dict[str, Any]:
     return redacted
 
 
-def attach_text(name: str, text: str, kind: str, *, config: object | None = None) -> None:
+def attach_text(name: str, text: str, kind: str, *, config: HarnessConfig | None = None) -> None:
     """Attach ``text`` to the running Allure test (nothing when Allure is not recording).
 
     JSON ``text`` has ``config``'s ``redact_fields`` redacted first.

@@ -19,7 +19,7 @@ def report_pacts_dir(config: HarnessConfig) -> Path:
     return report_dir / "pacts"
 
 
-def attach_report(report: VerificationReport, *, config: object | None = None) -> None:
+def attach_report(report: VerificationReport, *, config: HarnessConfig | None = None) -> None:
     """Attach a verification's failures and its JSON to the Allure report (when it runs).
 
     ``config``'s ``redact_fields`` are redacted in the JSON (masked, hashed on ``staging``).

@@ -18,6 +18,7 @@ a correct engine's acceptance of valid data is never reported.
 
 from __future__ import annotations
 
+from badgegate.config import HarnessConfig
 from badgegate.fuzz.document import (
     Adjustments,
     adjustments_for,
@@ -45,12 +46,12 @@ __all__ = [
 _METHODS = ("get", "put", "post", "delete", "patch")
 
 
-def operation_labels(config: object) -> list[str]:
+def operation_labels(config: HarnessConfig) -> list[str]:
     """``"METHOD /path"`` of every operation the config's profile may fuzz (no schemathesis)."""
     from urllib.parse import urlsplit
 
     document = read_document(document_location(config))
-    host = urlsplit(str(getattr(config, "engine_url", "") or "")).hostname
+    host = urlsplit(str(config.engine_url or "")).hostname
     writes = profile_for(config, host=host).writes
     labels = []
     for path, item in document["paths"].items():

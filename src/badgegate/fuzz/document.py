@@ -17,6 +17,7 @@ from typing import Any
 import requests
 import yaml
 
+from badgegate.config import HarnessConfig
 from badgegate.errors import ConfigError
 from badgegate.paths import schemas_dir
 from badgegate.transport.guard import WRITE_METHODS
@@ -32,9 +33,9 @@ def default_document() -> Path:
     return schemas_dir() / "openapi" / "badge-engine.yaml"
 
 
-def document_location(config: object) -> str:
+def document_location(config: HarnessConfig) -> str:
     """The ``openapi`` config value, or the default document's path."""
-    chosen = getattr(config, "openapi", None)
+    chosen = config.openapi
     return str(chosen) if chosen else str(default_document())
 
 

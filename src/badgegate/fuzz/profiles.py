@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import secrets
 
+from badgegate.config import HarnessConfig
 from badgegate.transport.guard import writes_allowed
 
 #: The seed of derandomized runs (ci and staging): the same cases every time.
@@ -47,9 +48,11 @@ class FuzzProfile:
         )
 
 
-def profile_for(config: object, *, host: str | None = None, seed: int | None = None) -> FuzzProfile:
+def profile_for(
+    config: HarnessConfig, *, host: str | None = None, seed: int | None = None
+) -> FuzzProfile:
     """The fuzz profile of ``config`` against ``host``; ``seed`` overrides the profile's seed."""
-    name = str(getattr(config, "profile", "ci"))
+    name = str(config.profile)
     if name == "nightly":
         chosen = seed if seed is not None else secrets.randbits(32)
         return FuzzProfile(

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from badgegate.config import HarnessConfig
 from badgegate.report.redact import redact_for_report, redacted_fields
 from badgegate.transport import MASK, redact
 
@@ -72,7 +73,7 @@ class FuzzReport:
         seed: int,
         profile: str,
         document: str,
-        config: object | None = None,
+        config: HarnessConfig | None = None,
     ) -> None:
         self.path = Path(report_dir) / "fuzz" / "fuzz-report.json"
         self.config = config
@@ -112,11 +113,11 @@ class FuzzReport:
         return self.path
 
 
-def _personal_data_redacted(document: Any, config: object | None) -> Any:
+def _personal_data_redacted(document: Any, config: HarnessConfig | None) -> Any:
     return redact_for_report(document, config) if redacted_fields(config) else document
 
 
-def attach_to_allure(failures: list[FuzzFailure], *, config: object | None = None) -> None:
+def attach_to_allure(failures: list[FuzzFailure], *, config: HarnessConfig | None = None) -> None:
     """Attach ``failures`` (JSON, and each reproduction as text) to the current Allure test.
 
     ``config``'s ``redact_fields`` are redacted in both (masked, hashed on ``staging``).

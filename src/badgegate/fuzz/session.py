@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 import requests
 
 from badgegate import scopes
+from badgegate.config import HarnessConfig
 from badgegate.fuzz.document import (
     Adjustments,
     adjustments_for,
@@ -45,7 +46,7 @@ class FuzzAuth:
     """The credentials each call needs: the bearer token of the run's client, a token without
     write scopes (for scope probes), and HTTP Basic for the token endpoint."""
 
-    def __init__(self, client: BadgeEngineClient, config: object) -> None:
+    def __init__(self, client: BadgeEngineClient, config: HarnessConfig) -> None:
         self._client = client
         self._config = config
         self._readonly: Any = None
@@ -57,8 +58,8 @@ class FuzzAuth:
 
     def basic(self) -> dict[str, str]:
         """HTTP Basic client authentication for the token endpoint (empty without a client)."""
-        client_id = getattr(self._config, "client_id", None)
-        secret = getattr(self._config, "client_secret", None)
+        client_id = self._config.client_id
+        secret = self._config.client_secret
         if not (client_id and secret):
             return {}
         pair = base64.b64encode(f"{client_id}:{reveal(secret)}".encode()).decode()
@@ -66,8 +67,8 @@ class FuzzAuth:
 
     def readonly_bearer(self) -> dict[str, str] | None:
         """A bearer token granted only the read-only scopes, or ``None`` when none can be had."""
-        client_id = getattr(self._config, "client_id", None)
-        secret = getattr(self._config, "client_secret", None)
+        client_id = self._config.client_id
+        secret = self._config.client_secret
         if not (client_id and secret):
             return None
         if self._readonly is None:

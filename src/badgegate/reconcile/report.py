@@ -14,6 +14,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+from badgegate.config import HarnessConfig
 from badgegate.errors import ExitCode
 from badgegate.report.redact import redact_for_report, redacted_fields
 
@@ -172,7 +173,7 @@ def write_report(
     discrepancies: Iterator[dict[str, Any]],
     legacy_findings: Iterator[dict[str, Any]],
     *,
-    config: object | None = None,
+    config: HarnessConfig | None = None,
 ) -> Path:
     """Write the JSON report to ``path``, streaming the two lists; return ``path``.
 

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from badgegate.client import BadgeEngineClient
+from badgegate.config import HarnessConfig
 from badgegate.errors import ConfigError
 from badgegate.legacy import count_badges, describe_url, iter_badges, read_snapshot
 from badgegate.mapping import MigrationMapping, load_mapping
@@ -70,7 +71,7 @@ def reconcile(
     page_size: int = 1000,
     workers: int = 4,
     chunk_size: int = CHUNK,
-    config: object | None = None,
+    config: HarnessConfig | None = None,
 ) -> ReconcileReport:
     """Reconcile the legacy database at ``legacy_db`` with the engine behind ``client``.
 
@@ -85,7 +86,7 @@ def reconcile(
         raise ConfigError(f"--page-size must be 1 to 1000, got {page_size}")
     run = _Reconciliation(legacy_db, client, mapping or load_mapping(), settings)
     run.config = config
-    run.statement_timeout = getattr(config, "legacy_statement_timeout", None)
+    run.statement_timeout = config.legacy_statement_timeout if config else None
     return run.run(Path(out), Path(state_dir), resume=resume, progress=progress or SilentProgress())
 
 
@@ -106,7 +107,7 @@ class _Reconciliation:
         self.mapping = mapping
         self.settings = settings
         self.issuer = issuer_from_profile(client.get_profile())
-        self.config: object | None = None
+        self.config: HarnessConfig | None = None
         self.statement_timeout: float | None = None
 
     def run(

@@ -10,13 +10,16 @@ from __future__ import annotations
 import json
 from typing import Any, Literal
 
+from badgegate.config import HarnessConfig
 from badgegate.report.redact import redact_for_report
 from badgegate.transport import redact
 
 EvidenceKind = Literal["json", "text"]
 
 
-def render_evidence(content: Any, *, config: object | None = None) -> tuple[str, EvidenceKind]:
+def render_evidence(
+    content: Any, *, config: HarnessConfig | None = None
+) -> tuple[str, EvidenceKind]:
     """``content`` as the text to attach and its kind: JSON for documents, text for strings.
 
     Documents (anything but a string) go through :func:`redact_for_report` when a ``config``
@@ -29,7 +32,7 @@ def render_evidence(content: Any, *, config: object | None = None) -> tuple[str,
     return redact(text), "json"
 
 
-def attach_evidence(name: str, content: Any, *, config: object | None = None) -> None:
+def attach_evidence(name: str, content: Any, *, config: HarnessConfig | None = None) -> None:
     """Attach ``content`` to the running Allure test (nothing when Allure is not recording)."""
     try:
         import allure

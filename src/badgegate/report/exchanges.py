@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 
 import requests
 
+from badgegate.config import HarnessConfig
 from badgegate.report.evidence import attach_evidence
 from badgegate.transport import redact, redact_headers
 
@@ -28,7 +29,7 @@ TEXT_LIMIT = 20_000
 class ExchangeRecorder:
     """Keeps the last :data:`KEPT` responses ``session`` receives while the recorder is open."""
 
-    def __init__(self, session: requests.Session, *, config: object | None = None) -> None:
+    def __init__(self, session: requests.Session, *, config: HarnessConfig | None = None) -> None:
         self.session = session
         self.config = config
         self.responses: collections.deque[requests.Response] = collections.deque(maxlen=KEPT)

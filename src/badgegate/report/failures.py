@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 from _pytest._code.code import ReprEntry
 
+from badgegate.config import HarnessConfig
 from badgegate.report.redact import redact_text, redacted_fields, redaction_mode
 from badgegate.transport import redact
 
@@ -26,7 +27,7 @@ TextRedaction = Callable[[str], str]
 WITHHELD = "[badgegate: text withheld, redaction failed on it ({error})]"
 
 
-def message_redaction(config: object | None) -> TextRedaction:
+def message_redaction(config: HarnessConfig | None) -> TextRedaction:
     """The redaction of failure text under ``config``: secrets, then ``redact_fields``."""
     fields = redacted_fields(config)
     mode = redaction_mode(config)

@@ -17,6 +17,7 @@ import re
 from collections.abc import Iterable
 from typing import Any, Literal
 
+from badgegate.config import HarnessConfig
 from badgegate.errors import ConfigError
 from badgegate.mapping.model import load_mapping
 from badgegate.transport import MASK
@@ -190,20 +191,20 @@ def _evidence(node: Any, names: frozenset[str], mode: RedactionMode) -> Any:
     return redacted
 
 
-def redaction_mode(config: object) -> RedactionMode:
+def redaction_mode(config: HarnessConfig | None) -> RedactionMode:
     """``hash`` on the ``staging`` profile (records stay matchable), ``mask`` elsewhere."""
-    return "hash" if getattr(config, "profile", "ci") == "staging" else "mask"
+    return "hash" if config is not None and config.profile == "staging" else "mask"
 
 
-def redact_for_report(doc: Any, config: object) -> Any:
+def redact_for_report(doc: Any, config: HarnessConfig | None) -> Any:
     """:func:`redact_evidence` with the config's ``redact_fields`` and its profile's mode."""
     return redact_evidence(doc, redacted_fields(config), redaction_mode(config))
 
 
-def redacted_fields(config: object | None) -> tuple[str, ...]:
+def redacted_fields(config: HarnessConfig | None) -> tuple[str, ...]:
     """The config's ``redact_fields`` (none without a config), with the names each legacy column
     among them is served under (see :func:`served_names`)."""
-    fields = tuple(getattr(config, "redact_fields", ()) or ()) if config is not None else ()
+    fields = config.redact_fields if config is not None else ()
     return served_names(fields) if fields else ()
 
 

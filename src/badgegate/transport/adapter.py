@@ -20,6 +20,7 @@ from requests import PreparedRequest, Response
 from requests.adapters import HTTPAdapter
 
 from badgegate import __version__
+from badgegate.config import HarnessConfig
 from badgegate.transport.curl import curl_command
 from badgegate.transport.guard import WriteGuard, effective_rate_limit, guard_for
 from badgegate.transport.policies import (
@@ -197,7 +198,7 @@ class Transport:
         self.session.mount("https://", adapter)
 
     @classmethod
-    def from_config(cls, config: object, **overrides: Any) -> Transport:
+    def from_config(cls, config: HarnessConfig, **overrides: Any) -> Transport:
         """Build a transport from a :class:`~badgegate.config.HarnessConfig` (read by name).
 
         On the ``staging`` profile it carries the staging write guard (token endpoint exempt)
@@ -206,9 +207,9 @@ class Transport:
         settings: dict[str, Any] = {
             "rate_limit": effective_rate_limit(config),
             "write_guard": guard_for(config),
-            "ca_bundle": getattr(config, "ca_bundle", None),
-            "verify_tls": getattr(config, "verify_tls", True),
-            "secrets": getattr(config, "secrets", ()),
+            "ca_bundle": config.ca_bundle,
+            "verify_tls": config.verify_tls,
+            "secrets": config.secrets,
         }
         settings.update(overrides)
         return cls(**settings)

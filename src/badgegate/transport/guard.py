@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from urllib.parse import urlsplit
 
+from badgegate.config import HarnessConfig
 from badgegate.errors import ConfigError
 from badgegate.transport.redaction import redact
 
@@ -29,25 +30,25 @@ WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 STAGING_RATE_LIMIT = 10.0
 
 
-def is_staging(config: object) -> bool:
+def is_staging(config: HarnessConfig) -> bool:
     """True when ``config`` runs the ``staging`` profile."""
-    return getattr(config, "profile", "ci") == "staging"
+    return config.profile == "staging"
 
 
-def writes_allowed(config: object, host: str | None) -> bool:
+def writes_allowed(config: HarnessConfig, host: str | None) -> bool:
     """Whether writes may go to ``host``: always off staging; on staging only when allowed."""
     if not is_staging(config):
         return True
-    allowlist = tuple(getattr(config, "write_allowlist", ()) or ())
-    return bool(getattr(config, "allow_writes", False)) and host is not None and host in allowlist
+    allowlist = config.write_allowlist
+    return bool(config.allow_writes) and host is not None and host in allowlist
 
 
-def token_url_of(config: object) -> str | None:
+def token_url_of(config: HarnessConfig) -> str | None:
     """The token endpoint of ``config``: ``token_url``, else ``<engine_url>/oauth/token``."""
-    token_url = getattr(config, "token_url", None)
+    token_url = config.token_url
     if token_url:
         return str(token_url)
-    engine_url = getattr(config, "engine_url", None)
+    engine_url = config.engine_url
     return str(engine_url).rstrip("/") + "/oauth/token" if engine_url else None
 
 
@@ -55,7 +56,9 @@ def _without_query(url: str) -> str:
     return url.split("?", 1)[0].split("#", 1)[0].rstrip("/")
 
 
-def staging_write_guard(config: object, *, exempt_urls: Iterable[str] = ()) -> WriteGuard | None:
+def staging_write_guard(
+    config: HarnessConfig, *, exempt_urls: Iterable[str] = ()
+) -> WriteGuard | None:
     """A guard refusing writes on a staging run, or ``None`` off staging.
 
     ``exempt_urls`` (the token endpoint) may always be posted to. The guard raises
@@ -78,15 +81,15 @@ def staging_write_guard(config: object, *, exempt_urls: Iterable[str] = ()) -> W
     return guard
 
 
-def guard_for(config: object) -> WriteGuard | None:
+def guard_for(config: HarnessConfig) -> WriteGuard | None:
     """The staging guard of ``config`` with its token endpoint exempt (``None`` off staging)."""
     token_url = token_url_of(config)
     return staging_write_guard(config, exempt_urls=[token_url] if token_url else [])
 
 
-def effective_rate_limit(config: object) -> float | None:
+def effective_rate_limit(config: HarnessConfig) -> float | None:
     """The rate cap of ``config``: ``rate_limit``, else :data:`STAGING_RATE_LIMIT` on staging."""
-    rate = getattr(config, "rate_limit", None)
+    rate = config.rate_limit
     if rate:
         return float(rate)
     return STAGING_RATE_LIMIT if is_staging(config) else None
