@@ -35,7 +35,7 @@ from badgegate.engine.authorization import (
 from badgegate.engine.context import EngineContext, engine_context
 from badgegate.engine.imsx import ApiError, query_error
 from badgegate.engine.inbound import parse_json, query_parameters, read_body
-from badgegate.engine.registration import metadata_problem
+from badgegate.rfc7591 import metadata_problem
 from badgegate.scopes import ALL_SCOPES
 
 router = APIRouter(prefix="/oauth")
@@ -186,7 +186,7 @@ async def _form(request: Request) -> dict[str, str] | None:
 
 @router.post("/register")
 async def register(request: Request) -> Response:
-    """Register a client (RFC 7591, rules in :mod:`.registration`): 201 with its id and
+    """Register a client (RFC 7591, rules in :mod:`badgegate.rfc7591`): 201 with its id and
     secret, or 400 ``invalid_client_metadata`` / ``invalid_redirect_uri``."""
     context = engine_context(request)
     try:
