@@ -18,7 +18,7 @@ from badgegate.errors import BadgegateError, ExitCode
 COMMAND_MODULES: tuple[str, ...] = (
     "badgegate.cli.config_cmd",
     "badgegate.cli.contracts_cmd",
-    "badgegate.cli.engine_cmd",
+    "badgegate.engine.command",
     "badgegate.cli.legacy_cmd",
     "badgegate.cli.mapping_cmd",
     "badgegate.cli.migrate_cmd",
