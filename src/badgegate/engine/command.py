@@ -1,12 +1,28 @@
-"""``badgegate engine serve`` and ``badgegate engine faults``: the reference badge-engine."""
+"""``badgegate engine serve`` and ``badgegate engine faults``: the reference badge-engine.
+
+:func:`register` adds the ``engine`` command group to a ``badgegate`` parser: the
+``badgegate`` command line (:mod:`badgegate.cli`) and ``python -m badgegate.engine``
+(:func:`main`) both use it, so the group's options, help, output and exit codes are the same
+either way.
+"""
 
 from __future__ import annotations
 
 import argparse
+import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from badgegate.command_line import run, top_parser
 from badgegate.errors import ConfigError, ExitCode
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run ``badgegate engine`` with ``argv`` (default: the process's arguments)."""
+    parser, subparsers = top_parser()
+    register(subparsers)
+    return run(parser, ["engine", *(sys.argv[1:] if argv is None else argv)])
 
 
 def register(subparsers: Any) -> None:
