@@ -24,7 +24,7 @@ from badgegate.engine.context import API_BASE, EngineContext, EngineSettings
 from badgegate.engine.faults import FLAKY, HEADER_FAULTS, NON_IMSX_ERROR
 from badgegate.engine.flaky import FlakyMiddleware
 from badgegate.engine.header_faults import HeaderFaultsMiddleware
-from badgegate.engine.imsx import ApiError, error_response
+from badgegate.engine.wire.imsx import ApiError, error_response
 
 logger = logging.getLogger("badgegate.engine")
 PathTable = list[tuple[re.Pattern[str], tuple[str, ...]]]

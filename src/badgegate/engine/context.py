@@ -13,8 +13,8 @@ from badgegate.engine.auth import Authority, Grant
 from badgegate.engine.authorization import AuthorizationCodes
 from badgegate.engine.clients import ClientSpec, TokenSpec
 from badgegate.engine.faults import UNENFORCED_SCOPE
-from badgegate.engine.imsx import ApiError
 from badgegate.engine.storage import Store
+from badgegate.engine.wire.imsx import ApiError
 
 API_BASE = "/ims/ob/v3p0"
 DEFAULT_TOKEN_TTL = 3600

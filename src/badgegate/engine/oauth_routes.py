@@ -33,8 +33,8 @@ from badgegate.engine.authorization import (
     scope_text,
 )
 from badgegate.engine.context import EngineContext, engine_context
-from badgegate.engine.imsx import ApiError, query_error
-from badgegate.engine.inbound import parse_json, query_parameters, read_body
+from badgegate.engine.wire.imsx import ApiError, query_error
+from badgegate.engine.wire.inbound import parse_json, query_parameters, read_body
 from badgegate.rfc7591 import metadata_problem
 from badgegate.scopes import ALL_SCOPES
 

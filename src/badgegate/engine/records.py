@@ -20,9 +20,9 @@ from urllib.parse import unquote
 
 from badgegate.engine.datetimes import instant_key, numeric_date_key
 from badgegate.engine.faults import ACCEPT_INVALID, STORE_FAULTS, on_store
-from badgegate.engine.imsx import ApiError
-from badgegate.engine.inbound import canonical_json
 from badgegate.engine.validation import credential_issuer_id, rejection, upload_errors
+from badgegate.engine.wire.imsx import ApiError
+from badgegate.engine.wire.inbound import canonical_json
 from badgegate.findings import Finding
 
 RecordKind = Literal["credential", "achievement", "progress"]

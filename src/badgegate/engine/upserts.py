@@ -19,8 +19,6 @@ from badgegate.engine import faults as fault
 from badgegate.engine.auth import Grant
 from badgegate.engine.bulk_writes import Outcome
 from badgegate.engine.context import EngineContext
-from badgegate.engine.imsx import ApiError, imsx_status_info
-from badgegate.engine.inbound import canonical_json
 from badgegate.engine.records import (
     RECORD_KINDS,
     RecordKind,
@@ -31,6 +29,8 @@ from badgegate.engine.records import (
     record_key,
 )
 from badgegate.engine.validation import upload_errors_many
+from badgegate.engine.wire.imsx import ApiError, imsx_status_info
+from badgegate.engine.wire.inbound import canonical_json
 from badgegate.findings import Finding
 from badgegate.scopes import ACHIEVEMENT_UPSERT, CREDENTIAL_UPSERT, PROGRESS_UPSERT
 

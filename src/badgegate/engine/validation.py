@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any, Literal
 
-from badgegate.engine.imsx import ApiError
+from badgegate.engine.wire.imsx import ApiError
 from badgegate.findings import Finding
 
 UploadKind = Literal["credential", "achievement", "progress", "profile"]
