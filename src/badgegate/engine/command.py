@@ -79,7 +79,7 @@ def register(subparsers: Any) -> None:
 
 def run_faults(_args: argparse.Namespace) -> int:
     """Print the fault catalogue: name, the suite that catches it, description."""
-    from badgegate.engine.faults import CATALOGUE
+    from badgegate.engine.faults.catalogue import CATALOGUE
 
     width = max(len(fault.name) for fault in CATALOGUE)
     for fault in CATALOGUE:
@@ -108,7 +108,7 @@ def run_serve(args: argparse.Namespace) -> int:
 def _settings(args: argparse.Namespace) -> Any:
     from badgegate.engine.clients import TokenSpec, parse_client_option, read_clients_file
     from badgegate.engine.context import DEFAULT_TOKEN_TTL, EngineSettings
-    from badgegate.engine.faults import active_faults
+    from badgegate.engine.faults.catalogue import active_faults
 
     try:
         clients = [parse_client_option(text) for text in args.client]

@@ -7,8 +7,8 @@ import json
 from starlette.requests import Request
 from starlette.responses import Response
 
-from badgegate.engine import faults as fault
 from badgegate.engine.context import EngineContext
+from badgegate.engine.faults import catalogue as fault
 from badgegate.engine.paging import PageRequest, page_request, paging_headers
 from badgegate.engine.storage import ListQuery, Page
 from badgegate.engine.wire.imsx import ApiError

@@ -12,7 +12,7 @@ from starlette.responses import Response
 
 from badgegate.engine.context import engine_context, run_id
 from badgegate.engine.discovery import service_description
-from badgegate.engine.faults import ACCEPT_INVALID
+from badgegate.engine.faults.catalogue import ACCEPT_INVALID
 from badgegate.engine.listing import list_response
 from badgegate.engine.records import credential_record, jws_record
 from badgegate.engine.upserts import upsert_response

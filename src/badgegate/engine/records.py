@@ -19,7 +19,7 @@ from typing import Any, Literal
 from urllib.parse import unquote
 
 from badgegate.engine.datetimes import instant_key, numeric_date_key
-from badgegate.engine.faults import ACCEPT_INVALID, STORE_FAULTS, on_store
+from badgegate.engine.faults.catalogue import ACCEPT_INVALID, STORE_FAULTS, on_store
 from badgegate.engine.validation import credential_issuer_id, rejection, upload_errors
 from badgegate.engine.wire.imsx import ApiError
 from badgegate.engine.wire.inbound import canonical_json

@@ -15,10 +15,10 @@ from typing import Any, NamedTuple
 from starlette.responses import Response
 
 from badgegate import json_text
-from badgegate.engine import faults as fault
 from badgegate.engine.auth import Grant
 from badgegate.engine.bulk_writes import Outcome
 from badgegate.engine.context import EngineContext
+from badgegate.engine.faults import catalogue as fault
 from badgegate.engine.records import (
     RECORD_KINDS,
     RecordKind,
