@@ -17,7 +17,7 @@ import pytest
 import requests
 from sqlalchemy import text
 
-from badgegate.engine.records import StoredRecord, credential_record
+from badgegate.engine.model.records import StoredRecord, credential_record
 from badgegate.engine.server import ClientSpec, EngineServer, TokenSpec
 from badgegate.engine.storage import Store
 from badgegate.samples import sample_credential

@@ -8,7 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from sqlalchemy import text
 
-from badgegate.engine.datetimes import instant_key
+from badgegate.engine.model.datetimes import instant_key
 from badgegate.engine.storage import ListQuery, Store
 from tests.engine.conftest import (
     credentials,

@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 
 from starlette.requests import Request
 
-from badgegate.engine.datetimes import instant_key
+from badgegate.engine.model.datetimes import instant_key
 from badgegate.engine.wire.imsx import query_error
 from badgegate.engine.wire.inbound import query_parameters
 

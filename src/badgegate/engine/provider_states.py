@@ -15,8 +15,8 @@ from typing import Any
 from badgegate.engine.auth import secret_digest
 from badgegate.engine.clients import DEFAULT_TENANT, scopes_from
 from badgegate.engine.context import EngineContext
+from badgegate.engine.model.records import StoredRecord, credential_record, extension_record
 from badgegate.engine.ob3_routes import initial_profile
-from badgegate.engine.records import StoredRecord, credential_record, extension_record
 from badgegate.engine.wire.imsx import ApiError
 from badgegate.engine.wire.inbound import canonical_json
 from badgegate.samples import (

@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy import Connection, delete, insert, select
 
-from badgegate.engine.records import RECORD_KINDS, StoredRecord
+from badgegate.engine.model.records import RECORD_KINDS, StoredRecord
 from badgegate.engine.schema import history, records
 from badgegate.engine.statements import DELETE_RECORDS, UPDATE_RECORD, stored_row
 

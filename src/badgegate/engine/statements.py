@@ -18,7 +18,7 @@ from sqlalchemy import (
     update,
 )
 
-from badgegate.engine.records import StoredRecord
+from badgegate.engine.model.records import StoredRecord
 from badgegate.engine.schema import profiles, record_counts, records
 
 UPDATE_RECORD = (

@@ -23,8 +23,8 @@ from badgegate.engine import client_rows
 from badgegate.engine.auth import RegisteredClient
 from badgegate.engine.bulk_writes import BulkWrites, Outcome, WritePlan
 from badgegate.engine.loop_connections import LoopConnections
+from badgegate.engine.model.records import StoredRecord
 from badgegate.engine.positions import PagePositions
-from badgegate.engine.records import StoredRecord
 from badgegate.engine.rollback import RollbackCounts, undo_run
 from badgegate.engine.schema import (
     WRITE_OPTION,

@@ -19,7 +19,7 @@ from badgegate.engine.auth import Grant
 from badgegate.engine.bulk_writes import Outcome
 from badgegate.engine.context import EngineContext
 from badgegate.engine.faults import catalogue as fault
-from badgegate.engine.records import (
+from badgegate.engine.model.records import (
     RECORD_KINDS,
     RecordKind,
     StoredRecord,
@@ -28,7 +28,7 @@ from badgegate.engine.records import (
     jws_record,
     record_key,
 )
-from badgegate.engine.validation import upload_errors_many
+from badgegate.engine.model.validation import upload_errors_many
 from badgegate.engine.wire.imsx import ApiError, imsx_status_info
 from badgegate.engine.wire.inbound import canonical_json
 from badgegate.findings import Finding

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from badgegate.client import BatchOperation
-from badgegate.engine.records import StoredRecord, credential_record, extension_record
+from badgegate.engine.model.records import StoredRecord, credential_record, extension_record
 from badgegate.engine.storage import Store
 from badgegate.legacy import iter_badges, read_snapshot
 from badgegate.mapping import MigrationMapping, forward
