@@ -6,7 +6,7 @@ import json
 
 from sqlalchemy import Connection, insert, select
 
-from badgegate.engine.auth import RegisteredClient
+from badgegate.engine.auth.authority import RegisteredClient
 from badgegate.engine.schema import client_redirects, registered_clients
 
 

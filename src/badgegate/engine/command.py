@@ -106,7 +106,7 @@ def run_serve(args: argparse.Namespace) -> int:
 
 
 def _settings(args: argparse.Namespace) -> Any:
-    from badgegate.engine.clients import TokenSpec, parse_client_option, read_clients_file
+    from badgegate.engine.auth.clients import TokenSpec, parse_client_option, read_clients_file
     from badgegate.engine.context import DEFAULT_TOKEN_TTL, EngineSettings
     from badgegate.engine.faults.catalogue import active_faults
 

@@ -1,7 +1,7 @@
 """OAuth 2.0 endpoints: authorization (code grant with PKCE), token, RFC 7591 registration.
 
 ``GET /oauth/authorize`` grants at once (the reference engine has no users to ask for consent;
-see :mod:`badgegate.engine.authorization`). ``POST /oauth/token`` takes the
+see :mod:`badgegate.engine.auth.authorization`). ``POST /oauth/token`` takes the
 ``authorization_code`` grant (code, redirect URI and PKCE verifier) and the
 ``client_credentials`` grant, both with HTTP Basic client authentication. Errors of the token
 and registration endpoints follow RFC 6749 / RFC 7591 (``{"error", "error_description"}``);
@@ -24,8 +24,8 @@ from fastapi import APIRouter
 from starlette.requests import Request
 from starlette.responses import Response
 
-from badgegate.engine.auth import RegisteredClient, secret_digest
-from badgegate.engine.authorization import (
+from badgegate.engine.auth.authority import RegisteredClient, secret_digest
+from badgegate.engine.auth.authorization import (
     AUTHORIZATION_CODE,
     AuthorizationError,
     authorization_request,

@@ -20,7 +20,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from starlette.concurrency import run_in_threadpool
 
 from badgegate.engine import client_rows
-from badgegate.engine.auth import RegisteredClient
+from badgegate.engine.auth.authority import RegisteredClient
 from badgegate.engine.bulk_writes import BulkWrites, Outcome, WritePlan
 from badgegate.engine.loop_connections import LoopConnections
 from badgegate.engine.model.records import StoredRecord

@@ -15,7 +15,7 @@ from typing import Any, NamedTuple
 from starlette.responses import Response
 
 from badgegate import json_text
-from badgegate.engine.auth import Grant
+from badgegate.engine.auth.authority import Grant
 from badgegate.engine.bulk_writes import Outcome
 from badgegate.engine.context import EngineContext
 from badgegate.engine.faults import catalogue as fault

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from starlette.requests import Request
 
-from badgegate.engine.clients import ClientSpec, TokenSpec
+from badgegate.engine.auth.clients import ClientSpec, TokenSpec
 from badgegate.engine.wire.imsx import ApiError
 
 _CHALLENGE = {"WWW-Authenticate": 'Bearer realm="badge-engine"'}
