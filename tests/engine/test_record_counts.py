@@ -9,7 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 from sqlalchemy import text
 
 from badgegate.engine.model.datetimes import instant_key
-from badgegate.engine.storage import ListQuery, Store
+from badgegate.engine.storage.store import ListQuery, Store
 from tests.engine.conftest import (
     credentials,
     kept_changes,

@@ -13,7 +13,7 @@ from badgegate.engine.auth.authority import Authority, Grant
 from badgegate.engine.auth.authorization import AuthorizationCodes
 from badgegate.engine.auth.clients import ClientSpec, TokenSpec
 from badgegate.engine.faults.catalogue import UNENFORCED_SCOPE
-from badgegate.engine.storage import Store
+from badgegate.engine.storage.store import Store
 from badgegate.engine.wire.imsx import ApiError
 
 API_BASE = "/ims/ob/v3p0"

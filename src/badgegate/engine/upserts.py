@@ -16,7 +16,6 @@ from starlette.responses import Response
 
 from badgegate import json_text
 from badgegate.engine.auth.authority import Grant
-from badgegate.engine.bulk_writes import Outcome
 from badgegate.engine.context import EngineContext
 from badgegate.engine.faults import catalogue as fault
 from badgegate.engine.model.records import (
@@ -29,6 +28,7 @@ from badgegate.engine.model.records import (
     record_key,
 )
 from badgegate.engine.model.validation import upload_errors_many
+from badgegate.engine.storage.bulk_writes import Outcome
 from badgegate.engine.wire.imsx import ApiError, imsx_status_info
 from badgegate.engine.wire.inbound import canonical_json
 from badgegate.findings import Finding

@@ -16,7 +16,7 @@ from typing import Any
 
 from badgegate.client import BatchOperation
 from badgegate.engine.model.records import StoredRecord, credential_record, extension_record
-from badgegate.engine.storage import Store
+from badgegate.engine.storage.store import Store
 from badgegate.legacy import iter_badges, read_snapshot
 from badgegate.mapping import MigrationMapping, forward
 from badgegate.migrate.planner import operations_of

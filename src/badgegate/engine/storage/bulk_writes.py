@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from badgegate.engine.model.records import StoredRecord
-from badgegate.engine.schema import history, records
+from badgegate.engine.storage.schema import history, records
 
 RECORD_COLUMNS = ("kind", "rkey", "record_id", "body", "media", "valid_from")
 HISTORY_COLUMNS = (
