@@ -17,8 +17,8 @@ allow; they are strict so that nothing a client could not use gets registered:
 * ``scope``: scope URIs of :mod:`badgegate.scopes`, separated by single spaces.
 
 Other members are kept as sent. The engine's own part of a registration (issuing the client
-id and secret, storing the client) is :mod:`badgegate.engine.oauth_routes`; the fuzz suite's
-use of the rules is :mod:`badgegate.fuzz.negative`.
+id and secret, storing the client) is in :mod:`badgegate.engine.routes.oauth_routes`; the fuzz
+suite's use of the rules is :mod:`badgegate.fuzz.negative`.
 """
 
 from __future__ import annotations

@@ -16,7 +16,7 @@ from badgegate.engine.auth.authority import secret_digest
 from badgegate.engine.auth.clients import DEFAULT_TENANT, scopes_from
 from badgegate.engine.context import EngineContext
 from badgegate.engine.model.records import StoredRecord, credential_record, extension_record
-from badgegate.engine.ob3_routes import initial_profile
+from badgegate.engine.routes.ob3_routes import initial_profile
 from badgegate.engine.wire.imsx import ApiError
 from badgegate.engine.wire.inbound import canonical_json
 from badgegate.samples import (

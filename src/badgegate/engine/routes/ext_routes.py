@@ -9,9 +9,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from badgegate.engine.context import engine_context, run_id
-from badgegate.engine.listing import list_response, render_record
 from badgegate.engine.model.records import ExtensionKind, extension_record, record_key
-from badgegate.engine.upserts import batch_response, upsert_response
+from badgegate.engine.routes.listing import list_response, render_record
+from badgegate.engine.routes.upserts import batch_response, upsert_response
 from badgegate.engine.wire.imsx import ApiError
 from badgegate.engine.wire.inbound import (
     BATCH_BODY_CAP,

@@ -11,12 +11,12 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from badgegate.engine.context import engine_context, run_id
-from badgegate.engine.discovery import service_description
 from badgegate.engine.faults.catalogue import ACCEPT_INVALID
-from badgegate.engine.listing import list_response
 from badgegate.engine.model.records import credential_record, jws_record
 from badgegate.engine.model.validation import rejection, upload_errors
-from badgegate.engine.upserts import upsert_response
+from badgegate.engine.routes.discovery import service_description
+from badgegate.engine.routes.listing import list_response
+from badgegate.engine.routes.upserts import upsert_response
 from badgegate.engine.wire.imsx import ApiError
 from badgegate.engine.wire.inbound import (
     BODY_CAP,

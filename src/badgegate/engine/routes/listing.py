@@ -9,7 +9,7 @@ from starlette.responses import Response
 
 from badgegate.engine.context import EngineContext
 from badgegate.engine.faults import catalogue as fault
-from badgegate.engine.paging import PageRequest, page_request, paging_headers
+from badgegate.engine.routes.paging import PageRequest, page_request, paging_headers
 from badgegate.engine.storage.store import ListQuery, Page
 from badgegate.engine.wire.imsx import ApiError
 
