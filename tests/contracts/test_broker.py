@@ -14,7 +14,7 @@ from badgegate.contracts.broker import BrokerSettings, PactBroker
 from badgegate.contracts.broker_verify import BrokerVerification, verify_from_broker
 from badgegate.contracts.consumer import ConsumerContract
 from badgegate.contracts.reader import READER_CONTRACT
-from badgegate.engine import faults
+from badgegate.engine.faults import catalogue as faults
 from badgegate.engine.server import EngineServer
 from badgegate.errors import ConfigError, ExitCode
 

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import pytest
 
 from badgegate.contracts import VerificationFailed, committed_pacts_dir, verify_provider
-from badgegate.engine import faults
+from badgegate.engine.faults import catalogue as faults
 from badgegate.engine.server import EngineServer
 from badgegate.errors import ExitCode
 

@@ -17,9 +17,9 @@ import pytest
 import requests
 from sqlalchemy import text
 
-from badgegate.engine.records import StoredRecord, credential_record
+from badgegate.engine.model.records import StoredRecord, credential_record
 from badgegate.engine.server import ClientSpec, EngineServer, TokenSpec
-from badgegate.engine.storage import Store
+from badgegate.engine.storage.store import Store
 from badgegate.samples import sample_credential
 from badgegate.scopes import ALL_SCOPES
 

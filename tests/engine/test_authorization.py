@@ -14,7 +14,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import requests
 
-from badgegate.engine.authorization import (
+from badgegate.engine.auth.authorization import (
     CODES_PER_CLIENT,
     AuthorizationCodes,
     AuthorizationError,

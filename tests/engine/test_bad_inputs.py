@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from badgegate.engine.inbound import BATCH_BODY_CAP, BODY_CAP
+from badgegate.engine.wire.inbound import BATCH_BODY_CAP, BODY_CAP
 from badgegate.samples import sample_achievement
 
 if TYPE_CHECKING:

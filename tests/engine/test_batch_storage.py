@@ -17,9 +17,9 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
-from badgegate.engine.datetimes import instant_key
-from badgegate.engine.records import StoredRecord, credential_record, extension_record
-from badgegate.engine.storage import ListQuery, Store
+from badgegate.engine.model.datetimes import instant_key
+from badgegate.engine.model.records import StoredRecord, credential_record, extension_record
+from badgegate.engine.storage.store import ListQuery, Store
 from badgegate.samples import sample_achievement, sample_credential
 from tests.engine.conftest import postgres_only
 

@@ -10,7 +10,7 @@ from typing import Any
 import psycopg
 from sqlalchemy.engine import make_url
 
-from badgegate.engine.loop_connections import LoopConnections
+from badgegate.engine.storage.loop_connections import LoopConnections
 from badgegate.samples import sample_credential
 from tests.engine.conftest import Caller, postgres_only
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from badgegate.engine.datetimes import instant_key
+from badgegate.engine.model.datetimes import instant_key
 
 
 @pytest.mark.parametrize(

@@ -13,9 +13,9 @@ import jsonschema
 import pytest
 
 from badgegate.cli import main
-from badgegate.engine.clients import parse_client_option, read_clients_file
-from badgegate.engine.datetimes import instant_key
-from badgegate.engine.faults import CATALOGUE
+from badgegate.engine.auth.clients import parse_client_option, read_clients_file
+from badgegate.engine.faults.catalogue import CATALOGUE
+from badgegate.engine.model.datetimes import instant_key
 from badgegate.samples import sample_achievement, sample_credential, sample_progress
 from badgegate.scopes import ALL_SCOPES, CREDENTIAL_READONLY, MIGRATION_ADMIN
 

@@ -1,6 +1,6 @@
 """Every fault of the catalogue really shows its defect, and a healthy engine does not.
 
-Each fault has a demonstration here; adding a fault to ``badgegate.engine.faults`` without
+Each fault has a demonstration here; adding a fault to ``badgegate.engine.faults.catalogue`` without
 one fails ``test_every_fault_has_a_demonstration``.
 """
 
@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 import requests
 
-from badgegate.engine import faults
+from badgegate.engine.faults import catalogue as faults
 from badgegate.engine.server import EngineServer, TokenSpec
 from badgegate.samples import OB_CONTEXT, sample_credential
 from badgegate.scopes import READONLY_SCOPES

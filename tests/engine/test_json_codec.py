@@ -18,8 +18,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from badgegate.engine.imsx import ApiError
-from badgegate.engine.inbound import (
+from badgegate.engine.wire.imsx import ApiError
+from badgegate.engine.wire.inbound import (
     canonical_json,
     canonical_json_reference,
     parse_json,

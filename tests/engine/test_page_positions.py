@@ -12,8 +12,8 @@ import asyncio
 
 from sqlalchemy import text
 
-from badgegate.engine.positions import PagePositions
-from badgegate.engine.storage import ListQuery, Store
+from badgegate.engine.storage.positions import PagePositions
+from badgegate.engine.storage.store import ListQuery, Store
 from tests.engine.conftest import credentials, kept_changes, reopened_without_counting
 
 

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 import requests
 
-from badgegate.engine.provider_states import PROVIDER_STATES
+from badgegate.engine.routes.provider_states import PROVIDER_STATES
 from badgegate.engine.server import EngineServer
 from badgegate.samples import sample_credential
 from badgegate.scopes import CREDENTIAL_READONLY

@@ -8,8 +8,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 from sqlalchemy import text
 
-from badgegate.engine.datetimes import instant_key
-from badgegate.engine.storage import ListQuery, Store
+from badgegate.engine.model.datetimes import instant_key
+from badgegate.engine.storage.store import ListQuery, Store
 from tests.engine.conftest import (
     credentials,
     kept_changes,

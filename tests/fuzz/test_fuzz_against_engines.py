@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import pytest
 
 from badgegate.config import load_config
-from badgegate.engine.faults import JSON_CONTENT_TYPE_LOST
+from badgegate.engine.faults.catalogue import JSON_CONTENT_TYPE_LOST
 from badgegate.fuzz.runner import CaseRunner, fuzz_operation
 from badgegate.fuzz.session import FuzzSession, open_session
 from badgegate.selftest.target import FaultTarget, fault_target

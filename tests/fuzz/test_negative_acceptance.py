@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from badgegate.config import load_config
-from badgegate.engine.faults import ACCEPT_INVALID
+from badgegate.engine.faults.catalogue import ACCEPT_INVALID
 from badgegate.fuzz.document import default_document, load_document, read_document
 from badgegate.fuzz.negative import BODY_RULES, acceptance_is_correct, waived
 from badgegate.fuzz.report import FuzzFailure

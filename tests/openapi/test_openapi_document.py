@@ -222,7 +222,7 @@ def parameter_names(document: dict[str, Any], operation: dict[str, Any]) -> set[
 
 
 def test_paging_parameters_have_the_engine_bounds(document: dict[str, Any]) -> None:
-    from badgegate.engine.paging import DEFAULT_LIMIT, MAX_LIMIT, MAX_OFFSET
+    from badgegate.engine.routes.paging import DEFAULT_LIMIT, MAX_LIMIT, MAX_OFFSET
 
     parameters = document["components"]["parameters"]
     limit, offset = parameters["limit"]["schema"], parameters["offset"]["schema"]

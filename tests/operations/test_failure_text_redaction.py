@@ -19,7 +19,7 @@ import pytest
 
 from badgegate.client import BadgeEngineClient
 from badgegate.compare.live import load_legacy
-from badgegate.engine.faults import DROP_REQUIRED_FIELD
+from badgegate.engine.faults.catalogue import DROP_REQUIRED_FIELD
 from badgegate.engine.server import EngineServer, TokenSpec
 from badgegate.legacy import generate_dataset
 from badgegate.legacy.dataset import LegacyDataset

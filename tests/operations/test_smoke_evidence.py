@@ -11,7 +11,7 @@ import pytest
 
 from badgegate.client import BadgeEngineClient
 from badgegate.compare.live import load_legacy
-from badgegate.engine.faults import BROKEN_LINK_HEADER, NO_WWW_AUTHENTICATE
+from badgegate.engine.faults.catalogue import BROKEN_LINK_HEADER, NO_WWW_AUTHENTICATE
 from badgegate.engine.server import EngineServer, TokenSpec
 from badgegate.legacy import generate_dataset
 from badgegate.legacy.dataset import LegacyDataset

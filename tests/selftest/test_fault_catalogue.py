@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from badgegate.config import load_config
-from badgegate.engine.faults import FAULT_NAMES
+from badgegate.engine.faults.catalogue import FAULT_NAMES
 from badgegate.selftest import all_owning_checks, owning_checks, run_checks
 from badgegate.selftest.checks import CHECKS
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from badgegate.engine.faults import CATALOGUE, FAULT_NAMES, Fault
+from badgegate.engine.faults.catalogue import CATALOGUE, FAULT_NAMES, Fault
 from badgegate.paths import project_root
 from badgegate.selftest import (
     MATRIX_END,

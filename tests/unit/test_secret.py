@@ -16,7 +16,7 @@ from hypothesis.vendor.pretty import pretty
 
 from badgegate.config import HarnessConfig, load_config
 from badgegate.contracts.broker import BrokerSettings
-from badgegate.engine.clients import ClientSpec, TokenSpec
+from badgegate.engine.auth.clients import ClientSpec, TokenSpec
 from badgegate.secret import MASKED, Secret, reveal
 from badgegate.transport import redact, register_secret
 from badgegate.transport.redaction import secret_forms

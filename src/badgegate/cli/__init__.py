@@ -12,8 +12,7 @@ import importlib
 import sys
 from collections.abc import Sequence
 
-from badgegate import __version__
-from badgegate.errors import BadgegateError, ExitCode
+from badgegate.command_line import run, top_parser
 
 COMMAND_MODULES: tuple[str, ...] = (
     "badgegate.cli.config_cmd",
@@ -32,12 +31,7 @@ COMMAND_MODULES: tuple[str, ...] = (
 
 def build_parser() -> argparse.ArgumentParser:
     """Return the full ``badgegate`` argument parser."""
-    parser = argparse.ArgumentParser(
-        prog="badgegate",
-        description="Contract and data-integrity gate for an Open Badges 3.0 badge-engine.",
-    )
-    parser.add_argument("--version", action="version", version=f"badgegate {__version__}")
-    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    parser, subparsers = top_parser()
     for name in COMMAND_MODULES:
         importlib.import_module(name).register(subparsers)
     return parser
@@ -45,26 +39,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return (and, as a script, exit with) a DESIGN.md exit code."""
-    words = list(sys.argv[1:] if argv is None else argv)
-    passthrough: list[str] = []
-    if "--" in words:
-        cut = words.index("--")
-        words, passthrough = words[:cut], words[cut + 1 :]
-    parser = build_parser()
-    args = parser.parse_args(words)
-    args.pytest_args = passthrough
-    func = getattr(args, "func", None)
-    if func is None:
-        parser.print_help(sys.stderr)
-        return ExitCode.USAGE
-    try:
-        return int(func(args))
-    except BadgegateError as error:
-        print(f"badgegate: error: {error}", file=sys.stderr)
-        return int(error.exit_code)
-    except KeyboardInterrupt:
-        print("badgegate: interrupted", file=sys.stderr)
-        return ExitCode.INTERRUPTED
+    return run(build_parser(), sys.argv[1:] if argv is None else argv)
 
 
 def entry_point() -> None:  # pragma: no cover - thin wrapper for console scripts

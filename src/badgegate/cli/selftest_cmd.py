@@ -35,7 +35,7 @@ def register(subparsers: Any) -> None:
 
 def run_selftest_command(args: argparse.Namespace) -> int:
     """Run the self-test; exit 0 when every fault is caught and the clean engine passes."""
-    from badgegate.engine.faults import FAULT_NAMES
+    from badgegate.engine.faults.catalogue import FAULT_NAMES
 
     unknown = sorted(set(args.faults or ()) - set(FAULT_NAMES))
     if unknown:

@@ -1,11 +1,24 @@
 """badge-engine, reference edition: a real OB 3.0 Host with the migration's extension API.
 
-Layers: ``inbound`` / ``paging`` / ``imsx`` (HTTP edges) → ``records`` / ``validation``
-(what may be stored) → ``storage`` / ``schema`` (SQLAlchemy) ; routes in ``ob3_routes``,
-``ext_routes``, ``oauth_routes`` and ``state_routes``; ``faults`` and ``provider_states`` for
-the harness's self-tests; ``launcher`` runs it and ``server.EngineServer`` starts it as a process.
+Sub-packages, each depending only on those listed before it:
 
-OAuth 2.0 as OB 3.0 describes it: dynamic registration, the authorization code grant with PKCE
-(``authorization``) and the client_credentials grant. The reference engine has no users, so
-the authorization endpoint's consent is automatic: a valid request is granted at once.
+* ``wire``: the HTTP edges, reading requests strictly (``inbound``) and Imsx error answers
+  (``imsx``);
+* ``faults``: the fault catalogue and the middlewares of the request-wide faults, for the
+  harness's self-tests;
+* ``model``: what may be stored, records (``records``) validated first (``validation``);
+* ``auth``: configured clients and tokens (``clients``), bearer tokens (``authority``) and the
+  authorization code grant (``authorization``);
+* ``storage``: SQLAlchemy storage behind one ``store.Store``;
+* ``routes``: the routers (``ob3_routes``, ``ext_routes``, ``oauth_routes``, ``state_routes``)
+  and their helpers, ``provider_states`` among them.
+
+At the top: ``context`` (settings and per-process state, used by the routes), ``app`` (the ASGI
+application), ``launcher`` (runs it under uvicorn), ``server.EngineServer`` (starts it as a
+process) and ``command`` (``badgegate engine serve|faults``, also ``python -m badgegate.engine``).
+
+OAuth 2.0 as OB 3.0 describes it: dynamic registration (by the rules of
+:mod:`badgegate.rfc7591`), the authorization code grant with PKCE and the client_credentials
+grant. The reference engine has no users, so the authorization endpoint's consent is automatic:
+a valid request is granted at once.
 """

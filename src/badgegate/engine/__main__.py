@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from badgegate.cli import main
+from badgegate.engine.command import main
 
 if __name__ == "__main__":
-    sys.exit(main(["engine", *sys.argv[1:]]))
+    sys.exit(main())

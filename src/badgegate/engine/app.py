@@ -19,12 +19,12 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from badgegate.engine import ext_routes, oauth_routes, ob3_routes, state_routes
 from badgegate.engine.context import API_BASE, EngineContext, EngineSettings
-from badgegate.engine.faults import FLAKY, HEADER_FAULTS, NON_IMSX_ERROR
-from badgegate.engine.flaky import FlakyMiddleware
-from badgegate.engine.header_faults import HeaderFaultsMiddleware
-from badgegate.engine.imsx import ApiError, error_response
+from badgegate.engine.faults.catalogue import FLAKY, HEADER_FAULTS, NON_IMSX_ERROR
+from badgegate.engine.faults.flaky import FlakyMiddleware
+from badgegate.engine.faults.header_faults import HeaderFaultsMiddleware
+from badgegate.engine.routes import ext_routes, oauth_routes, ob3_routes, state_routes
+from badgegate.engine.wire.imsx import ApiError, error_response
 
 logger = logging.getLogger("badgegate.engine")
 PathTable = list[tuple[re.Pattern[str], tuple[str, ...]]]

@@ -9,12 +9,12 @@ from typing import Any, TypeVar
 
 from starlette.requests import Request
 
-from badgegate.engine.auth import Authority, Grant
-from badgegate.engine.authorization import AuthorizationCodes
-from badgegate.engine.clients import ClientSpec, TokenSpec
-from badgegate.engine.faults import UNENFORCED_SCOPE
-from badgegate.engine.imsx import ApiError
-from badgegate.engine.storage import Store
+from badgegate.engine.auth.authority import Authority, Grant
+from badgegate.engine.auth.authorization import AuthorizationCodes
+from badgegate.engine.auth.clients import ClientSpec, TokenSpec
+from badgegate.engine.faults.catalogue import UNENFORCED_SCOPE
+from badgegate.engine.storage.store import Store
+from badgegate.engine.wire.imsx import ApiError
 
 API_BASE = "/ims/ob/v3p0"
 DEFAULT_TOKEN_TTL = 3600

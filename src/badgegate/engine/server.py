@@ -19,7 +19,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO
 
-from badgegate.engine.clients import ClientSpec, TokenSpec, clients_document
+from badgegate.engine.auth.clients import ClientSpec, TokenSpec, clients_document
 from badgegate.engine.launcher import READY_PREFIX
 from badgegate.errors import TargetUnreachable
 

@@ -7,7 +7,7 @@ mutates out of such a profile may still be valid — an issuer Profile whose ``e
 is valid OB 3.0, whose EmailAddress is a plain string — and a correct engine stores it. So for
 these operations schemathesis's ``negative_data_rejection`` counts only when the mutated body
 is also invalid by the rules the API itself follows: badgegate's OB 3.0 validator (error
-findings only) for the upserts, the RFC 7591 rules of :mod:`badgegate.engine.registration` for
+findings only) for the upserts, the RFC 7591 rules of :mod:`badgegate.rfc7591` for
 client registration. A case with a negative query, header or path parameter keeps the check.
 """
 
@@ -17,9 +17,9 @@ from collections.abc import Callable
 from typing import Any
 
 from badgegate import validate
-from badgegate.engine.registration import metadata_problem
 from badgegate.findings import Finding
 from badgegate.fuzz.document import operation_id
+from badgegate.rfc7591 import metadata_problem
 
 
 def _ob3_invalid(validator: Callable[..., list[Finding]]) -> Callable[[Any], bool]:

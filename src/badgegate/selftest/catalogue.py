@@ -7,7 +7,7 @@ with the fault and pass against the clean engine.
 
 from __future__ import annotations
 
-from badgegate.engine import faults as f
+from badgegate.engine.faults import catalogue as f
 
 OWNING_CHECKS: dict[str, tuple[str, ...]] = {
     f.DROP_REQUIRED_FIELD: ("schema:served", "fuzz:get-credentials"),

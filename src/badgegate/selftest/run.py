@@ -9,7 +9,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from badgegate.config import HarnessConfig
-from badgegate.engine.faults import CATALOGUE, FAULT_NAMES
+from badgegate.engine.faults.catalogue import CATALOGUE, FAULT_NAMES
 from badgegate.selftest.catalogue import all_owning_checks, owning_checks
 from badgegate.selftest.checks import CHECKS, PYTEST_CHECKS, SUITE_RUNS, SUITES, pytest_nodes
 from badgegate.selftest.target import SELFTEST_EXAMPLES, fault_target

@@ -15,8 +15,8 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from badgegate.client import BatchOperation
-from badgegate.engine.records import StoredRecord, credential_record, extension_record
-from badgegate.engine.storage import Store
+from badgegate.engine.model.records import StoredRecord, credential_record, extension_record
+from badgegate.engine.storage.store import Store
 from badgegate.legacy import iter_badges, read_snapshot
 from badgegate.mapping import MigrationMapping, forward
 from badgegate.reconcile.forwarder import Badge, Forwarder, chunked, forwarding

@@ -8,7 +8,11 @@ from __future__ import annotations
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from badgegate.engine.faults import JSON_CONTENT_TYPE_LOST, NO_WWW_AUTHENTICATE, WRONG_ALLOW_HEADER
+from badgegate.engine.faults.catalogue import (
+    JSON_CONTENT_TYPE_LOST,
+    NO_WWW_AUTHENTICATE,
+    WRONG_ALLOW_HEADER,
+)
 
 Headers = list[tuple[bytes, bytes]]
 #: What ``wrong-allow-header`` answers: every method of the API, whatever the path allows.

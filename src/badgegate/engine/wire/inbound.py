@@ -22,7 +22,7 @@ import orjson
 from starlette.requests import Request
 
 from badgegate import json_text
-from badgegate.engine.imsx import ApiError, query_error
+from badgegate.engine.wire.imsx import ApiError, query_error
 
 BODY_CAP = 1024 * 1024
 BATCH_BODY_CAP = 16 * 1024 * 1024

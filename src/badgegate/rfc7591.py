@@ -1,6 +1,8 @@
-"""What RFC 7591 client metadata ``POST /oauth/register`` accepts.
+"""RFC 7591 client metadata rules, shared by the reference engine, which enforces them, and
+the fuzz suite, which judges a target by them.
 
-The rules are strict so that nothing a client could not use gets registered:
+The reference engine's ``POST /oauth/register`` accepts exactly the metadata these rules
+allow; they are strict so that nothing a client could not use gets registered:
 
 * ``client_name``: a non-blank string;
 * ``redirect_uris``: a non-empty array of absolute ``http``/``https`` URIs, each valid per
@@ -12,10 +14,11 @@ The rules are strict so that nothing a client could not use gets registered:
   ``client_credentials``; ``response_types``: an array of ``code``;
   ``token_endpoint_auth_method``: ``client_secret_basic`` (the token endpoint takes HTTP Basic);
 * ``contacts``: an array of strings; ``software_id``, ``software_version``: strings;
-* ``scope``: scope URIs the engine knows, separated by single spaces.
+* ``scope``: scope URIs of :mod:`badgegate.scopes`, separated by single spaces.
 
-Other members are kept as sent. The fuzz suite judges the engine's answers to generated
-registrations by these same rules (:mod:`badgegate.fuzz.negative`).
+Other members are kept as sent. The engine's own part of a registration (issuing the client
+id and secret, storing the client) is in :mod:`badgegate.engine.routes.oauth_routes`; the fuzz
+suite's use of the rules is :mod:`badgegate.fuzz.negative`.
 """
 
 from __future__ import annotations

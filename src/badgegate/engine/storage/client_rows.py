@@ -6,8 +6,8 @@ import json
 
 from sqlalchemy import Connection, insert, select
 
-from badgegate.engine.auth import RegisteredClient
-from badgegate.engine.schema import client_redirects, registered_clients
+from badgegate.engine.auth.authority import RegisteredClient
+from badgegate.engine.storage.schema import client_redirects, registered_clients
 
 
 def save(connection: Connection, client_id: str, client: RegisteredClient) -> None:

@@ -8,9 +8,9 @@ from urllib.parse import urlencode
 
 from starlette.requests import Request
 
-from badgegate.engine.datetimes import instant_key
-from badgegate.engine.imsx import query_error
-from badgegate.engine.inbound import query_parameters
+from badgegate.engine.model.datetimes import instant_key
+from badgegate.engine.wire.imsx import query_error
+from badgegate.engine.wire.inbound import query_parameters
 
 MAX_LIMIT = 1000
 DEFAULT_LIMIT = 100

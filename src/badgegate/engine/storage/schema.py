@@ -28,7 +28,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import make_url
 
-from badgegate.engine.record_counts import install_record_counts
+from badgegate.engine.storage.record_counts import install_record_counts
 
 metadata = MetaData()
 _SEQ = BigInteger().with_variant(Integer(), "sqlite")
@@ -51,7 +51,7 @@ records = Table(
 )
 
 #: How many records each tenant holds of each kind, kept by triggers on ``bg_records``
-#: (:mod:`badgegate.engine.record_counts`) so a page's total costs one row, not a scan;
+#: (:mod:`.record_counts`) so a page's total costs one row, not a scan;
 #: ``changes`` counts every insert and delete, so it moves whenever the list's members do.
 record_counts = Table(
     "bg_record_counts",

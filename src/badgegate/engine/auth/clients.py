@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from badgegate.engine.registration import redirect_uri_problem
+from badgegate.rfc7591 import redirect_uri_problem
 from badgegate.scopes import ALL_SCOPES, parse_scopes
 from badgegate.secret import ShowsNoSecrets
 

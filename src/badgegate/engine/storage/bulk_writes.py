@@ -26,8 +26,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from badgegate.engine.records import StoredRecord
-from badgegate.engine.schema import history, records
+from badgegate.engine.model.records import StoredRecord
+from badgegate.engine.storage.schema import history, records
 
 RECORD_COLUMNS = ("kind", "rkey", "record_id", "body", "media", "valid_from")
 HISTORY_COLUMNS = (

@@ -12,13 +12,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from badgegate.engine.auth import secret_digest
-from badgegate.engine.clients import DEFAULT_TENANT, scopes_from
+from badgegate.engine.auth.authority import secret_digest
+from badgegate.engine.auth.clients import DEFAULT_TENANT, scopes_from
 from badgegate.engine.context import EngineContext
-from badgegate.engine.imsx import ApiError
-from badgegate.engine.inbound import canonical_json
-from badgegate.engine.ob3_routes import initial_profile
-from badgegate.engine.records import StoredRecord, credential_record, extension_record
+from badgegate.engine.model.records import StoredRecord, credential_record, extension_record
+from badgegate.engine.routes.ob3_routes import initial_profile
+from badgegate.engine.wire.imsx import ApiError
+from badgegate.engine.wire.inbound import canonical_json
 from badgegate.samples import (
     sample_achievement,
     sample_credential,

@@ -9,8 +9,11 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from badgegate.engine.context import engine_context, run_id
-from badgegate.engine.imsx import ApiError
-from badgegate.engine.inbound import (
+from badgegate.engine.model.records import ExtensionKind, extension_record, record_key
+from badgegate.engine.routes.listing import list_response, render_record
+from badgegate.engine.routes.upserts import batch_response, upsert_response
+from badgegate.engine.wire.imsx import ApiError
+from badgegate.engine.wire.inbound import (
     BATCH_BODY_CAP,
     BODY_CAP,
     JSON,
@@ -19,9 +22,6 @@ from badgegate.engine.inbound import (
     read_body,
     require_media_type,
 )
-from badgegate.engine.listing import list_response, render_record
-from badgegate.engine.records import ExtensionKind, extension_record, record_key
-from badgegate.engine.upserts import batch_response, upsert_response
 from badgegate.scopes import (
     ACHIEVEMENT_READONLY,
     ACHIEVEMENT_UPSERT,

@@ -16,7 +16,7 @@ from typing import Any
 import psycopg
 from sqlalchemy.engine import URL
 
-from badgegate.engine.schema import POSTGRES_OPTIONS
+from badgegate.engine.storage.schema import POSTGRES_OPTIONS
 
 
 class ConnectionLost(psycopg.OperationalError):

@@ -13,7 +13,7 @@ from typing import Any
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from badgegate.engine.imsx import ApiError, error_response
+from badgegate.engine.wire.imsx import ApiError, error_response
 
 PERIOD = 4
 

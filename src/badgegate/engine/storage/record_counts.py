@@ -7,7 +7,7 @@ instead: every INSERT and DELETE, by any code path, moves the count of its tenan
 the same transaction, so a rolled-back write never counts and concurrent writers serialise
 on the one counter row they share. Updates never change a record's tenant or kind. Beside the
 total, ``changes`` counts every insert and delete: it only grows, so an unchanged value means
-the list holds the same records (:mod:`badgegate.engine.positions` relies on it).
+the list holds the same records (:mod:`.positions` relies on it).
 
 PostgreSQL counts once per statement from the statement's transition table (a batch insert
 touches the counter once); SQLite counts per row, which in-process costs next to nothing.

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 
 from starlette.requests import Request
 
-from badgegate.engine.clients import ClientSpec, TokenSpec
-from badgegate.engine.imsx import ApiError
+from badgegate.engine.auth.clients import ClientSpec, TokenSpec
+from badgegate.engine.wire.imsx import ApiError
 
 _CHALLENGE = {"WWW-Authenticate": 'Bearer realm="badge-engine"'}
 _INVALID_TOKEN = {"WWW-Authenticate": 'Bearer realm="badge-engine", error="invalid_token"'}

@@ -3,7 +3,7 @@
 Credentials, Achievements, Profiles and progress records go through :mod:`badgegate.validate`;
 an error finding rejects the upload with a 400 whose description lists the first findings
 (rule, JSON pointer, message). Warnings (``no-proof`` and the like) never reject. The
-``accept-invalid`` fault switches this off (see :mod:`badgegate.engine.records`).
+``accept-invalid`` fault switches this off (see :mod:`badgegate.engine.model.records`).
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any, Literal
 
-from badgegate.engine.imsx import ApiError
+from badgegate.engine.wire.imsx import ApiError
 from badgegate.findings import Finding
 
 UploadKind = Literal["credential", "achievement", "progress", "profile"]

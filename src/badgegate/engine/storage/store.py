@@ -3,7 +3,7 @@
 One transaction per call. Upserts of any number of records (a single POST or a whole batch)
 go through :meth:`Store.upsert`: it reads the current versions in one query, decides each
 record's status in order, then writes the new records, the replaced ones and the run history
-with one statement each (:mod:`badgegate.engine.bulk_writes`). On PostgreSQL the records of
+with one statement each (:mod:`.bulk_writes`). On PostgreSQL the records of
 identities not stored yet are inserted first (the identity index deciding, in one statement),
 and only the others are read.
 """
@@ -19,21 +19,21 @@ from sqlalchemy import Connection, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from starlette.concurrency import run_in_threadpool
 
-from badgegate.engine import client_rows
-from badgegate.engine.auth import RegisteredClient
-from badgegate.engine.bulk_writes import BulkWrites, Outcome, WritePlan
-from badgegate.engine.loop_connections import LoopConnections
-from badgegate.engine.positions import PagePositions
-from badgegate.engine.records import StoredRecord
-from badgegate.engine.rollback import RollbackCounts, undo_run
-from badgegate.engine.schema import (
+from badgegate.engine.auth.authority import RegisteredClient
+from badgegate.engine.model.records import StoredRecord
+from badgegate.engine.storage import client_rows
+from badgegate.engine.storage.bulk_writes import BulkWrites, Outcome, WritePlan
+from badgegate.engine.storage.loop_connections import LoopConnections
+from badgegate.engine.storage.positions import PagePositions
+from badgegate.engine.storage.rollback import RollbackCounts, undo_run
+from badgegate.engine.storage.schema import (
     WRITE_OPTION,
     history,
     open_database,
     profiles,
     records,
 )
-from badgegate.engine.statements import (
+from badgegate.engine.storage.statements import (
     SELECT_BODY,
     SELECT_PROFILE,
     DriverStatement,
@@ -289,7 +289,7 @@ class Store:
         """Return one page of records in insertion order, with the total that match.
 
         A list without ``since`` continues from where an earlier page ended, when it can
-        (:mod:`badgegate.engine.positions`), instead of skipping ``offset`` records.
+        (:mod:`.positions`), instead of skipping ``offset`` records.
         """
         since_mode = None if query.since_key is None else (">=" if query.inclusive else ">")
         shape = (query.tenant is not None, since_mode)
@@ -331,7 +331,7 @@ class Store:
         return None
 
     def _page_statement(self, member: str, shape: tuple[bool, str | None]) -> DriverStatement:
-        """The driver form of one of the :class:`~badgegate.engine.statements.PageStatements`
+        """The driver form of one of the :class:`~.statements.PageStatements`
         of ``shape``."""
         return self._driver_statement(
             f"{member}{shape}", lambda: getattr(page_statements(*shape), member)

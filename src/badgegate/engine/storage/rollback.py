@@ -12,9 +12,9 @@ from typing import Any
 
 from sqlalchemy import Connection, delete, insert, select
 
-from badgegate.engine.records import RECORD_KINDS, StoredRecord
-from badgegate.engine.schema import history, records
-from badgegate.engine.statements import DELETE_RECORDS, UPDATE_RECORD, stored_row
+from badgegate.engine.model.records import RECORD_KINDS, StoredRecord
+from badgegate.engine.storage.schema import history, records
+from badgegate.engine.storage.statements import DELETE_RECORDS, UPDATE_RECORD, stored_row
 
 #: Records deleted by one statement at most (SQLite caps the parameters of one statement).
 _DELETE_CHUNK = 500

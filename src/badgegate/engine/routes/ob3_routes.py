@@ -11,10 +11,14 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from badgegate.engine.context import engine_context, run_id
-from badgegate.engine.discovery import service_description
-from badgegate.engine.faults import ACCEPT_INVALID
-from badgegate.engine.imsx import ApiError
-from badgegate.engine.inbound import (
+from badgegate.engine.faults.catalogue import ACCEPT_INVALID
+from badgegate.engine.model.records import credential_record, jws_record
+from badgegate.engine.model.validation import rejection, upload_errors
+from badgegate.engine.routes.discovery import service_description
+from badgegate.engine.routes.listing import list_response
+from badgegate.engine.routes.upserts import upsert_response
+from badgegate.engine.wire.imsx import ApiError
+from badgegate.engine.wire.inbound import (
     BODY_CAP,
     JSON,
     canonical_json,
@@ -23,10 +27,6 @@ from badgegate.engine.inbound import (
     read_body,
     require_media_type,
 )
-from badgegate.engine.listing import list_response
-from badgegate.engine.records import credential_record, jws_record
-from badgegate.engine.upserts import upsert_response
-from badgegate.engine.validation import rejection, upload_errors
 from badgegate.samples import OB3_CONTEXTS
 from badgegate.scopes import (
     CREDENTIAL_READONLY,

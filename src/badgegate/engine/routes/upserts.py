@@ -15,13 +15,10 @@ from typing import Any, NamedTuple
 from starlette.responses import Response
 
 from badgegate import json_text
-from badgegate.engine import faults as fault
-from badgegate.engine.auth import Grant
-from badgegate.engine.bulk_writes import Outcome
+from badgegate.engine.auth.authority import Grant
 from badgegate.engine.context import EngineContext
-from badgegate.engine.imsx import ApiError, imsx_status_info
-from badgegate.engine.inbound import canonical_json
-from badgegate.engine.records import (
+from badgegate.engine.faults import catalogue as fault
+from badgegate.engine.model.records import (
     RECORD_KINDS,
     RecordKind,
     StoredRecord,
@@ -30,7 +27,10 @@ from badgegate.engine.records import (
     jws_record,
     record_key,
 )
-from badgegate.engine.validation import upload_errors_many
+from badgegate.engine.model.validation import upload_errors_many
+from badgegate.engine.storage.bulk_writes import Outcome
+from badgegate.engine.wire.imsx import ApiError, imsx_status_info
+from badgegate.engine.wire.inbound import canonical_json
 from badgegate.findings import Finding
 from badgegate.scopes import ACHIEVEMENT_UPSERT, CREDENTIAL_UPSERT, PROGRESS_UPSERT
 

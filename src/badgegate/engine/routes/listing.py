@@ -7,11 +7,11 @@ import json
 from starlette.requests import Request
 from starlette.responses import Response
 
-from badgegate.engine import faults as fault
 from badgegate.engine.context import EngineContext
-from badgegate.engine.imsx import ApiError
-from badgegate.engine.paging import PageRequest, page_request, paging_headers
-from badgegate.engine.storage import ListQuery, Page
+from badgegate.engine.faults import catalogue as fault
+from badgegate.engine.routes.paging import PageRequest, page_request, paging_headers
+from badgegate.engine.storage.store import ListQuery, Page
+from badgegate.engine.wire.imsx import ApiError
 
 JSON_MEDIA = "application/json"
 _LIST_MEMBER = {"credential": "credential", "achievement": "achievement", "progress": "progress"}

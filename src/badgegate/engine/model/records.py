@@ -1,6 +1,6 @@
 """Turning request bodies into storable records of the three kinds, with their storage keys.
 
-Every JSON record is validated first (:mod:`badgegate.engine.validation`).
+Every JSON record is validated first (:mod:`badgegate.engine.model.validation`).
 
 A credential's key is a digest of its equality identity (issuer id + credential id, both
 percent-decoded and trimmed, OB 3.0 §8.5); an achievement's or progress record's key is the
@@ -18,11 +18,11 @@ from dataclasses import dataclass
 from typing import Any, Literal
 from urllib.parse import unquote
 
-from badgegate.engine.datetimes import instant_key, numeric_date_key
-from badgegate.engine.faults import ACCEPT_INVALID, STORE_FAULTS, on_store
-from badgegate.engine.imsx import ApiError
-from badgegate.engine.inbound import canonical_json
-from badgegate.engine.validation import credential_issuer_id, rejection, upload_errors
+from badgegate.engine.faults.catalogue import ACCEPT_INVALID, STORE_FAULTS, on_store
+from badgegate.engine.model.datetimes import instant_key, numeric_date_key
+from badgegate.engine.model.validation import credential_issuer_id, rejection, upload_errors
+from badgegate.engine.wire.imsx import ApiError
+from badgegate.engine.wire.inbound import canonical_json
 from badgegate.findings import Finding
 
 RecordKind = Literal["credential", "achievement", "progress"]
@@ -110,7 +110,7 @@ def jws_record(text: str, *, validate: bool = True) -> StoredRecord:
     if "\x00" in compact:
         raise invalid(["compact JWS contains a NUL character"])
     if validate:
-        from badgegate.engine.validation import jws_errors, rejection
+        from badgegate.engine.model.validation import jws_errors, rejection
 
         errors = jws_errors(header, payload)
         if errors:

@@ -13,9 +13,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from badgegate.engine.context import engine_context
-from badgegate.engine.imsx import ApiError
-from badgegate.engine.inbound import parse_json, read_body
-from badgegate.engine.provider_states import reset, set_up
+from badgegate.engine.routes.provider_states import reset, set_up
+from badgegate.engine.wire.imsx import ApiError
+from badgegate.engine.wire.inbound import parse_json, read_body
 
 router = APIRouter()
 STATE_PATH = "/_badgegate/provider-states"

@@ -1,7 +1,7 @@
 """OAuth 2.0 endpoints: authorization (code grant with PKCE), token, RFC 7591 registration.
 
 ``GET /oauth/authorize`` grants at once (the reference engine has no users to ask for consent;
-see :mod:`badgegate.engine.authorization`). ``POST /oauth/token`` takes the
+see :mod:`badgegate.engine.auth.authorization`). ``POST /oauth/token`` takes the
 ``authorization_code`` grant (code, redirect URI and PKCE verifier) and the
 ``client_credentials`` grant, both with HTTP Basic client authentication. Errors of the token
 and registration endpoints follow RFC 6749 / RFC 7591 (``{"error", "error_description"}``);
@@ -24,8 +24,8 @@ from fastapi import APIRouter
 from starlette.requests import Request
 from starlette.responses import Response
 
-from badgegate.engine.auth import RegisteredClient, secret_digest
-from badgegate.engine.authorization import (
+from badgegate.engine.auth.authority import RegisteredClient, secret_digest
+from badgegate.engine.auth.authorization import (
     AUTHORIZATION_CODE,
     AuthorizationError,
     authorization_request,
@@ -33,9 +33,9 @@ from badgegate.engine.authorization import (
     scope_text,
 )
 from badgegate.engine.context import EngineContext, engine_context
-from badgegate.engine.imsx import ApiError, query_error
-from badgegate.engine.inbound import parse_json, query_parameters, read_body
-from badgegate.engine.registration import metadata_problem
+from badgegate.engine.wire.imsx import ApiError, query_error
+from badgegate.engine.wire.inbound import parse_json, query_parameters, read_body
+from badgegate.rfc7591 import metadata_problem
 from badgegate.scopes import ALL_SCOPES
 
 router = APIRouter(prefix="/oauth")
@@ -186,7 +186,7 @@ async def _form(request: Request) -> dict[str, str] | None:
 
 @router.post("/register")
 async def register(request: Request) -> Response:
-    """Register a client (RFC 7591, rules in :mod:`.registration`): 201 with its id and
+    """Register a client (RFC 7591, rules in :mod:`badgegate.rfc7591`): 201 with its id and
     secret, or 400 ``invalid_client_metadata`` / ``invalid_redirect_uri``."""
     context = engine_context(request)
     try:

@@ -18,8 +18,8 @@ from sqlalchemy import (
     update,
 )
 
-from badgegate.engine.records import StoredRecord
-from badgegate.engine.schema import profiles, record_counts, records
+from badgegate.engine.model.records import StoredRecord
+from badgegate.engine.storage.schema import profiles, record_counts, records
 
 UPDATE_RECORD = (
     update(records)
@@ -66,7 +66,7 @@ class PageStatements(NamedTuple):
     ``listing`` rows are ``(media, body, total, seq, changes)``: ``seq`` is the record's place
     in the list and ``changes`` the list's change counter (NULL with ``since``), read in the
     same statement. ``continuing`` is ``listing`` after a ``seq`` (``b_after``), for lists
-    without ``since`` (:mod:`badgegate.engine.positions`).
+    without ``since`` (:mod:`.positions`).
     """
 
     total: Select[Any]
@@ -81,7 +81,7 @@ def page_statements(by_tenant: bool, since_mode: str | None) -> PageStatements:
     Each listed row also carries the total (an uncorrelated subquery), so a page that has
     rows costs one statement; the total alone serves pages past the end. Without ``since``
     the total and the change counter are read from the kept counts
-    (:mod:`badgegate.engine.record_counts`); with it, the matching records are counted on the
+    (:mod:`.record_counts`); with it, the matching records are counted on the
     ``(tenant, kind, valid_from)`` index.
     """
     changes: Any = null()

@@ -4,7 +4,7 @@
 records page by page costs time that grows with the square of its length. After each page
 the store notes the ``seq`` of the page's last record and the offset after it, with the list's
 change counter (``bg_record_counts.changes``, which every INSERT and DELETE of the list moves,
-in its own transaction: :mod:`badgegate.engine.record_counts`). A later page at or after a noted
+in its own transaction: :mod:`.record_counts`). A later page at or after a noted
 offset starts after that ``seq`` and skips only the difference. Its answer carries the counter
 again and stands only when the counter has not moved: then the list holds the same records, so
 the noted record is still at the noted offset (an update never moves a record). When it has

@@ -1,0 +1,136 @@
+"""``badgegate engine serve`` and ``badgegate engine faults``: the reference badge-engine.
+
+:func:`register` adds the ``engine`` command group to a ``badgegate`` parser: the
+``badgegate`` command line (:mod:`badgegate.cli`) and ``python -m badgegate.engine``
+(:func:`main`) both use it, so the group's options, help, output and exit codes are the same
+either way.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from badgegate.command_line import run, top_parser
+from badgegate.errors import ConfigError, ExitCode
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run ``badgegate engine`` with ``argv`` (default: the process's arguments)."""
+    parser, subparsers = top_parser()
+    register(subparsers)
+    return run(parser, ["engine", *(sys.argv[1:] if argv is None else argv)])
+
+
+def register(subparsers: Any) -> None:
+    """Add the ``engine`` command group."""
+    engine = subparsers.add_parser("engine", help="run the reference badge-engine")
+    commands = engine.add_subparsers(dest="engine_command", metavar="COMMAND", required=True)
+    serve = commands.add_parser(
+        "serve",
+        help="serve the OB 3.0 API and the extension API until stopped",
+        description="Serve the reference badge-engine. With --port 0 a free port is picked; "
+        "the line 'badge-engine listening on URL' is printed once it is ready.",
+    )
+    serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8000, help="port (0 picks a free one)")
+    serve.add_argument(
+        "--engine-db",
+        dest="engine_db",
+        default=None,
+        help="SQLAlchemy URL or SQLite file path (default <state_dir>/engine.sqlite3)",
+    )
+    serve.add_argument(
+        "--client",
+        action="append",
+        default=[],
+        metavar="ID:SECRET:SCOPES[:TENANT]",
+        help="an OAuth client (SCOPES: comma-separated scope URIs or 'all'); repeatable",
+    )
+    serve.add_argument("--clients-file", type=Path, help="JSON file of clients and static tokens")
+    serve.add_argument(
+        "--fault",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="switch on a fault (see 'badgegate engine faults'); repeatable",
+    )
+    serve.add_argument(
+        "--test-endpoints",
+        action="store_true",
+        help="serve POST /_badgegate/provider-states for contract verification",
+    )
+    serve.add_argument("--tls-cert", help="PEM certificate: serve HTTPS")
+    serve.add_argument("--tls-key", help="PEM private key of --tls-cert")
+    serve.add_argument(
+        "--token-ttl",
+        type=int,
+        default=None,
+        metavar="SECONDS",
+        help="lifetime of issued access tokens (default 3600)",
+    )
+    serve.set_defaults(func=run_serve)
+    faults = commands.add_parser("faults", help="list the faults the engine can be started with")
+    faults.set_defaults(func=run_faults)
+
+
+def run_faults(_args: argparse.Namespace) -> int:
+    """Print the fault catalogue: name, the suite that catches it, description."""
+    from badgegate.engine.faults.catalogue import CATALOGUE
+
+    width = max(len(fault.name) for fault in CATALOGUE)
+    for fault in CATALOGUE:
+        print(f"{fault.name:<{width}}  [{fault.caught_by}] {fault.description}")
+    return ExitCode.OK
+
+
+def run_serve(args: argparse.Namespace) -> int:
+    """Serve the engine until interrupted."""
+    from badgegate.engine.launcher import serve
+
+    if bool(args.tls_cert) != bool(args.tls_key):
+        raise ConfigError("--tls-cert and --tls-key go together")
+    if args.token_ttl is not None and args.token_ttl <= 0:
+        raise ConfigError("--token-ttl must be a positive number of seconds")
+    serve(
+        _settings(args),
+        host=args.host,
+        port=args.port,
+        tls_cert=args.tls_cert,
+        tls_key=args.tls_key,
+    )
+    return ExitCode.OK
+
+
+def _settings(args: argparse.Namespace) -> Any:
+    from badgegate.engine.auth.clients import TokenSpec, parse_client_option, read_clients_file
+    from badgegate.engine.context import DEFAULT_TOKEN_TTL, EngineSettings
+    from badgegate.engine.faults.catalogue import active_faults
+
+    try:
+        clients = [parse_client_option(text) for text in args.client]
+        tokens: list[TokenSpec] = []
+        if args.clients_file is not None:
+            more_clients, tokens = read_clients_file(args.clients_file)
+            clients += more_clients
+        faults = active_faults(args.fault)
+    except ValueError as error:
+        raise ConfigError(str(error)) from None
+    return EngineSettings(
+        engine_db=args.engine_db or _default_engine_db(),
+        clients=tuple(clients),
+        tokens=tuple(tokens),
+        faults=faults,
+        test_endpoints=args.test_endpoints,
+        token_ttl=args.token_ttl or DEFAULT_TOKEN_TTL,
+    )
+
+
+def _default_engine_db() -> str:
+    from badgegate.config import load_config
+
+    config = load_config()
+    return config.engine_db or str(Path(config.state_dir) / "engine.sqlite3")
