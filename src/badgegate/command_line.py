@@ -29,7 +29,7 @@ def top_parser() -> tuple[argparse.ArgumentParser, Any]:
 
 
 def run(parser: argparse.ArgumentParser, argv: Sequence[str]) -> int:
-    """Parse ``argv`` and run the chosen command's ``func``; return a DESIGN.md exit code.
+    """Parse ``argv`` and run the chosen command's ``func``; return the documented exit code.
 
     Words after ``--`` are not parsed: they become ``args.pytest_args``. A
     :class:`BadgegateError` is printed as one line (never a traceback) and exits with its code.

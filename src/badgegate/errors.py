@@ -6,7 +6,7 @@ import enum
 
 
 class ExitCode(enum.IntEnum):
-    """The exit codes of every badgegate command (DESIGN.md, Interfaces)."""
+    """The exit codes of every badgegate command (ARCHITECTURE.md, Shared names)."""
 
     OK = 0
     FAILED = 1

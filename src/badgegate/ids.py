@@ -1,4 +1,4 @@
-"""Deterministic record ids: ``uuid5(namespace, "<kind>:<legacy id>")`` (DESIGN.md, Ids)."""
+"""Deterministic record ids: ``uuid5(namespace, "<kind>:<legacy id>")`` (see ARCHITECTURE.md)."""
 
 from __future__ import annotations
 

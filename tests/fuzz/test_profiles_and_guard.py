@@ -1,5 +1,5 @@
-"""Fuzz profiles follow DESIGN.md's table; on staging the transport every fuzz call goes through
-carries badgegate.transport.guard's write guard and rate cap."""
+"""Fuzz profiles follow the README's profile table; on staging the transport every fuzz call goes
+through carries badgegate.transport.guard's write guard and rate cap."""
 
 from __future__ import annotations
 

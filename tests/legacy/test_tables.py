@@ -1,4 +1,4 @@
-"""The legacy tables are exactly DESIGN.md's, on SQLite and on PostgreSQL."""
+"""The legacy tables are exactly the team's backend schema, on SQLite and on PostgreSQL."""
 
 from __future__ import annotations
 

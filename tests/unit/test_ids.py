@@ -1,4 +1,4 @@
-"""Deterministic ids: ``uuid5(namespace, "<kind>:<legacy id>")``, as DESIGN.md defines them."""
+"""Deterministic ids: ``uuid5(namespace, "<kind>:<legacy id>")`` (ARCHITECTURE.md)."""
 
 from __future__ import annotations
 

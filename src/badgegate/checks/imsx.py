@@ -7,7 +7,7 @@ from typing import Any
 
 from badgegate.findings import Finding
 
-# DESIGN.md, Interfaces: the minor code each status must carry.
+# The minor code each status must carry (ARCHITECTURE.md, Shared names).
 MINOR_CODES: dict[int, frozenset[str]] = {
     400: frozenset({"invalid_data", "invalid_query_parameter"}),
     401: frozenset({"unauthorizedrequest"}),

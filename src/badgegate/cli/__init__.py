@@ -38,7 +38,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; return (and, as a script, exit with) a DESIGN.md exit code."""
+    """Run the command line; return (and, as a script, exit with) the documented exit code."""
     return run(build_parser(), sys.argv[1:] if argv is None else argv)
 
 

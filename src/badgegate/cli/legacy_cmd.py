@@ -16,7 +16,7 @@ def register(subparsers: Any) -> None:
     seed = commands.add_parser(
         "seed",
         help="create the legacy tables and fill them with deterministic, realistic badges",
-        description="Create the legacy tables (as DESIGN.md lists them) at --legacy-db and fill "
+        description="Create the legacy tables (the team's backend schema) at --legacy-db and fill "
         "them with N generated badges; the same --seed gives the same rows.",
     )
     add_config_options(seed, "legacy_db")

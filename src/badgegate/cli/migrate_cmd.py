@@ -1,6 +1,6 @@
 """``badgegate migrate`` and ``badgegate rollback``: move the legacy badges into badge-engine.
 
-Exit codes (DESIGN.md): 0 done; 1 records failed, a rollback did not verify, or the legacy
+Exit codes: 0 done; 1 records failed, a rollback did not verify, or the legacy
 checksum changed; 2 usage or configuration; 3 engine or legacy database unreachable; 4 aborted
 at ``--max-failures``; 130 interrupted (the run log is kept: continue with ``--resume``).
 """

@@ -1,6 +1,6 @@
 """``badgegate reconcile``: compare a whole legacy data set with what badge-engine serves.
 
-Read-only on both sides. Exit codes (DESIGN.md): 0 both sides agree; 1 records are missing,
+Read-only on both sides. Exit codes: 0 both sides agree; 1 records are missing,
 unexpected or changed (or, with ``--strict``, the legacy data has findings); 2 usage or
 configuration; 3 engine or legacy database unreachable; 130 interrupted (the state is kept:
 continue with ``--resume``).

@@ -13,7 +13,7 @@ from badgegate.config import SECRET_KEYS, HarnessConfig, config_keys
 from badgegate.errors import ConfigError, ExitCode
 
 SUITES = ("smoke", "schema", "contracts", "fuzz", "integrity")
-# pytest's exit codes mapped onto DESIGN.md's.
+# pytest's exit codes mapped onto badgegate's (errors.ExitCode).
 _PYTEST_EXIT = {
     0: ExitCode.OK,
     1: ExitCode.FAILED,
@@ -47,7 +47,7 @@ def register(subparsers: Any) -> None:
 
 
 def run_suites(args: argparse.Namespace) -> int:
-    """Run the chosen suites in-process with pytest; return a DESIGN.md exit code."""
+    """Run the chosen suites in-process with pytest; return the documented exit code."""
     import pytest
 
     from badgegate.paths import suites_dir

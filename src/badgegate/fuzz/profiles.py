@@ -1,4 +1,4 @@
-"""How much and what the fuzz suite may do under each harness profile (DESIGN.md's table).
+"""How much and what the fuzz suite may do under each harness profile (the README's profile table).
 
 ``ci``: every operation, positive and negative data, a fixed seed (derandomized) and a bounded
 number of examples. ``staging``: read-only operations only unless writes are allowed for the

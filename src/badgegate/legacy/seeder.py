@@ -86,7 +86,7 @@ def _deferred_foreign_key(connection: sa.Connection) -> Iterator[None]:
     """On an empty PostgreSQL table, add the foreign key after loading: one bulk check.
 
     The constraint comes back exactly as created (same name, same ON DELETE CASCADE), in the
-    same transaction, so the schema never differs from DESIGN.md's outside it.
+    same transaction, so the schema never differs from legacy/tables.py's outside it.
     """
     if not is_postgresql(connection) or _has_rows(connection):
         yield

@@ -1,6 +1,6 @@
 """The legacy tables, exactly as the team's backend (Drizzle ORM on PostgreSQL) defines them.
 
-DESIGN.md, "The legacy system", is the source: column names, types, NOT NULLs, server defaults
+This module is their one definition: column names, types, NOT NULLs, server defaults
 and the cascading foreign key. The same definitions create the reference legacy database on
 SQLite and on PostgreSQL.
 """

@@ -87,7 +87,7 @@ class MigrationSummary:
 
     @property
     def exit_code(self) -> ExitCode:
-        """The command's exit code for this run (DESIGN.md)."""
+        """The command's exit code for this run (ARCHITECTURE.md, Shared names)."""
         if self.status == "interrupted":
             return ExitCode.INTERRUPTED
         if self.status == "aborted":

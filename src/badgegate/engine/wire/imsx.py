@@ -7,7 +7,7 @@ from collections.abc import Mapping
 
 from starlette.responses import Response
 
-#: The ``imsx_codeMinorFieldValue`` for each status (DESIGN.md, OB 3.0 API).
+#: The ``imsx_codeMinorFieldValue`` for each status (ARCHITECTURE.md, Shared names).
 MINOR_BY_STATUS: dict[int, str] = {
     400: "invalid_data",
     401: "unauthorizedrequest",
