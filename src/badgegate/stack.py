@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from badgegate.config import HarnessConfig
-from badgegate.errors import BadgegateError, ExitCode
+from badgegate.errors import BadgegateError, ConfigError, ExitCode
 
 if TYPE_CHECKING:
     from badgegate.client import BadgeEngineClient
@@ -73,6 +73,44 @@ def open_target(config: HarnessConfig) -> Iterator[Target]:
         client.close()
         if isolation is not None:
             isolation.close()
+
+
+def check_target(config: HarnessConfig) -> None:
+    """Before the suites run against a given engine: it answers, and it takes the harness's
+    own credentials.
+
+    Raises :class:`~badgegate.client.EngineUnreachable` (exit 3) when nothing answers, and
+    :class:`ConfigError` (exit 2) when the target refuses the configured token or client
+    credentials with 401. Any other answer is left for the suites to judge.
+    """
+    from badgegate.client import BadgeEngineClient, EngineError, EngineUnreachable, Unauthorized
+
+    with BadgeEngineClient.from_config(config, retries=1) as client:
+        try:
+            client.discovery()
+        except EngineUnreachable:
+            raise
+        except EngineError:
+            pass
+        if client.tokens is None:
+            return
+        try:
+            client.list_credentials(limit=1)
+        except Unauthorized as error:
+            raise ConfigError(
+                f"the target refused badgegate's own credentials: {error.description or error}; "
+                f"check {_credential_source(config)}"
+            ) from None
+        except EngineUnreachable:
+            raise
+        except EngineError:
+            return
+
+
+def _credential_source(config: HarnessConfig) -> str:
+    if config.engine_token:
+        return "BADGEGATE_ENGINE_TOKEN / --engine-token-file"
+    return "BADGEGATE_CLIENT_ID and BADGEGATE_CLIENT_SECRET / --client-secret-file"
 
 
 @contextlib.contextmanager

@@ -139,3 +139,9 @@ def test_common_words_are_never_masked_by_value() -> None:
 )
 def test_secret_members_are_masked_by_shape_in_reprs_json_and_forms(text: str) -> None:
     assert "k7#Qz" not in redact(text)
+
+
+def test_prose_about_bearer_tokens_keeps_its_words() -> None:
+    text = "the bearer token is invalid or expired; send Bearer credentials"
+    assert redact(text) == text
+    assert redact("Authorization: Bearer abc.def") == "Authorization: Bearer ***"

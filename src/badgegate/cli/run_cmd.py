@@ -10,7 +10,7 @@ from typing import Any
 
 from badgegate.cli.options import add_config_options, config_from_args
 from badgegate.config import SECRET_KEYS, HarnessConfig, config_keys
-from badgegate.errors import ConfigError, ExitCode
+from badgegate.errors import BadgegateError, ConfigError, ExitCode
 
 SUITES = ("smoke", "schema", "contracts", "fuzz", "integrity")
 # pytest's exit codes mapped onto badgegate's (errors.ExitCode).
@@ -23,7 +23,7 @@ _PYTEST_EXIT = {
     5: ExitCode.USAGE,
 }
 _STOPPED = {
-    ExitCode.UNREACHABLE: "target unreachable, run stopped (see the summary above)",
+    ExitCode.UNREACHABLE: "target unreachable, run stopped",
     ExitCode.INTERRUPTED: "interrupted",
 }
 
@@ -56,6 +56,10 @@ def run_suites(args: argparse.Namespace) -> int:
     folders = _suite_folders(suites_dir(), args.suites)
     report_dir = Path(config.report_dir)
     report_dir.mkdir(parents=True, exist_ok=True)
+    if config.engine_url:
+        stopped = _check_target(config, report_dir)
+        if stopped is not None:
+            return stopped
     os.environ.setdefault("HYPOTHESIS_PROFILE", config.profile)
     pytest_args = [
         *(str(folder) for folder in folders),
@@ -71,6 +75,28 @@ def run_suites(args: argparse.Namespace) -> int:
     if code in _STOPPED:
         print(f"badgegate: {_STOPPED[code]}; partial reports kept in {report_dir}", file=sys.stderr)
     return code if code is not None else ExitCode.FAILED
+
+
+def _check_target(config: HarnessConfig, report_dir: Path) -> int | None:
+    """Check the given target before any suite runs; on a problem, say it in one line, record
+    it in ``junit.xml`` and return the exit code."""
+    from badgegate.stack import check_target
+    from badgegate.summary import write_stopped_junit
+
+    try:
+        check_target(config)
+    except BadgegateError as error:
+        write_stopped_junit(
+            report_dir / "junit.xml",
+            "the target answers and takes badgegate's credentials",
+            str(error),
+        )
+        print(f"badgegate: error: {error}", file=sys.stderr)
+        code = ExitCode(error.exit_code)
+        reason = _STOPPED.get(code, "run not started")
+        print(f"badgegate: {reason}; partial reports kept in {report_dir}", file=sys.stderr)
+        return int(code)
+    return None
 
 
 def _suite_folders(root: Path, chosen: list[str] | None) -> list[Path]:

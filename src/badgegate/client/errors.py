@@ -10,6 +10,7 @@ import requests
 
 from badgegate.errors import BadgegateError, ExitCode, TargetUnreachable
 from badgegate.transport import curl_command, redact
+from badgegate.transport.failures import failure_kind
 
 EXCERPT_LIMIT = 500
 START_HINT = "start it with `badgegate engine serve` or set BADGEGATE_ENGINE_URL"
@@ -191,7 +192,7 @@ def unreachable_error(
     """Describe why the engine at ``base_url`` could not be reached, and how to fix it."""
     operation = operation_name(method, url, base_url)
     where = f"engine at {redact(base_url)}"
-    what = _failure_kind(error)
+    what = failure_kind(error)
     if isinstance(error, requests.exceptions.SSLError):
         hint = "set BADGEGATE_CA_BUNDLE to the CA that signed its certificate"
     elif isinstance(error, requests.exceptions.ReadTimeout):
@@ -203,28 +204,3 @@ def unreachable_error(
     if error.request is not None and isinstance(error.request, requests.PreparedRequest):
         unreachable.reproduction = curl_command(error.request)
     return unreachable
-
-
-def _failure_kind(error: requests.RequestException) -> str:
-    text = str(error)
-    if isinstance(error, requests.exceptions.SSLError):
-        return f"failed the TLS handshake: {_reason(text)}"
-    if isinstance(error, requests.exceptions.ConnectTimeout):
-        return "did not accept the connection in time"
-    if isinstance(error, requests.exceptions.ReadTimeout):
-        return "did not answer in time"
-    if "Connection refused" in text or "[Errno 111]" in text:
-        return "refused the connection"
-    if "NameResolutionError" in text or "Name or service not known" in text:
-        return "could not be found (DNS lookup failed)"
-    if "reset" in text.lower() or "RemoteDisconnected" in text or "aborted" in text.lower():
-        return "dropped the connection"
-    return f"could not be reached: {_reason(text)}"
-
-
-def _reason(text: str) -> str:
-    """The innermost reason of a urllib3 error message, without the pool boilerplate."""
-    for marker in ("Caused by ", "(Caused by "):
-        if marker in text:
-            text = text.split(marker, 1)[1]
-    return text.strip("()' ")[:200]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import gc
 import socket
 import sys
@@ -11,6 +12,7 @@ import uvicorn
 
 from badgegate.engine.app import create_app
 from badgegate.engine.context import API_BASE, EngineSettings
+from badgegate.errors import ConfigError
 
 READY_PREFIX = "badge-engine listening on "
 #: Container allocations (net of frees) between two collections of the youngest generation:
@@ -45,6 +47,29 @@ def _settle_heap() -> None:
     gc.set_threshold(YOUNG_COLLECTION_THRESHOLD, *gc.get_threshold()[1:])
 
 
+def _listen(host: str, port: int) -> socket.socket:
+    if not 0 <= port <= 65535:
+        raise ConfigError(f"--port must be 0 to 65535 (0 picks a free port), got {port}")
+    # An explicit IPPROTO_TCP makes asyncio set TCP_NODELAY on accepted connections.
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    listener = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        listener.bind((host, port))
+    except OSError as error:
+        listener.close()
+        if error.errno == errno.EADDRINUSE:
+            raise ConfigError(
+                f"port {port} on {host} is already in use; pick another with --port, "
+                "or --port 0 for a free one"
+            ) from None
+        raise ConfigError(
+            f"cannot listen on {host}:{port} ({error.strerror or error}); --host must be an "
+            "address of this machine, e.g. 127.0.0.1"
+        ) from None
+    return listener
+
+
 def serve(
     settings: EngineSettings,
     *,
@@ -53,12 +78,12 @@ def serve(
     tls_cert: str | None = None,
     tls_key: str | None = None,
 ) -> None:
-    """Serve the engine until interrupted; ``port=0`` picks a free port."""
-    # An explicit IPPROTO_TCP makes asyncio set TCP_NODELAY on accepted connections.
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    listener = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    listener.bind((host, port))
+    """Serve the engine until interrupted; ``port=0`` picks a free port.
+
+    Raises :class:`ConfigError` (exit 2) for a port outside 0..65535, a busy port or an address
+    this machine does not have, naming the option to change.
+    """
+    listener = _listen(host, port)
     bound_port = listener.getsockname()[1]
     scheme = "https" if tls_cert else "http"
     shown_host = f"[{host}]" if ":" in host else host

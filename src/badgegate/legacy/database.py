@@ -202,9 +202,22 @@ def read_snapshot(
                     isolation_level="REPEATABLE READ", postgresql_readonly=True
                 )
             with connection.begin():
+                require_tables(connection)
                 yield connection
     finally:
         engine.dispose()
+
+
+def require_tables(connection: sa.Connection) -> None:
+    """Raise :class:`ConfigError` (exit 2) naming the legacy tables ``connection`` lacks."""
+    present = set(sa.inspect(connection).get_table_names())
+    missing = [table.name for table in metadata.sorted_tables if table.name not in present]
+    if missing:
+        raise ConfigError(
+            f"the legacy database {describe_url(connection.engine.url)} has no "
+            f"{' and no '.join(missing)} table; check --legacy-db / BADGEGATE_LEGACY_DB "
+            "(`badgegate legacy seed` creates the tables in a test database)"
+        )
 
 
 def create_tables(engine: sa.Engine, *, replace: bool = False) -> None:

@@ -22,6 +22,7 @@ from requests.adapters import HTTPAdapter
 from badgegate import __version__
 from badgegate.config import HarnessConfig
 from badgegate.transport.curl import curl_command
+from badgegate.transport.failures import failure_kind
 from badgegate.transport.guard import WriteGuard, effective_rate_limit, guard_for
 from badgegate.transport.policies import (
     IDEMPOTENT_METHODS,
@@ -107,7 +108,9 @@ class PolicyAdapter(HTTPAdapter):
                 if isinstance(error, requests.exceptions.SSLError) or attempt >= policy.retries:
                     _log_failure(request, error)
                     raise
-                transport.wait_before_retry(request, attempt, policy.delay(attempt), repr(error))
+                transport.wait_before_retry(
+                    request, attempt, policy.delay(attempt), failure_kind(error)
+                )
                 attempt += 1
                 continue
             _log_exchange(request, response, time.perf_counter() - started)

@@ -58,7 +58,15 @@ _SECRET_KEYS = r"(?:client_secret|access_token|refresh_token|id_token|password|s
 _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     # Authorization schemes: keep the scheme, mask the credentials (token68 syntax). Lower-case
     # "basic" is left alone: in prose it is an adjective far more often than a scheme.
-    (re.compile(r"\b(Bearer|bearer|BEARER|Basic|BASIC)(\s+)[A-Za-z0-9._~+/-]+=*"), rf"\1\2{MASK}"),
+    # A common word after the scheme is prose ("the bearer token is invalid"), not a credential.
+    (
+        re.compile(
+            r"\b(Bearer|bearer|BEARER|Basic|BASIC)(\s+)"
+            r"(?!(?i:tokens?|credentials?|auth|authentication|scheme|challenge|realm)\b)"
+            r"[A-Za-z0-9._~+/-]+=*"
+        ),
+        rf"\1\2{MASK}",
+    ),
     # JSON members: "client_secret": "value"
     (re.compile(rf'(?i)("{_SECRET_KEYS}"\s*:\s*")(?:[^"\\]|\\.)*(")'), rf"\1{MASK}\2"),
     # Python dict reprs: 'client_secret': 'value'
