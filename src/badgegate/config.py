@@ -206,7 +206,8 @@ def _convert(key: str, value: object, source: str) -> object:
     try:
         return _CONVERTERS.get(key, _optional_text)(value)
     except ValueError as error:
-        raise ConfigError(f"{key} from {source}: {error} (got {value!r})") from None
+        where = {"env": env_name(key), "cli": option_name(key)}.get(source, "[tool.badgegate]")
+        raise ConfigError(f"{key} from {source} ({where}): {error} (got {value!r})") from None
 
 
 def _unknown_key_error(key: str, source: str) -> ConfigError:
@@ -246,14 +247,19 @@ def _pyproject_values(path: Path | None) -> dict[str, object]:
     return dict(section)
 
 
-def _env_values(env: Mapping[str, str]) -> dict[str, object]:
+def _env_values(
+    env: Mapping[str, str], problems: list[ConfigError] | None = None
+) -> dict[str, object]:
     values: dict[str, object] = {}
     for name, value in env.items():
         if not name.startswith(ENV_PREFIX) or name in NON_CONFIG_ENV:
             continue
         key = name[len(ENV_PREFIX) :].lower()
         if key not in config_keys():
-            raise _unknown_key_error(key, f"environment variable {name}")
+            if problems is None:
+                raise _unknown_key_error(key, f"environment variable {name}")
+            problems.append(_unknown_key_error(key, f"environment variable {name}"))
+            continue
         values[key] = value
     return values
 
@@ -274,16 +280,19 @@ def load_config(
     *,
     env: Mapping[str, str] | None = None,
     pyproject: Path | None = None,
+    problems: list[ConfigError] | None = None,
 ) -> HarnessConfig:
     """Build the run's :class:`HarnessConfig` from every source, in precedence order.
 
     ``cli_values`` maps keys to option values; ``None`` values (options not given) are ignored.
-    ``env`` defaults to ``os.environ``; ``pyproject`` to the nearest ``pyproject.toml``.
+    ``env`` defaults to ``os.environ``; ``pyproject`` to the nearest ``pyproject.toml``. With a
+    ``problems`` list, a value that does not convert is reported there and left at its
+    default instead of raising (``config show`` uses this to show everything and point at it).
     """
     environ = os.environ if env is None else env
     layers = [
         ("pyproject", _pyproject_values(pyproject if pyproject else find_pyproject())),
-        ("env", _env_values(environ)),
+        ("env", _env_values(environ, problems)),
         ("cli", {k: v for k, v in (cli_values or {}).items() if v is not None}),
     ]
     for key in SECRET_KEYS:
@@ -298,7 +307,13 @@ def load_config(
         for key, raw in layer.items():
             if key not in config_keys():
                 raise _unknown_key_error(key, source)
-            values[key] = _convert(key, raw, source)
+            try:
+                values[key] = _convert(key, raw, source)
+            except ConfigError as error:
+                if problems is None:
+                    raise
+                problems.append(error)
+                continue
             sources[key] = source
     rank = {"pyproject": 0, "env": 1, "cli": 2}
     for file_key, secret_key in SECRET_FILE_KEYS.items():

@@ -8,6 +8,7 @@ Imports of the heavy parts (engine, client, schemathesis, pact) happen inside fi
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from collections.abc import Generator, Iterator
@@ -264,11 +265,23 @@ def harness_config(pytestconfig: pytest.Config) -> HarnessConfig:
 
 
 @pytest.fixture(scope="session")
-def badgegate_target(harness_config: HarnessConfig) -> Iterator[Target]:
-    """The badge-engine under test: the configured one, or the embedded stack started here."""
+def badgegate_target(
+    harness_config: HarnessConfig, pytestconfig: pytest.Config
+) -> Iterator[Target]:
+    """The badge-engine under test: the configured one, or the embedded stack started here
+    (said on the terminal, with where it runs)."""
     from badgegate.stack import open_target
 
-    with open_target(harness_config) as target:
+    reporter = pytestconfig.pluginmanager.get_plugin("terminalreporter")
+    capture = pytestconfig.pluginmanager.get_plugin("capturemanager")
+
+    def announce(line: str) -> None:
+        if reporter is None:
+            return
+        with capture.global_and_fixture_disabled() if capture else contextlib.nullcontext():
+            reporter.write_line(line)
+
+    with open_target(harness_config, announce=announce) as target:
         yield target
 
 

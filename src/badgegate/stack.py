@@ -10,7 +10,7 @@ import contextlib
 import dataclasses
 import secrets
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -46,10 +46,13 @@ class Target:
 
 
 @contextlib.contextmanager
-def open_target(config: HarnessConfig) -> Iterator[Target]:
-    """Yield the run's target; start (and afterwards stop) the embedded stack when needed."""
+def open_target(
+    config: HarnessConfig, *, announce: Callable[[str], None] | None = None
+) -> Iterator[Target]:
+    """Yield the run's target; start (and afterwards stop) the embedded stack when needed,
+    telling ``announce`` what it starts and where."""
     if config.engine_url is None:
-        with _embedded_target(config) as target:
+        with _embedded_target(config, announce or (lambda _line: None)) as target:
             yield target
         return
     from badgegate.client import BadgeEngineClient
@@ -114,13 +117,14 @@ def _credential_source(config: HarnessConfig) -> str:
 
 
 @contextlib.contextmanager
-def _embedded_target(config: HarnessConfig) -> Iterator[Target]:
+def _embedded_target(config: HarnessConfig, announce: Callable[[str], None]) -> Iterator[Target]:
     from badgegate.client import BadgeEngineClient
     from badgegate.engine.server import ClientSpec, EngineServer
 
     primary = ClientSpec("badgegate-primary", secrets.token_urlsafe(24), tenant=PRIMARY_TENANT)
     other = ClientSpec("badgegate-isolation", secrets.token_urlsafe(24), tenant=ISOLATION_TENANT)
     with contextlib.ExitStack() as stack:
+        announce("badgegate: no engine_url given: starting the embedded stack on 127.0.0.1")
         server = stack.enter_context(
             EngineServer(clients=[primary, other], engine_db=config.engine_db, test_endpoints=True)
         )
@@ -141,6 +145,11 @@ def _embedded_target(config: HarnessConfig) -> Iterator[Target]:
         folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="badgegate-")))
         legacy_db = config.legacy_db or _seed_sample_legacy_db(folder / "legacy.sqlite3")
         run_id = _migrate_into(legacy_db, client, folder / "state")
+        store = config.engine_db or "a temporary SQLite file"
+        announce(
+            f"badgegate: embedded badge-engine at {server.api_url} (store: {store}); legacy "
+            f"database {describe_url(legacy_db)} migrated into it (run {run_id})"
+        )
         yield Target(
             server.api_url,
             client,
@@ -151,6 +160,13 @@ def _embedded_target(config: HarnessConfig) -> Iterator[Target]:
             legacy_db=legacy_db,
             migration_run=run_id,
         )
+
+
+def describe_url(url: str) -> str:
+    """``url`` for messages, any password hidden."""
+    from badgegate.legacy import describe_url as describe_legacy_url
+
+    return describe_legacy_url(url)
 
 
 def _seed_sample_legacy_db(path: Path) -> str:

@@ -54,3 +54,23 @@ def test_config_error_exits_2_with_did_you_mean(project: Path) -> None:
     assert result.returncode == 2
     assert "did you mean 'engine_url'" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_config_show_shows_everything_and_points_at_an_invalid_value() -> None:
+    import subprocess
+    import sys
+
+    from tests.operations.conftest import badgegate_env
+
+    shown = subprocess.run(
+        [sys.executable, "-m", "badgegate", "config", "show"],
+        env=badgegate_env({"BADGEGATE_RATE_LIMIT": "abc", "BADGEGATE_RATE_LIMT": "3"}),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert shown.returncode == 2
+    assert "engine_url" in shown.stdout and "rate_limit" in shown.stdout
+    assert "BADGEGATE_RATE_LIMIT" in shown.stderr and "'abc'" in shown.stderr
+    assert "did you mean 'rate_limit'" in shown.stderr
+    assert "Traceback" not in shown.stderr

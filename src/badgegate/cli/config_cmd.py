@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from typing import Any
 
 from badgegate.cli.options import add_config_options, config_from_args
-from badgegate.errors import ExitCode
+from badgegate.errors import ConfigError, ExitCode
 
 
 def register(subparsers: Any) -> None:
@@ -32,12 +33,17 @@ def show_config(args: argparse.Namespace) -> int:
 
         print(reference_markdown(), end="")
         return ExitCode.OK
-    rows = config_from_args(args).describe()
+    problems: list[ConfigError] = []
+    rows = config_from_args(args, problems=problems).describe()
     if args.format == "json":
         shown = {key: {"value": value, "source": source} for key, value, source in rows}
         print(json.dumps(shown, indent=2))
-        return ExitCode.OK
-    width = max(len(key) for key, _, _ in rows)
-    for key, value, source in rows:
-        print(f"{key:<{width}}  {value}  [{source}]")
-    return ExitCode.OK
+    else:
+        width = max(len(key) for key, _, _ in rows)
+        for key, value, source in rows:
+            print(f"{key:<{width}}  {value}  [{source}]")
+    for problem in problems:
+        print(f"badgegate: error: {problem}", file=sys.stderr)
+    if problems:
+        print("badgegate: a value that could not be read is shown at its default", file=sys.stderr)
+    return ExitCode.USAGE if problems else ExitCode.OK

@@ -13,6 +13,7 @@ from badgegate.config import (
     config_keys,
     load_config,
 )
+from badgegate.errors import ConfigError
 
 BOOLEAN_KEYS = ("allow_writes", "verify_tls")
 #: The keys of every command that talks to badge-engine: where it is, how to authenticate,
@@ -45,8 +46,11 @@ def add_config_options(parser: argparse.ArgumentParser, *keys: str) -> None:
             group.add_argument(flag, dest=key, default=None, help=KEY_HELP.get(key))
 
 
-def config_from_args(args: argparse.Namespace, **overrides: Any) -> HarnessConfig:
-    """Load the config with the command line's options (and ``overrides``) on top."""
+def config_from_args(
+    args: argparse.Namespace, *, problems: list[ConfigError] | None = None, **overrides: Any
+) -> HarnessConfig:
+    """Load the config with the command line's options (and ``overrides``) on top; with a
+    ``problems`` list, values that do not convert are reported there (see ``load_config``)."""
     values = {key: getattr(args, key) for key in config_keys() if hasattr(args, key)}
     values.update({key: value for key, value in overrides.items() if value is not None})
-    return load_config(values)
+    return load_config(values, problems=problems)

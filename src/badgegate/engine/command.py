@@ -95,8 +95,16 @@ def run_serve(args: argparse.Namespace) -> int:
         raise ConfigError("--tls-cert and --tls-key go together")
     if args.token_ttl is not None and args.token_ttl <= 0:
         raise ConfigError("--token-ttl must be a positive number of seconds")
+    settings = _settings(args)
+    if not settings.clients and not settings.tokens:
+        print(
+            "badge-engine: no --client or --clients-file given, so only clients registered "
+            "earlier in this store or through POST /oauth/register can get a token; add one "
+            "with --client ID:SECRET:SCOPES[:TENANT] (SCOPES: all, or scope URIs)",
+            file=sys.stderr,
+        )
     serve(
-        _settings(args),
+        settings,
         host=args.host,
         port=args.port,
         tls_cert=args.tls_cert,
