@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shlex
 import sys
 from collections.abc import Callable, Sequence
 from typing import Any, NoReturn
@@ -118,6 +119,40 @@ def harden(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
     return parser
 
 
+def resume_command(
+    args: argparse.Namespace, *, drop: Sequence[str] = (), add: Sequence[str] = ()
+) -> str:
+    """The command line that continues an interrupted command: the words it was run with
+    (``args.argv``), without the options in ``drop`` (and their values), with ``add``.
+
+    Secrets never travel on the command line; a password inside a value (a database URL) is
+    masked, and the hint then says to give it again.
+    """
+    from badgegate.transport import redact
+
+    words: list[str] = []
+    given = list(getattr(args, "argv", []))
+    skip = False
+    for word in given:
+        if skip:
+            skip = False
+            continue
+        name = word.split("=", 1)[0]
+        if name in drop:
+            skip = "=" not in word and name not in _FLAGS
+            continue
+        words.append(word)
+    shown = [redact(word) for word in [*words, *add]]
+    command = "badgegate " + shlex.join(shown)
+    if shown != [*words, *add]:
+        command += " (masked values: give them again, e.g. through BADGEGATE_LEGACY_DB)"
+    return command
+
+
+# Options of the commands that take no value, so a hint drops them alone.
+_FLAGS = frozenset({"--resume", "--dry-run", "--strict"})
+
+
 def run(parser: argparse.ArgumentParser, argv: Sequence[str]) -> int:
     """Parse ``argv`` and run the chosen command's ``func``; return the documented exit code.
 
@@ -131,6 +166,7 @@ def run(parser: argparse.ArgumentParser, argv: Sequence[str]) -> int:
         words, passthrough = words[:cut], words[cut + 1 :]
     args = harden(parser).parse_args(words)
     args.pytest_args = passthrough
+    args.argv = words
     func = getattr(args, "func", None)
     if func is None:
         parser.print_help(sys.stderr)

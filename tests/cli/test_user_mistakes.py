@@ -208,3 +208,30 @@ def test_the_harness_credentials_refused_at_start_are_a_configuration_error(
 ) -> None:
     result = run_badgegate(["run", "--engine-url", engine.api_url], cwd=tmp_path, env=env)
     _assert_one_line(result, ExitCode.USAGE, "refused badgegate's own credentials", *words)
+
+
+def test_the_resume_hint_carries_the_options_and_no_password() -> None:
+    from badgegate.command_line import resume_command
+
+    given = argparse.Namespace(
+        argv=[
+            "migrate",
+            "--legacy-db",
+            "postgresql+psycopg://reader:pa55word@db/legacy",
+            "--engine-url",
+            "http://engine.example/ims/ob/v3p0",
+            "--batch-size=100",
+            "--resume",
+            "--run",
+            "mig-old",
+        ]
+    )
+    hint = resume_command(given, drop=("--resume", "--run"), add=("--resume", "--run", "mig-1"))
+    assert hint.startswith("badgegate migrate --legacy-db ")
+    assert "--engine-url http://engine.example/ims/ob/v3p0 --batch-size=100" in hint
+    assert hint.count("--run") == 1 and hint.count("--resume") == 1 and "mig-1" in hint
+    assert "pa55word" not in hint and "give them again" in hint
+    plain = argparse.Namespace(argv=["reconcile", "--legacy-db", "sqlite:///legacy.sqlite3"])
+    assert resume_command(plain, drop=("--resume",), add=("--resume",)) == (
+        "badgegate reconcile --legacy-db sqlite:///legacy.sqlite3 --resume"
+    )

@@ -92,7 +92,9 @@ def test_sigint_exits_130_with_a_resumable_partial_run(
 ) -> None:
     out = start_and_stop(target, sqlite_legacy, 60, signal.SIGINT)
     assert f"migration run {RUN_ID} interrupted" in out
-    assert f"badgegate migrate --resume --run {RUN_ID}" in out
+    # The hint carries the options the run needs (the legacy database among them).
+    assert f"--legacy-db {sqlite_legacy} " in out
+    assert out.rstrip().endswith(f"--resume --run {RUN_ID}`")
     assert run_meta(target.state_dir, RUN_ID)["status"] == "interrupted"
     end = run_events(target.state_dir, RUN_ID)[-1]
     assert end["event"] == "end" and end["summary"]["status"] == "interrupted"

@@ -12,6 +12,7 @@ import sys
 from typing import Any
 
 from badgegate.cli.options import ENGINE_KEYS, add_config_options, config_from_args
+from badgegate.command_line import resume_command
 from badgegate.errors import ConfigError
 
 MIGRATE_KEYS = (*ENGINE_KEYS, "allow_writes", "write_allowlist")
@@ -145,7 +146,10 @@ def run_migrate(args: argparse.Namespace) -> int:
         )
     print(summary.render())
     if summary.status == "interrupted":
-        print(f"interrupted: continue with `badgegate migrate --resume --run {summary.run_id}`")
+        hint = resume_command(
+            args, drop=("--resume", "--run"), add=("--resume", "--run", summary.run_id)
+        )
+        print(f"interrupted: continue with `{hint}`")
     if summary.status == "aborted":
         print(f"aborted: {summary.failed} records failed (--max-failures {args.max_failures})")
     return int(summary.exit_code)

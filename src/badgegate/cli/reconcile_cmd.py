@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from badgegate.cli.options import ENGINE_KEYS, add_config_options, config_from_args
+from badgegate.command_line import resume_command
 from badgegate.errors import ConfigError, ExitCode
 
 RECONCILE_KEYS = (*ENGINE_KEYS, "report_dir", "recipient_email")
@@ -89,5 +90,6 @@ def run_reconcile(args: argparse.Namespace) -> int:
         )
     print(report.render())
     if report.exit_code == ExitCode.INTERRUPTED:
-        print("interrupted: continue with `badgegate reconcile --resume` (same options)")
+        hint = resume_command(args, drop=("--resume",), add=("--resume",))
+        print(f"interrupted: continue with `{hint}`")
     return int(report.exit_code)
