@@ -235,3 +235,21 @@ def test_the_resume_hint_carries_the_options_and_no_password() -> None:
     assert resume_command(plain, drop=("--resume",), add=("--resume",)) == (
         "badgegate reconcile --legacy-db sqlite:///legacy.sqlite3 --resume"
     )
+
+
+def test_every_option_has_help_text() -> None:
+    missing = [
+        f"{' '.join(command)} {action.option_strings[-1]}"
+        for command, action in _all_options(build_parser(), ())
+        if not action.help
+    ]
+    assert not missing, missing
+
+
+def _all_options(parser: argparse.ArgumentParser, command: tuple[str, ...]) -> Iterator[tuple]:
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for name, sub in action.choices.items():
+                yield from _all_options(sub, (*command, name))
+        elif action.option_strings:
+            yield command, action

@@ -39,7 +39,13 @@ def add_config_options(parser: argparse.ArgumentParser, *keys: str) -> None:
     for key in chosen:
         flag = "--" + key.replace("_", "-")
         if key in BOOLEAN_KEYS:
-            group.add_argument(flag, dest=key, action=argparse.BooleanOptionalAction, default=None)
+            group.add_argument(
+                flag,
+                dest=key,
+                action=argparse.BooleanOptionalAction,
+                default=None,
+                help=KEY_HELP.get(key),
+            )
         elif key == "profile":
             group.add_argument(flag, dest=key, choices=PROFILES, default=None, help=KEY_HELP[key])
         else:

@@ -29,7 +29,12 @@ def register(subparsers: Any) -> None:
         ".svg. Folders are searched for those suffixes.",
     )
     parser.add_argument("paths", nargs="+", metavar="PATH", type=Path)
-    parser.add_argument("--format", choices=("text", "json"), default="text")
+    parser.add_argument(
+        "--format",
+        choices=("text", "json"),
+        default="text",
+        help="text: one line per finding (default); json: the findings as a JSON document",
+    )
     parser.add_argument(
         "--variant",
         choices=("strict", "jsonld"),

@@ -54,9 +54,9 @@ CATALOGUE: tuple[Fault, ...] = (
     Fault(DROP_REQUIRED_FIELD, "served credentials lack credentialSubject", "schema"),
     Fault(WRONG_STATUS, "creating a record answers 200 instead of 201", "contracts"),
     Fault(EDGE_500, "500 on limit=1000 or on a since that matches nothing", "fuzz"),
-    Fault(PAGE_SKIP, "pages after the first skip one record", "integrity"),
+    Fault(PAGE_SKIP, "pages after the first skip one record", "fuzz"),
     Fault(
-        PAGE_DUPLICATE, "pages after the first repeat the previous page's last record", "integrity"
+        PAGE_DUPLICATE, "pages after the first repeat the previous page's last record", "fuzz"
     ),
     Fault(
         INCLUSIVE_SINCE,
@@ -64,26 +64,26 @@ CATALOGUE: tuple[Fault, ...] = (
         "contracts",
     ),
     Fault(UNENFORCED_SCOPE, "any valid token may write, whatever its scopes", "fuzz"),
-    Fault(TENANT_LEAK, "lists include other tenants' records", "integrity"),
+    Fault(TENANT_LEAK, "lists include other tenants' records", "fuzz"),
     Fault(NON_IMSX_ERROR, "error bodies are FastAPI-style {'detail'} or plain text", "fuzz"),
     Fault(
         SILENT_LIMIT_CAP,
         "limit above 50 is silently capped to 50; headers claim the request",
         "fuzz",
     ),
-    Fault(LOST_UNKNOWN_PROPERTY, "unknown top-level properties are dropped on store", "integrity"),
+    Fault(LOST_UNKNOWN_PROPERTY, "unknown top-level properties are dropped on store", "fuzz"),
     Fault(
         TIMEZONE_SHIFT,
         "served validFrom keeps its wall-clock time but moves to +02:00",
-        "integrity",
+        "fuzz",
     ),
-    Fault(NFD, "strings are stored NFD-normalised", "integrity"),
+    Fault(NFD, "strings are stored NFD-normalised", "fuzz"),
     Fault(LOST_WRITE, "creates answer 201 but store nothing", "fuzz"),
     Fault(WRONG_TOTAL, "X-Total-Count is one more than the real total", "fuzz"),
     Fault(BROKEN_LINK_HEADER, "the Link header lacks rel=next while more records remain", "fuzz"),
     Fault(CONTEXT_CHANGE, "served records have their first two @context entries swapped", "schema"),
     Fault(
-        FLAKY, "every fourth request fails: 503 with Retry-After, or a connection reset", "client"
+        FLAKY, "every fourth request fails: 503 with Retry-After, or a connection reset", "fuzz"
     ),
     Fault(
         ACCEPT_INVALID,
