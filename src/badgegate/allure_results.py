@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import platform
+import re
 import subprocess
 from importlib import metadata
 from pathlib import Path
@@ -12,13 +13,38 @@ from badgegate import __version__
 from badgegate.config import HarnessConfig
 
 SUITES = ("smoke", "schema", "contracts", "fuzz", "integrity")
-SEVERITY = {
+# Allure severities by what a failing check means, most serious first: lost or changed data and
+# broken authentication are critical; a target that is down or speaks no OB 3.0 blocks
+# everything; headers that only help a client page are minor; the rest normal.
+SEVERITY_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("blocker", re.compile(r"discovery")),
+    ("critical", re.compile(r"auth|token|scope|isolation|tenant|read_back|served_back|lost")),
+    ("minor", re.compile(r"link_header|paging_header|total_count|content_type|allow")),
+)
+SUITE_SEVERITY = {
     "smoke": "blocker",
     "schema": "critical",
     "contracts": "critical",
     "fuzz": "normal",
-    "integrity": "blocker",
+    "integrity": "critical",
 }
+
+
+def severity_of(suite: str, test_name: str) -> str:
+    """The Allure severity of check ``test_name`` of ``suite``.
+
+    Integrity checks guard against data loss: always critical. Elsewhere the check's name
+    decides (authentication and lost writes critical, paging and other helper headers minor),
+    else the suite's default.
+    """
+    if suite == "integrity":
+        return "critical"
+    for severity, pattern in SEVERITY_RULES:
+        if pattern.search(test_name):
+            return severity
+    return SUITE_SEVERITY[suite]
+
+
 # Matched in order; the first category that fits a failed or broken test names it.
 CATEGORIES = [
     {

@@ -107,7 +107,8 @@ def pytest_runtest_makereport(
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_call(item: pytest.Item) -> Generator[None]:
-    """Run every check but the fuzz suite's with Hypothesis' own example printer.
+    """Run every check but the fuzz suite's with a printer of failing test cases that shows the
+    generated data and labels fixtures (:class:`~badgegate.report.examples.EvidencePrinter`).
 
     Importing schemathesis swaps Hypothesis' printer, process-wide, for one that prints nothing
     (it speeds up schemathesis' own generation); without this an integrity failure would show
@@ -115,10 +116,10 @@ def pytest_runtest_call(item: pytest.Item) -> Generator[None]:
     core = sys.modules.get("hypothesis.core")
     if core is None or _is_fuzz_check(item):
         return (yield)
-    from hypothesis.vendor import pretty
+    from badgegate.report.examples import EvidencePrinter
 
     swapped = getattr(core, _PRINTER)
-    setattr(core, _PRINTER, pretty.RepresentationPrinter)
+    setattr(core, _PRINTER, EvidencePrinter)
     try:
         return (yield)
     finally:
@@ -200,8 +201,9 @@ def _skip_reason(report: pytest.TestReport) -> str:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Label each suite check for Allure: feature = suite, severity by what the suite guards."""
-    from badgegate.allure_results import SEVERITY, suite_of
+    """Label each suite check for Allure once: feature = suite, story = file (unless the check
+    names its own), severity by what a failure of the check means."""
+    from badgegate.allure_results import severity_of, suite_of
     from badgegate.paths import suites_dir
 
     try:
@@ -212,9 +214,14 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         suite = suite_of(item.path, root)
         if suite is None:
             continue
-        item.add_marker(pytest.mark.allure_label(suite, label_type="feature"))
-        item.add_marker(pytest.mark.allure_label(item.path.stem, label_type="story"))
-        item.add_marker(pytest.mark.allure_label(SEVERITY[suite], label_type="severity"))
+        given = {mark.kwargs.get("label_type") for mark in item.iter_markers("allure_label")}
+        if "feature" not in given:
+            item.add_marker(pytest.mark.allure_label(suite, label_type="feature"))
+        if "story" not in given:
+            item.add_marker(pytest.mark.allure_label(item.path.stem, label_type="story"))
+        if "severity" not in given:
+            severity = severity_of(suite, getattr(item, "originalname", item.name))
+            item.add_marker(pytest.mark.allure_label(severity, label_type="severity"))
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:

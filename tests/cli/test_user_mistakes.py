@@ -211,7 +211,7 @@ def test_the_harness_credentials_refused_at_start_are_a_configuration_error(
 
 
 def test_the_resume_hint_carries_the_options_and_no_password() -> None:
-    from badgegate.command_line import resume_command
+    from badgegate.cli.hints import resume_command
 
     given = argparse.Namespace(
         argv=[

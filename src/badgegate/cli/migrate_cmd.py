@@ -11,8 +11,8 @@ import argparse
 import sys
 from typing import Any
 
+from badgegate.cli.hints import resume_command
 from badgegate.cli.options import ENGINE_KEYS, add_config_options, config_from_args
-from badgegate.command_line import resume_command
 from badgegate.errors import ConfigError
 
 MIGRATE_KEYS = (*ENGINE_KEYS, "allow_writes", "write_allowlist")

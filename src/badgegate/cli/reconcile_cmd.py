@@ -13,8 +13,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from badgegate.cli.hints import resume_command
 from badgegate.cli.options import ENGINE_KEYS, add_config_options, config_from_args
-from badgegate.command_line import resume_command
 from badgegate.errors import ConfigError, ExitCode
 
 RECONCILE_KEYS = (*ENGINE_KEYS, "report_dir", "recipient_email")

@@ -33,7 +33,7 @@ class FuzzFailure:
     check: str
     operation: str
     message: str
-    curl: str
+    curl: str | None
     seed: int
     profile: str
     status: int | None = None
@@ -42,13 +42,15 @@ class FuzzFailure:
     def render(self) -> str:
         """A console block: the check, the message, the seed and the reproduction."""
         status = f" -> {self.status}" if self.status is not None else ""
+        mode = f" ({self.mode})" if self.mode else ""
         lines = [
-            f"[{self.check}] {self.operation}{status} ({self.mode or 'probe'})",
+            f"[{self.check}] {self.operation}{status}{mode}",
             *("    " + line for line in self.message.strip().splitlines()),
             f"    seed: {self.seed} (profile {self.profile}; "
             f"rerun with --hypothesis-seed={self.seed})",
-            f"    reproduce: {self.curl}",
         ]
+        if self.curl:
+            lines.append(f"    reproduce: {self.curl}")
         return "\n".join(lines)
 
     def to_dict(self) -> dict[str, Any]:
@@ -132,6 +134,8 @@ def attach_to_allure(failures: list[FuzzFailure], *, config: HarnessConfig | Non
         redact(document), name="fuzz failures", attachment_type=allure.attachment_type.JSON
     )
     for number, failure in enumerate(listed, 1):
+        if not failure["curl"]:
+            continue  # a probe of several requests: its message names them
         allure.attach(
             f"# seed {failure['seed']} (profile {failure['profile']})\n{failure['curl']}\n",
             name=f"reproduction {number}: {failure['check']}",

@@ -30,9 +30,9 @@ def problems_as_failures(
         failures.append(
             FuzzFailure(
                 check=check,
-                operation="(probe)",
+                operation=f"probe {check}",
                 message=message,
-                curl=curl or "(no single request: see the message)",
+                curl=curl or None,
                 seed=session.profile.seed,
                 profile=session.profile.name,
             )

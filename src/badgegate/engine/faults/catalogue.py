@@ -55,9 +55,7 @@ CATALOGUE: tuple[Fault, ...] = (
     Fault(WRONG_STATUS, "creating a record answers 200 instead of 201", "contracts"),
     Fault(EDGE_500, "500 on limit=1000 or on a since that matches nothing", "fuzz"),
     Fault(PAGE_SKIP, "pages after the first skip one record", "fuzz"),
-    Fault(
-        PAGE_DUPLICATE, "pages after the first repeat the previous page's last record", "fuzz"
-    ),
+    Fault(PAGE_DUPLICATE, "pages after the first repeat the previous page's last record", "fuzz"),
     Fault(
         INCLUSIVE_SINCE,
         "since keeps records whose validFrom equals it (>= instead of >)",
@@ -82,9 +80,7 @@ CATALOGUE: tuple[Fault, ...] = (
     Fault(WRONG_TOTAL, "X-Total-Count is one more than the real total", "fuzz"),
     Fault(BROKEN_LINK_HEADER, "the Link header lacks rel=next while more records remain", "fuzz"),
     Fault(CONTEXT_CHANGE, "served records have their first two @context entries swapped", "schema"),
-    Fault(
-        FLAKY, "every fourth request fails: 503 with Retry-After, or a connection reset", "fuzz"
-    ),
+    Fault(FLAKY, "every fourth request fails: 503 with Retry-After, or a connection reset", "fuzz"),
     Fault(
         ACCEPT_INVALID,
         "uploads are not validated: invalid credentials and records are stored and served",
