@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import sys
+import time
 from typing import Any
 
 from badgegate.cli.options import add_config_options, config_from_args
@@ -47,7 +49,7 @@ def run_selftest_command(args: argparse.Namespace) -> int:
         return _matrix(config, args.examples)
     from badgegate.selftest import run_selftest
 
-    problems = run_selftest(config, args.faults, examples=args.examples)
+    problems = run_selftest(config, args.faults, examples=args.examples, progress=_progress())
     return _verdict(problems, f"{len(args.faults or FAULT_NAMES)} fault(s) caught")
 
 
@@ -55,13 +57,31 @@ def _matrix(config: Any, examples: int) -> int:
     from badgegate.paths import project_root
     from badgegate.selftest import matrix_problems, render_matrix, run_matrix, update_readme
 
-    outcomes = run_matrix(config, examples=examples)
+    outcomes = run_matrix(config, examples=examples, progress=_progress())
     table = render_matrix(outcomes)
     readme = project_root() / "README.md"
     update_readme(readme, table)
     print(table)
     print(f"detection matrix written to {readme}")
     return _verdict(matrix_problems(outcomes), "every fault is caught by some suite")
+
+
+def _progress() -> Any:
+    """A progress line on stderr after each engine: count, verdict, elapsed time and ETA."""
+    started = time.monotonic()
+
+    def report(done: int, total: int, fault: str | None, verdict: str) -> None:
+        elapsed = time.monotonic() - started
+        left = elapsed / done * (total - done)
+        name = fault or "clean engine"
+        print(
+            f"selftest: {done}/{total} engines, {name}: {verdict} "
+            f"({elapsed:.0f} s elapsed, about {left:.0f} s left)",
+            file=sys.stderr,
+            flush=True,
+        )
+
+    return report
 
 
 def _verdict(problems: list[str], success: str) -> int:

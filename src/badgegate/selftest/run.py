@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from badgegate.config import HarnessConfig
@@ -68,27 +68,47 @@ def clean_problems(outcomes: Sequence[Outcome]) -> list[str]:
     return [f"clean engine: {o.check} failed:\n{o.detail}" for o in outcomes if o.failed]
 
 
+#: Told after each engine is done: (engines done, engines in all, the fault or None, a verdict).
+StepReport = Callable[[int, int, str | None, str], None]
+
+
+def _silent(_done: int, _total: int, _fault: str | None, _verdict: str) -> None:
+    return None
+
+
 def run_selftest(
     config: HarnessConfig,
     faults: Sequence[str] | None = None,
     *,
     examples: int = SELFTEST_EXAMPLES,
+    progress: StepReport = _silent,
 ) -> list[str]:
     """Run each fault's owning checks (one engine per fault) and all of them on the clean
-    engine; return the problems (empty: the catalogue is caught as it claims)."""
+    engine; return the problems (empty: the catalogue is caught as it claims). ``progress``
+    is told after each engine."""
     chosen = list(faults or FAULT_NAMES)
+    total = len(chosen) + 1
     problems = clean_problems(run_checks(None, all_owning_checks(), config, examples=examples))
-    for fault in chosen:
+    progress(1, total, None, "passes" if not problems else "FAILS")
+    for number, fault in enumerate(chosen, 2):
         outcomes = run_checks(fault, owning_checks(fault), config, examples=examples)
-        problems += fault_problems(outcomes, fault)
+        found = fault_problems(outcomes, fault)
+        problems += found
+        progress(number, total, fault, "caught" if not found else "NOT caught")
     return problems
 
 
-def run_matrix(config: HarnessConfig, *, examples: int = SELFTEST_EXAMPLES) -> list[Outcome]:
+def run_matrix(
+    config: HarnessConfig, *, examples: int = SELFTEST_EXAMPLES, progress: StepReport = _silent
+) -> list[Outcome]:
     """Run every suite against the clean engine and against every fault."""
     outcomes = []
-    for fault in (None, *FAULT_NAMES):
-        outcomes += run_checks(fault, SUITES, config, examples=examples)
+    engines = (None, *FAULT_NAMES)
+    for number, fault in enumerate(engines, 1):
+        found = run_checks(fault, SUITES, config, examples=examples)
+        outcomes += found
+        caught = sorted(o.check for o in found if o.failed)
+        progress(number, len(engines), fault, f"failed: {', '.join(caught) or 'none'}")
     return outcomes
 
 
