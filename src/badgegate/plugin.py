@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import contextlib
 import os
+import signal
 import sys
+import threading
 from collections.abc import Generator, Iterator
 from pathlib import Path
+from types import FrameType
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -113,17 +116,45 @@ def pytest_runtest_call(item: pytest.Item) -> Generator[None]:
     Importing schemathesis swaps Hypothesis' printer, process-wide, for one that prints nothing
     (it speeds up schemathesis' own generation); without this an integrity failure would show
     ``Failing test case: test(rows=,)``."""
-    core = sys.modules.get("hypothesis.core")
-    if core is None or _is_fuzz_check(item):
-        return (yield)
-    from badgegate.report.examples import EvidencePrinter
+    with _interrupts_reach_pytest():
+        core = sys.modules.get("hypothesis.core")
+        if core is None or _is_fuzz_check(item):
+            return (yield)
+        from badgegate.report.examples import EvidencePrinter
 
-    swapped = getattr(core, _PRINTER)
-    setattr(core, _PRINTER, EvidencePrinter)
+        swapped = getattr(core, _PRINTER)
+        setattr(core, _PRINTER, EvidencePrinter)
+        try:
+            return (yield)
+        finally:
+            setattr(core, _PRINTER, swapped)
+
+
+@contextlib.contextmanager
+def _interrupts_reach_pytest() -> Iterator[None]:
+    """A Ctrl-C during a check stops the run, even when the code under test handled it.
+
+    ``migrate`` turns Ctrl-C into an interrupted (resumable) run and returns; inside a check
+    that would end the check, not the run. A SIGINT noted while the check ran is raised again
+    as ``KeyboardInterrupt`` once the check is over, which pytest treats as an interrupt.
+    """
+    previous = signal.getsignal(signal.SIGINT)
+    if not callable(previous) or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    received: list[int] = []
+
+    def note(signum: int, frame: FrameType | None) -> None:
+        received.append(signum)
+        previous(signum, frame)
+
+    signal.signal(signal.SIGINT, note)
     try:
-        return (yield)
+        yield
     finally:
-        setattr(core, _PRINTER, swapped)
+        signal.signal(signal.SIGINT, previous)
+    if received:
+        raise KeyboardInterrupt
 
 
 def _is_fuzz_check(item: pytest.Item) -> bool:

@@ -6,6 +6,7 @@ import signal
 import socket
 import subprocess
 import sys
+import time
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from pathlib import Path
@@ -121,6 +122,46 @@ def test_sigint_during_run_exits_130_with_junit_and_no_traceback(tmp_path: Path)
     assert TRACEBACK not in output
     assert "badgegate: interrupted; partial reports kept" in output
     assert len(_testcases(reports / "junit.xml")) >= 1
+
+
+def test_one_ctrl_c_in_a_migration_check_stops_the_run_within_5_seconds(tmp_path: Path) -> None:
+    """migrate handles Ctrl-C itself (the run stays resumable); inside a check of the integrity
+    suite the Ctrl-C must still stop the whole run, quickly, keeping the reports."""
+    reports = tmp_path / "reports"
+    command = [sys.executable, "-m", "badgegate", "run", "--suite", "integrity"]
+    command += ["--report-dir", str(reports), "--", "-v"]
+    process = subprocess.Popen(
+        command,
+        cwd=tmp_path,
+        env=badgegate_env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
+    assert process.stdout is not None
+    seen: list[str] = []
+    signalled = None
+    try:
+        for line in process.stdout:
+            seen.append(line)
+            if "test_runs.py::test_an_interrupted_migration" in line:
+                process.send_signal(signal.SIGINT)
+                signalled = time.monotonic()
+                break
+        rest = process.stdout.read()
+        code = process.wait(timeout=120)
+        stopped_after = time.monotonic() - (signalled or time.monotonic())
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    output = "".join(seen) + rest
+    assert signalled is not None, output[-3000:]
+    assert code == ExitCode.INTERRUPTED, output[-3000:]
+    assert stopped_after <= 5, f"the run took {stopped_after:.1f} s to stop"
+    assert "badgegate: interrupted; partial reports kept" in output
+    assert (reports / "junit.xml").exists()
 
 
 @pytest.mark.parametrize(
