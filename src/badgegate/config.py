@@ -184,6 +184,23 @@ def _parse_profile(value: object) -> str:
     return text
 
 
+def _parse_url(value: object) -> str | None:
+    """A URL setting: trailing slashes dropped; a URL without an http(s) scheme is refused."""
+    text = str(value).strip() if value is not None else ""
+    if not text:
+        return None
+    if "://" not in text:
+        guess = "http://" + text.lstrip("/").rstrip("/")
+        raise ValueError(f"{text!r} has no scheme; did you mean {guess!r}?")
+    scheme = text.split("://", 1)[0].lower()
+    if scheme not in ("http", "https"):
+        raise ValueError(f"{text!r} is not an http(s) URL; use http:// or https://")
+    trimmed = text.rstrip("/")
+    if trimmed.endswith("://"):
+        raise ValueError(f"{text!r} names no host")
+    return trimmed
+
+
 def _optional_text(value: object) -> str | None:
     text = str(value).strip() if value is not None else ""
     return text or None
@@ -199,6 +216,9 @@ _CONVERTERS: dict[str, Callable[[Any], Any]] = {
     "profile": _parse_profile,
     "state_dir": str,
     "report_dir": str,
+    "engine_url": _parse_url,
+    "state_url": _parse_url,
+    "token_url": _parse_url,
 }
 
 
@@ -206,7 +226,8 @@ def _convert(key: str, value: object, source: str) -> object:
     try:
         return _CONVERTERS.get(key, _optional_text)(value)
     except ValueError as error:
-        raise ConfigError(f"{key} from {source}: {error} (got {value!r})") from None
+        shown = "" if repr(value) in str(error) else f" (got {value!r})"
+        raise ConfigError(f"{key} from {source}: {error}{shown}") from None
 
 
 def _unknown_key_error(key: str, source: str) -> ConfigError:

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from badgegate.config import HarnessConfig
-from badgegate.errors import BadgegateError, ExitCode
+from badgegate.errors import BadgegateError, ConfigError, ExitCode
 
 if TYPE_CHECKING:
     from badgegate.client import BadgeEngineClient
@@ -73,6 +73,45 @@ def open_target(config: HarnessConfig) -> Iterator[Target]:
         client.close()
         if isolation is not None:
             isolation.close()
+
+
+def check_engine_base(config: HarnessConfig) -> None:
+    """Refuse an ``engine_url`` that is not the OB 3.0 API base when the usual base answers.
+
+    When ``<engine_url>/discovery`` answers but not with a 2xx (a 404, say) while
+    ``<scheme://host:port>/ims/ob/v3p0/discovery`` answers 200, the base was mistyped: raise
+    :class:`ConfigError` naming the corrected URL. A target that serves discovery at the given
+    base, or that cannot be reached at all (reported later, as exit 3), passes. One GET (two at
+    most), through the run's guarded transport.
+    """
+    import urllib.parse
+
+    import requests
+
+    from badgegate.contracts.names import API_BASE_PATH
+    from badgegate.transport import Transport
+
+    base = config.engine_url
+    if not base:
+        return
+    parts = urllib.parse.urlsplit(base)
+    usual = f"{parts.scheme}://{parts.netloc}{API_BASE_PATH}"
+    with Transport.from_config(config) as transport:
+
+        def status(url: str) -> int | None:
+            try:
+                return transport.send("GET", url + "/discovery", retries=0, timeout=10).status_code
+            except (requests.RequestException, BadgegateError):
+                return None
+
+        answered = status(base)
+        if answered is None or 200 <= answered < 300 or usual == base:
+            return
+        if status(usual) == 200:
+            raise ConfigError(
+                f"engine_url {base} serves no OB 3.0 discovery ({base}/discovery answered "
+                f"{answered}) but {usual}/discovery does; did you mean --engine-url {usual}?"
+            )
 
 
 @contextlib.contextmanager

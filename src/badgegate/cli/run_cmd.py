@@ -51,9 +51,11 @@ def run_suites(args: argparse.Namespace) -> int:
     import pytest
 
     from badgegate.paths import suites_dir
+    from badgegate.stack import check_engine_base
 
     config = config_from_args(args)
     folders = _suite_folders(suites_dir(), args.suites)
+    check_engine_base(config)
     report_dir = Path(config.report_dir)
     report_dir.mkdir(parents=True, exist_ok=True)
     os.environ.setdefault("HYPOTHESIS_PROFILE", config.profile)
