@@ -46,6 +46,10 @@ KEY_HELP: dict[str, str] = {
         "run before it is cancelled"
     ),
     "engine_db": "storage URL of the reference engine (SQLite file or PostgreSQL)",
+    "scratch_db_url": (
+        "PostgreSQL server (URL of its maintenance database) where the integrity suite may create "
+        "and drop throwaway badgegate_scratch_* databases against a target it did not start"
+    ),
     "openapi": "OpenAPI document of the target (path or URL)",
     "state_url": "Pact provider-state endpoint of the target",
     "state_dir": "folder for durable run logs and checkpoints (default .badgegate/)",
@@ -80,6 +84,7 @@ class HarnessConfig(ShowsNoSecrets):
     legacy_db: str | None = None
     legacy_statement_timeout: float = LEGACY_STATEMENT_TIMEOUT
     engine_db: str | None = None
+    scratch_db_url: str | None = None
     openapi: str | None = None
     state_url: str | None = None
     state_dir: str = ".badgegate"
@@ -201,6 +206,16 @@ def _parse_url(value: object) -> str | None:
     return trimmed
 
 
+def _parse_db_url(value: object) -> str | None:
+    text = _optional_text(value)
+    if text is not None and not text.startswith("postgresql"):
+        raise ValueError(
+            f"{text!r} is not a PostgreSQL URL; give e.g. "
+            "postgresql+psycopg://user@host:5432/postgres"
+        )
+    return text
+
+
 def _optional_text(value: object) -> str | None:
     text = str(value).strip() if value is not None else ""
     return text or None
@@ -219,6 +234,7 @@ _CONVERTERS: dict[str, Callable[[Any], Any]] = {
     "engine_url": _parse_url,
     "state_url": _parse_url,
     "token_url": _parse_url,
+    "scratch_db_url": _parse_db_url,
 }
 
 
