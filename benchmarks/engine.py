@@ -141,7 +141,7 @@ def engine_server(backend: str) -> Iterator[str]:
             yield server.api_url
         return
     with (
-        scratch_database("badgegate_bench") as url,
+        scratch_database("bench") as url,
         EngineServer(tokens=[TokenSpec(TOKEN)], engine_db=url) as server,
     ):
         yield server.api_url

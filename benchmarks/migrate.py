@@ -136,7 +136,7 @@ def legacy_database(backend: str, folder: Path, size: int) -> Iterator[str]:
         return
     from badgegate.testing.scratch_db import scratch_database
 
-    with scratch_database("badgegate_bench") as url:
+    with scratch_database("bench") as url:
         report = seed(url, badges=size, seed=1)
         print(f"  seeded {size} badges into PostgreSQL in {report.seconds:.1f} s", flush=True)
         yield url

@@ -32,7 +32,7 @@ def _fresh_database() -> Iterator[str]:
     from badgegate.testing.scratch_db import scratch_database
 
     try:
-        with scratch_database("badgegate_test") as url:
+        with scratch_database("test") as url:
             yield url
     except TargetUnreachable as error:
         pytest.skip(str(error))

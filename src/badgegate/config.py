@@ -46,6 +46,10 @@ KEY_HELP: dict[str, str] = {
         "run before it is cancelled"
     ),
     "engine_db": "storage URL of the reference engine (SQLite file or PostgreSQL)",
+    "scratch_db_url": (
+        "PostgreSQL server (URL of its maintenance database) where the integrity suite may create "
+        "and drop throwaway badgegate_scratch_* databases against a target it did not start"
+    ),
     "openapi": "OpenAPI document of the target (path or URL)",
     "state_url": "Pact provider-state endpoint of the target",
     "state_dir": "folder for durable run logs and checkpoints (default .badgegate/)",
@@ -80,6 +84,7 @@ class HarnessConfig(ShowsNoSecrets):
     legacy_db: str | None = None
     legacy_statement_timeout: float = LEGACY_STATEMENT_TIMEOUT
     engine_db: str | None = None
+    scratch_db_url: str | None = None
     openapi: str | None = None
     state_url: str | None = None
     state_dir: str = ".badgegate"
@@ -184,6 +189,33 @@ def _parse_profile(value: object) -> str:
     return text
 
 
+def _parse_url(value: object) -> str | None:
+    """A URL setting: trailing slashes dropped; a URL without an http(s) scheme is refused."""
+    text = str(value).strip() if value is not None else ""
+    if not text:
+        return None
+    if "://" not in text:
+        guess = "http://" + text.lstrip("/").rstrip("/")
+        raise ValueError(f"{text!r} has no scheme; did you mean {guess!r}?")
+    scheme = text.split("://", 1)[0].lower()
+    if scheme not in ("http", "https"):
+        raise ValueError(f"{text!r} is not an http(s) URL; use http:// or https://")
+    trimmed = text.rstrip("/")
+    if trimmed.endswith("://"):
+        raise ValueError(f"{text!r} names no host")
+    return trimmed
+
+
+def _parse_db_url(value: object) -> str | None:
+    text = _optional_text(value)
+    if text is not None and not text.startswith("postgresql"):
+        raise ValueError(
+            f"{text!r} is not a PostgreSQL URL; give e.g. "
+            "postgresql+psycopg://user@host:5432/postgres"
+        )
+    return text
+
+
 def _optional_text(value: object) -> str | None:
     text = str(value).strip() if value is not None else ""
     return text or None
@@ -199,6 +231,10 @@ _CONVERTERS: dict[str, Callable[[Any], Any]] = {
     "profile": _parse_profile,
     "state_dir": str,
     "report_dir": str,
+    "engine_url": _parse_url,
+    "state_url": _parse_url,
+    "token_url": _parse_url,
+    "scratch_db_url": _parse_db_url,
 }
 
 
@@ -207,7 +243,8 @@ def _convert(key: str, value: object, source: str) -> object:
         return _CONVERTERS.get(key, _optional_text)(value)
     except ValueError as error:
         where = {"env": env_name(key), "cli": option_name(key)}.get(source, "[tool.badgegate]")
-        raise ConfigError(f"{key} from {source} ({where}): {error} (got {value!r})") from None
+        shown = "" if repr(value) in str(error) else f" (got {value!r})"
+        raise ConfigError(f"{key} from {source} ({where}): {error}{shown}") from None
 
 
 def _unknown_key_error(key: str, source: str) -> ConfigError:

@@ -79,14 +79,17 @@ def open_target(
 
 
 def check_target(config: HarnessConfig) -> None:
-    """Before the suites run against a given engine: it answers, and it takes the harness's
-    own credentials.
+    """Before the suites run against a given engine: it is the OB 3.0 base, it answers, and it
+    takes the harness's own credentials.
 
-    Raises :class:`~badgegate.client.EngineUnreachable` (exit 3) when nothing answers, and
+    Raises :class:`ConfigError` (exit 2) for a mistyped base (:func:`check_engine_base`),
+    :class:`~badgegate.client.EngineUnreachable` (exit 3) when nothing answers, and
     :class:`ConfigError` (exit 2) when the target refuses the configured token or client
     credentials with 401. Any other answer is left for the suites to judge.
     """
     from badgegate.client import BadgeEngineClient, EngineError, EngineUnreachable, Unauthorized
+
+    check_engine_base(config)
 
     with BadgeEngineClient.from_config(config, retries=1) as client:
         try:
@@ -114,6 +117,45 @@ def _credential_source(config: HarnessConfig) -> str:
     if config.engine_token:
         return "BADGEGATE_ENGINE_TOKEN / --engine-token-file"
     return "BADGEGATE_CLIENT_ID and BADGEGATE_CLIENT_SECRET / --client-secret-file"
+
+
+def check_engine_base(config: HarnessConfig) -> None:
+    """Refuse an ``engine_url`` that is not the OB 3.0 API base when the usual base answers.
+
+    When ``<engine_url>/discovery`` answers but not with a 2xx (a 404, say) while
+    ``<scheme://host:port>/ims/ob/v3p0/discovery`` answers 200, the base was mistyped: raise
+    :class:`ConfigError` naming the corrected URL. A target that serves discovery at the given
+    base, or that cannot be reached at all (reported later, as exit 3), passes. One GET (two at
+    most), through the run's guarded transport.
+    """
+    import urllib.parse
+
+    import requests
+
+    from badgegate.contracts.names import API_BASE_PATH
+    from badgegate.transport import Transport
+
+    base = config.engine_url
+    if not base:
+        return
+    parts = urllib.parse.urlsplit(base)
+    usual = f"{parts.scheme}://{parts.netloc}{API_BASE_PATH}"
+    with Transport.from_config(config) as transport:
+
+        def status(url: str) -> int | None:
+            try:
+                return transport.send("GET", url + "/discovery", retries=0, timeout=10).status_code
+            except (requests.RequestException, BadgegateError):
+                return None
+
+        answered = status(base)
+        if answered is None or 200 <= answered < 300 or usual == base:
+            return
+        if status(usual) == 200:
+            raise ConfigError(
+                f"engine_url {base} serves no OB 3.0 discovery ({base}/discovery answered "
+                f"{answered}) but {usual}/discovery does; did you mean --engine-url {usual}?"
+            )
 
 
 @contextlib.contextmanager

@@ -44,7 +44,12 @@ def test_engine_honours_every_pact(badgegate_target: Target) -> None:
             f"forbids; set allow_writes and put {host} on write_allowlist to verify this target"
         )
     with _verification_target(badgegate_target) as (api_url, state_url):
-        report = run_verification([committed_pacts_dir()], api_url, state_url=state_url)
+        report = run_verification(
+            [committed_pacts_dir()],
+            api_url,
+            state_url=state_url,
+            config=None if badgegate_target.embedded else badgegate_target.config,
+        )
     if not report.passed:
         attach_report(report)
     assert report.passed, report.render()

@@ -26,13 +26,25 @@ def writable_target(badgegate_target: Target) -> Target:
 
 
 @pytest.fixture(scope="session")
-def postgres_legacy_url() -> Iterator[str]:
-    """A fresh PostgreSQL database for this session's legacy tables; dropped after."""
-    from badgegate.errors import TargetUnreachable
-    from badgegate.testing.scratch_db import scratch_database
+def postgres_legacy_url(badgegate_target: Target) -> Iterator[str]:
+    """A fresh PostgreSQL database for this session's legacy tables; dropped after.
 
+    It is made only where the user said so (``scratch_db_url``), or, on the embedded stack, on
+    the local server (``BADGEGATE_TEST_PG_URL``, default 127.0.0.1:5432): never on a server
+    beside an outside target that nobody named.
+    """
+    from badgegate.errors import TargetUnreachable
+    from badgegate.testing.scratch_db import scratch_database, server_url
+
+    server = badgegate_target.config.scratch_db_url
+    if server is None and not badgegate_target.embedded:
+        pytest.skip(
+            "not applicable: no scratch_db_url is configured, and scratch databases are made "
+            "beside an outside target only where one is named; set BADGEGATE_SCRATCH_DB_URL to "
+            "a PostgreSQL server that may hold throwaway databases"
+        )
     try:
-        with scratch_database("badgegate_integrity") as url:
+        with scratch_database("integrity", server=server or server_url()) as url:
             yield url
     except TargetUnreachable as error:
         pytest.skip(str(error))

@@ -105,3 +105,37 @@ def test_staging_is_read_only_unless_writes_are_allowed(tmp_path: Path) -> None:
     assert load_config({"profile": "staging"}, env={}, pyproject=pyproject).is_read_only
     allowed = load_config({"profile": "staging", "allow_writes": True}, env={}, pyproject=pyproject)
     assert not allowed.is_read_only
+
+
+@pytest.mark.parametrize("key", ["engine_url", "state_url", "token_url"])
+@pytest.mark.parametrize("layer", ["pyproject", "env", "cli"])
+def test_trailing_slashes_of_urls_are_dropped_in_every_layer(
+    tmp_path: Path, key: str, layer: str
+) -> None:
+    given = "http://engine.example:8000/ims/ob/v3p0//"
+    pyproject = _pyproject(tmp_path, f'{key} = "{given}"' if layer == "pyproject" else "")
+    env = {f"BADGEGATE_{key.upper()}": given} if layer == "env" else {}
+    cli = {key: given} if layer == "cli" else {}
+    config = load_config(cli, env=env, pyproject=pyproject)
+    assert config.value(key) == "http://engine.example:8000/ims/ob/v3p0"
+
+
+def test_a_url_without_a_scheme_is_refused_naming_the_fix(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError) as caught:
+        load_config(
+            {"engine_url": "engine.example:8000/ims/ob/v3p0/"},
+            env={},
+            pyproject=_pyproject(tmp_path, ""),
+        )
+    message = str(caught.value)
+    assert message.startswith("engine_url from cli (--engine-url): ")
+    assert "did you mean 'http://engine.example:8000/ims/ob/v3p0'?" in message
+    assert caught.value.exit_code == 2 and "\n" not in message
+
+
+def test_a_url_of_another_scheme_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(
+        ConfigError,
+        match=r"state_url from env \(BADGEGATE_STATE_URL\): .ftp://h/x. is not an http\(s\)",
+    ):
+        load_config(env={"BADGEGATE_STATE_URL": "ftp://h/x"}, pyproject=_pyproject(tmp_path, ""))

@@ -12,7 +12,15 @@ from typing import Any
 from badgegate.cli.options import add_config_options, config_from_args
 from badgegate.errors import ConfigError, ExitCode
 
-VERIFY_KEYS = ("engine_url", "state_url", "engine_db", "report_dir", "profile")
+VERIFY_KEYS = (
+    "engine_url",
+    "state_url",
+    "engine_db",
+    "report_dir",
+    "profile",
+    "allow_writes",
+    "write_allowlist",
+)
 
 
 def register(subparsers: Any) -> None:
@@ -42,8 +50,21 @@ def _register_verify(commands: Any) -> None:
         help="replay the pacts against a badge-engine (default: the embedded reference engine)",
         description=(
             "Replay every pact against the target, setting provider states through its "
-            "state-change endpoint. With PACT_BROKER_BASE_URL set (and no --pacts), the pacts "
+            "state-change endpoint (--state-url). The pacts' paths are replayed relative to the "
+            "path of --engine-url. Interactions that need provider states are refused without "
+            "--state-url. On the staging profile nothing that writes is replayed (no write "
+            "interaction, no provider-state call) unless --allow-writes is set and the host is "
+            "on --write-allowlist. With PACT_BROKER_BASE_URL set (and no --pacts), the pacts "
             "come from the broker."
+        ),
+    )
+    verify.add_argument(
+        "--only-state-free",
+        action="store_true",
+        help=(
+            "verify only the interactions that need no provider state and do not write "
+            "(GET/HEAD/OPTIONS without states); no provider-state calls are made, so it is safe "
+            "on any target"
         ),
     )
     verify.add_argument(
@@ -104,26 +125,30 @@ def _pact_sources(given: Path | None) -> list[Path]:
 def run_verify(args: argparse.Namespace) -> int:
     """Verify the pacts against the configured target or the embedded engine."""
     from badgegate.contracts.broker import BrokerSettings
-    from badgegate.stack import open_target
+    from badgegate.stack import check_engine_base, open_target
 
     config = config_from_args(args)
     broker_settings = None if args.pacts else BrokerSettings.from_env()
+    check_engine_base(config)
     with open_target(config) as target:
         state_url = target.state_url or config.state_url
         if broker_settings is not None:
-            return _verify_from_broker(args, broker_settings, target.api_url, state_url)
-        return _verify_files(args, config.report_dir, target.api_url, state_url)
+            return _verify_from_broker(args, broker_settings, target, state_url)
+        return _verify_files(args, target, state_url)
 
 
-def _verify_files(
-    args: argparse.Namespace, report_dir: str, api_url: str, state_url: str | None
-) -> int:
+def _verify_files(args: argparse.Namespace, target: Any, state_url: str | None) -> int:
     from badgegate.contracts.verify import VerificationFailed, run_verification
 
     report = run_verification(
-        _pact_sources(args.pacts), api_url, state_url=state_url, description=args.interaction
+        _pact_sources(args.pacts),
+        target.api_url,
+        state_url=state_url,
+        description=args.interaction,
+        config=target.config,
+        only_state_free=args.only_state_free,
     )
-    folder = Path(report_dir) / "contracts"
+    folder = Path(target.config.report_dir) / "contracts"
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "verification.json").write_text(json.dumps(report.to_dict(), indent=2) + "\n")
     if not report.passed:
@@ -133,7 +158,7 @@ def _verify_files(
 
 
 def _verify_from_broker(
-    args: argparse.Namespace, settings: Any, api_url: str, state_url: str | None
+    args: argparse.Namespace, settings: Any, target: Any, state_url: str | None
 ) -> int:
     from badgegate.contracts.broker import DEFAULT_SELECTORS, PactBroker
     from badgegate.contracts.broker_verify import BrokerVerification, verify_from_broker
@@ -148,7 +173,14 @@ def _verify_from_broker(
         publish=args.publish_results,
     )
     with PactBroker(settings) as broker:
-        results = verify_from_broker(broker, api_url, state_url=state_url, options=options)
+        results = verify_from_broker(
+            broker,
+            target.api_url,
+            state_url=state_url,
+            options=options,
+            config=target.config,
+            only_state_free=args.only_state_free,
+        )
     for verifiable, report in results:
         print(f"{verifiable.name}{' (pending)' if verifiable.pending else ''}")
         print(report.render())

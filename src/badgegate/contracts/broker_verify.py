@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from badgegate.config import HarnessConfig
 from badgegate.contracts.broker import DEFAULT_SELECTORS, PactBroker, VerifiablePact
 from badgegate.contracts.names import PROVIDER
 from badgegate.contracts.verify import VerificationFailed, VerificationReport, run_verification
@@ -38,6 +39,8 @@ def verify_from_broker(
     state_url: str | None,
     options: BrokerVerification,
     provider: str = PROVIDER,
+    config: HarnessConfig | None = None,
+    only_state_free: bool = False,
 ) -> list[tuple[VerifiablePact, VerificationReport]]:
     """Verify every pact the broker selects; raise :class:`VerificationFailed` if one must pass."""
     if options.publish and not options.provider_version:
@@ -56,7 +59,14 @@ def verify_from_broker(
             pact = broker.fetch_pact(verifiable.url)
             path = Path(folder) / f"pact-{number}.json"
             path.write_text(json.dumps(pact), encoding="utf-8")
-            report = run_verification([path], provider_url, state_url=state_url, provider=provider)
+            report = run_verification(
+                [path],
+                provider_url,
+                state_url=state_url,
+                provider=provider,
+                config=config,
+                only_state_free=only_state_free,
+            )
             if verifiable.pending or verifiable.wip:
                 pended = tuple(dataclasses.replace(o, pending=True) for o in report.outcomes)
                 report = dataclasses.replace(report, outcomes=pended)

@@ -24,8 +24,10 @@ from typing import IO, Any
 
 import requests
 
+from badgegate.config import HarnessConfig
 from badgegate.contracts.mismatches import InteractionOutcome, outcomes_from_results
-from badgegate.contracts.names import API_BASE_PATH, PROVIDER, disable_tracking
+from badgegate.contracts.names import PROVIDER, disable_tracking
+from badgegate.contracts.replay import check_replay_allowed, plan_replay
 from badgegate.errors import BadgegateError, ConfigError, ExitCode, TargetUnreachable
 from badgegate.findings import Finding
 
@@ -102,6 +104,8 @@ def verify_provider(
     provider: str = PROVIDER,
     description: str | None = None,
     pending: bool = False,
+    config: HarnessConfig | None = None,
+    only_state_free: bool = False,
 ) -> VerificationReport:
     """Replay the pacts in ``sources`` (files or folders) against ``provider_url``.
 
@@ -117,6 +121,8 @@ def verify_provider(
         state_url=state_url,
         provider=provider,
         description=description,
+        config=config,
+        only_state_free=only_state_free,
     )
     if pending:
         pended = tuple(dataclasses.replace(o, pending=True) for o in report.outcomes)
@@ -133,40 +139,47 @@ def run_verification(
     state_url: str | None,
     provider: str = PROVIDER,
     description: str | None = None,
+    config: HarnessConfig | None = None,
+    only_state_free: bool = False,
 ) -> VerificationReport:
-    """Replay the pacts and return the report, whatever the outcome."""
+    """Replay the pacts and return the report, whatever the outcome.
+
+    The pacts' paths (``/ims/ob/v3p0/…``) are replayed relative to the path of
+    ``provider_url``. Nothing is replayed (:class:`ConfigError`) when an interaction needs a
+    provider state and there is no ``state_url``, or when ``config`` is a staging run that may
+    not write to the target and an interaction, or a provider-state call, would write.
+    ``only_state_free`` replays only the interactions that need no provider state and do not
+    write, with no provider-state calls at all.
+    """
     parts = urllib.parse.urlsplit(provider_url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ConfigError(f"engine URL {provider_url!r} is not an http(s) URL")
     missing = [str(source) for source in sources if not Path(source).exists()]
     if missing or not sources:
         raise ConfigError(f"no pact files to verify: {', '.join(missing) or '(none given)'}")
+    plan = plan_replay(sources, description=description, only_state_free=only_state_free)
+    if only_state_free:
+        state_url = None
+    check_replay_allowed(plan, provider_url, state_url=state_url, config=config)
     check_reachable(provider_url)
     disable_tracking()
     from pact import Verifier
 
-    verifier = Verifier(provider, host=parts.hostname).add_transport(
-        url=provider_root(provider_url)
-    )
-    verifier.set_request_timeout(STATE_TIMEOUT_MS)
-    for source in sources:
-        verifier.add_source(Path(source))
-    if state_url:
-        verifier.state_handler(state_url, teardown=True, body=True)
-    if description:
-        verifier.filter(description)
-    failed, errors = _execute(verifier)
-    outcomes = tuple(outcomes_from_results(verifier.results))
-    output = verifier.output(strip_ansi=True) + errors
+    with tempfile.TemporaryDirectory(prefix="badgegate-replay-") as folder:
+        verifier = Verifier(provider, host=parts.hostname).add_transport(
+            url=f"{parts.scheme}://{parts.netloc}/"
+        )
+        verifier.set_request_timeout(STATE_TIMEOUT_MS)
+        for path in plan.write(Path(folder), base_path=parts.path.rstrip("/")):
+            verifier.add_source(path)
+        if state_url:
+            verifier.state_handler(state_url, teardown=True, body=True)
+        failed, errors = _execute(verifier)
+        outcomes = tuple(outcomes_from_results(verifier.results))
+        output = verifier.output(strip_ansi=True) + errors
     if failed and not any(not outcome.passed for outcome in outcomes):
         raise BadgegateError(f"the pact verifier failed before replaying anything:\n{output}")
     return VerificationReport(provider, provider_url, outcomes, output)
-
-
-def provider_root(api_url: str) -> str:
-    """Where the pacts' paths start: the API base without its ``/ims/ob/v3p0`` (pacts carry it)."""
-    trimmed = api_url.rstrip("/")
-    return trimmed.removesuffix(API_BASE_PATH) + "/"
 
 
 def _execute(verifier: Any) -> tuple[bool, str]:
