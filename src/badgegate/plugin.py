@@ -116,7 +116,8 @@ def pytest_runtest_call(item: pytest.Item) -> Generator[None]:
     Importing schemathesis swaps Hypothesis' printer, process-wide, for one that prints nothing
     (it speeds up schemathesis' own generation); without this an integrity failure would show
     ``Failing test case: test(rows=,)``."""
-    with _interrupts_reach_pytest():
+    guard = _interrupts_reach_pytest() if _suite_of(item) else contextlib.nullcontext()
+    with guard:
         core = sys.modules.get("hypothesis.core")
         if core is None or _is_fuzz_check(item):
             return (yield)
@@ -132,7 +133,7 @@ def pytest_runtest_call(item: pytest.Item) -> Generator[None]:
 
 @contextlib.contextmanager
 def _interrupts_reach_pytest() -> Iterator[None]:
-    """A Ctrl-C during a check stops the run, even when the code under test handled it.
+    """A Ctrl-C during a suite's check stops the run, even when the code under test handled it.
 
     ``migrate`` turns Ctrl-C into an interrupted (resumable) run and returns; inside a check
     that would end the check, not the run. A SIGINT noted while the check ran is raised again
@@ -160,13 +161,18 @@ def _interrupts_reach_pytest() -> Iterator[None]:
 def _is_fuzz_check(item: pytest.Item) -> bool:
     if type(item).__name__ == "SchemathesisFunction":
         return True
+    return _suite_of(item) == "fuzz"
+
+
+def _suite_of(item: pytest.Item) -> str | None:
+    """The badgegate suite ``item`` is a check of (``None`` for any other test)."""
     from badgegate.allure_results import suite_of
     from badgegate.paths import suites_dir
 
     try:
-        return suite_of(item.path, suites_dir()) == "fuzz"
+        return suite_of(item.path, suites_dir())
     except ConfigError:
-        return False
+        return None
 
 
 @pytest.hookimpl(wrapper=True)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import sqlalchemy as sa
@@ -91,15 +91,25 @@ def count_badges(connection: sa.Connection) -> int:
     return int(connection.execute(sa.select(sa.func.count()).select_from(badges)).scalar_one())
 
 
-def checksum(url: str | URL) -> str:
+#: Told how far a checksum is: (rows read, rows in all).
+RowCount = Callable[[int, int], None]
+_COUNT_EVERY = 10_000
+
+
+def checksum(
+    url: str | URL, *, on_rows: RowCount | None = None, statement_timeout: float | None = None
+) -> str:
     """Return ``sha256:<hex>`` over the legacy tables' columns and rows, in key order.
 
     Equal for equal content on SQLite and PostgreSQL; any changed, added or deleted row or
     column changes it. Migrate and rollback print it before and after to prove the legacy
-    database untouched.
+    database untouched. ``on_rows`` is told the rows read (every 10,000 and at the end) and
+    the rows in all; ``statement_timeout`` bounds each statement (see ``read_snapshot``).
     """
     digest = hashlib.sha256()
-    with read_snapshot(url) as connection:
+    with read_snapshot(url, statement_timeout=statement_timeout) as connection:
+        total = _row_total(connection) if on_rows else 0
+        done = 0
         for table in metadata.sorted_tables:
             live = sa.Table(table.name, sa.MetaData(), autoload_with=connection)
             names = sorted(column.name for column in live.columns)
@@ -109,7 +119,17 @@ def checksum(url: str | URL) -> str:
             )
             for row in _stream(connection, query):
                 digest.update(_canonical([row[name] for name in names]))
+                done += 1
+                if on_rows and done % _COUNT_EVERY == 0:
+                    on_rows(done, total)
+        if on_rows:
+            on_rows(done, total)
     return f"sha256:{digest.hexdigest()}"
+
+
+def _row_total(connection: sa.Connection) -> int:
+    counts = (sa.select(sa.func.count()).select_from(table) for table in metadata.sorted_tables)
+    return sum(int(connection.execute(count).scalar_one()) for count in counts)
 
 
 def _canonical(values: list[Any]) -> bytes:

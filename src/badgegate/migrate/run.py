@@ -150,6 +150,14 @@ class _Migration:
         self.progress = progress
         self.statement_timeout: float | None = None
 
+    def _checksum(self, label: str) -> str:
+        """The legacy checksum, its progress shown as phase ``label``."""
+        return checksum(
+            self.legacy_db,
+            on_rows=lambda done, total: self.progress.phase(label, done, total),
+            statement_timeout=self.statement_timeout,
+        )
+
     def run(
         self, settings: RunSettings, *, run_id: str | None, resume: bool, verify_legacy: bool
     ) -> MigrationSummary:
@@ -157,7 +165,7 @@ class _Migration:
         self.target = self._target(str(issuer["id"]))
         started = time.perf_counter()
         # Reads the legacy database before any state is written: unreachable means no run.
-        legacy_checksum = checksum(self.legacy_db) if verify_legacy else None
+        legacy_checksum = self._checksum("legacy checksum before") if verify_legacy else None
         after: str | None = None
         if resume:
             log, settings, summary, after = self._resume(run_id, settings)
@@ -260,7 +268,7 @@ class _Migration:
         if summary.status == "running":
             summary.status = "interrupted"
         if verify_legacy and summary.status != "interrupted":
-            summary.checksum_after = checksum(self.legacy_db)
+            summary.checksum_after = self._checksum("legacy checksum after")
         log.append([{"event": "end", "time": _utc_now(), "summary": summary.to_dict()}])
         log.update_meta(
             status=summary.status, finished=_utc_now(), checksumAfter=summary.checksum_after

@@ -26,6 +26,10 @@ class Progress(Protocol):
     def finish(self) -> None:
         """The run is over (completed or not)."""
 
+    def phase(self, label: str, done: int, total: int | None) -> None:
+        """A phase besides the badges (``label``, e.g. the legacy checksum) is at ``done`` of
+        ``total`` rows."""
+
 
 class SilentProgress:
     """Shows nothing (library use, benchmarks)."""
@@ -38,6 +42,25 @@ class SilentProgress:
 
     def finish(self) -> None:
         """Ignore."""
+
+    def phase(self, label: str, done: int, total: int | None) -> None:
+        """Ignore."""
+
+
+class _Phases:
+    """Meters of the phases besides the badges, one per label, for rate and ETA."""
+
+    def __init__(self, clock: Callable[[], float]) -> None:
+        self.clock = clock
+        self.meters: dict[str, _Meter] = {}
+
+    def update(self, label: str, done: int, total: int | None) -> _Meter:
+        meter = self.meters.get(label)
+        if meter is None:
+            meter = self.meters[label] = _Meter(self.clock)
+            meter.begin(total, 0)
+        meter.done, meter.total = done, total
+        return meter
 
 
 class _Meter:
@@ -75,7 +98,16 @@ class TerminalProgress:
     def __init__(self, stream: TextIO, clock: Callable[[], float] = time.monotonic) -> None:
         self.stream = stream
         self.meter = _Meter(clock)
+        self.phases = _Phases(clock)
         self.drawn_at = 0.0
+
+    def phase(self, label: str, done: int, total: int | None) -> None:
+        """Redraw the phase's line in place; end it when the phase is done."""
+        meter = self.phases.update(label, done, total)
+        self.stream.write(f"\r{label}: {meter.counted()} rows  ETA {meter.eta()} ")
+        if total is not None and done >= total:
+            self.stream.write("\n")
+        self.stream.flush()
 
     def start(self, total: int | None, done: int = 0) -> None:
         """Draw the empty bar."""
@@ -122,7 +154,18 @@ class LineProgress:
         self.interval = interval
         self.verb = verb
         self.meter = _Meter(clock)
+        self.phases = _Phases(clock)
         self.printed_at = 0.0
+        self.phase_printed_at = -interval
+
+    def phase(self, label: str, done: int, total: int | None) -> None:
+        """Print the phase's count and ETA every ``interval`` seconds, and when it is done."""
+        meter = self.phases.update(label, done, total)
+        finished = total is not None and done >= total
+        if finished or meter.clock() - self.phase_printed_at >= self.interval:
+            eta = "done" if finished else f"ETA {meter.eta()}"
+            self._print(f"{self.verb}: {label}: {meter.counted()} rows, {eta}")
+            self.phase_printed_at = meter.clock()
 
     def start(self, total: int | None, done: int = 0) -> None:
         """Print what the run is about to go through."""
