@@ -185,6 +185,7 @@ def test_installed_badgegate_runs_and_validates_outside_the_checkout(
     assert run.returncode == 0, console[-4000:]
     assert f"rootdir: {data}" in console, console[:2000]
     assert "smoke" in console and "schema" in console
+    assert "Warning" not in console, console[-4000:]
     junit = (folder / "reports" / "junit.xml").read_text(encoding="utf-8")
     assert 'failures="0"' in junit and 'errors="0"' in junit
     assert 'classname="suites.smoke.' in junit and 'classname="suites.schema.' in junit
