@@ -4,6 +4,17 @@ It adds the ``--badgegate-*`` options, loads the one :class:`HarnessConfig`, sel
 Hypothesis profile, provides the target fixtures, maps an unreachable target to exit code 3 and,
 under ``BADGEGATE_REQUIRE_ALL=1``, turns a skip for a missing resource into a failure.
 Imports of the heavy parts (engine, client, schemathesis, pact) happen inside fixtures.
+
+Installed, the plugin is loaded into every pytest session of the environment, so it stays quiet:
+it only registers its options until a session is a badgegate session, that is one that
+
+* sets the ini option ``badgegate_harness = true`` (``suites.ini``, which ``badgegate run``
+  passes, and badgegate's own ``pyproject.toml``),
+* passes a ``--badgegate-*`` option,
+* or collects badgegate's suites (an argument inside ``suites/``, or collection reaching it).
+
+Only then does it load the config, set ``HYPOTHESIS_PROFILE`` and load that Hypothesis profile,
+and take part in reporting.
 """
 
 from __future__ import annotations
@@ -22,6 +33,7 @@ import pytest
 
 from badgegate.config import SECRET_KEYS, HarnessConfig, config_keys, load_config
 from badgegate.errors import ConfigError, ExitCode, TargetUnreachable
+from badgegate.paths import is_within, suites_dir
 
 if TYPE_CHECKING:
     from badgegate.client import BadgeEngineClient
@@ -32,6 +44,8 @@ UNREACHABLE_KEY = pytest.StashKey[str]()
 # Checks of the target use this fixture; only their failures to reach it stop the run.
 TARGET_FIXTURE = "badgegate_target"
 REQUIRE_ALL_ENV = "BADGEGATE_REQUIRE_ALL"
+#: The ini option that makes a session a badgegate session.
+HARNESS_INI = "badgegate_harness"
 # Skips whose reason starts with this are about applicability, not a missing resource.
 NOT_APPLICABLE = "not applicable"
 HYPOTHESIS_PROFILES: dict[str, dict[str, Any]] = {
@@ -57,17 +71,65 @@ def pytest_addoption(parser: pytest.Parser) -> None:
             default=None,
             help=f"config key {key} (env BADGEGATE_{key.upper()})",
         )
+    parser.addini(
+        HARNESS_INI,
+        type="bool",
+        default=False,
+        help="run this session as a badgegate session (config, Hypothesis profile, reports)",
+    )
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """Load the harness config and select the Hypothesis profile of the run's profile."""
+    """Make the session a badgegate session when it asks for one (see the module docstring)."""
     _session["config"] = config
+    if _wants_harness(config):
+        use_harness(config)
+
+
+def use_harness(config: pytest.Config) -> HarnessConfig:
+    """Make ``config``'s session a badgegate session (once): load the harness config and select
+    the Hypothesis profile of the run's profile. Returns the session's config."""
+    if CONFIG_KEY in config.stash:
+        return config.stash[CONFIG_KEY]
     values = {key: config.getoption("badgegate_" + key, None) for key in config_keys()}
     harness = load_config({key: value for key, value in values.items() if key not in SECRET_KEYS})
     config.stash[CONFIG_KEY] = harness
     os.environ.setdefault("HYPOTHESIS_PROFILE", harness.profile)
     _load_hypothesis_profile(os.environ["HYPOTHESIS_PROFILE"])
     config.addinivalue_line("markers", "suite(name): the badgegate suite a check belongs to")
+    return harness
+
+
+def _active(config: pytest.Config) -> bool:
+    return CONFIG_KEY in config.stash
+
+
+def _wants_harness(config: pytest.Config) -> bool:
+    if config.getini(HARNESS_INI):
+        return True
+    if any(
+        config.getoption("badgegate_" + key, None) is not None
+        for key in config_keys()
+        if key not in SECRET_KEYS
+    ):
+        return True
+    return any(
+        _in_suites(Path(config.invocation_params.dir, arg.split("::")[0])) for arg in config.args
+    )
+
+
+def _in_suites(path: Path) -> bool:
+    try:
+        return is_within(path, suites_dir())
+    except ConfigError:  # badgegate's data is missing: nothing here is a suite
+        return False
+
+
+def pytest_collect_directory(path: Path, parent: pytest.Collector) -> None:
+    """Make the session a badgegate session when collection reaches the suites, before any
+    suite module is imported (their Hypothesis settings are made at import)."""
+    if not _active(parent.config) and _in_suites(path):
+        use_harness(parent.config)
 
 
 def _load_hypothesis_profile(name: str) -> None:
@@ -86,6 +148,8 @@ def pytest_runtest_makereport(
 ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
     """Record an unreachable target (and stop the run); under ``BADGEGATE_REQUIRE_ALL=1`` fail
     resource skips; keep secrets and ``redact_fields`` out of the failure text and output."""
+    if not _active(item.config):
+        return (yield)
     from badgegate.report.failures import message_redaction, redact_exception, redact_test_report
 
     redacted = message_redaction(item.config.stash[CONFIG_KEY])
@@ -116,6 +180,8 @@ def pytest_runtest_call(item: pytest.Item) -> Generator[None]:
     Importing schemathesis swaps Hypothesis' printer, process-wide, for one that prints nothing
     (it speeds up schemathesis' own generation); without this an integrity failure would show
     ``Failing test case: test(rows=,)``."""
+    if not _active(item.config):
+        return (yield)
     guard = _interrupts_reach_pytest() if _suite_of(item) else contextlib.nullcontext()
     with guard:
         core = sys.modules.get("hypothesis.core")
@@ -167,7 +233,6 @@ def _is_fuzz_check(item: pytest.Item) -> bool:
 def _suite_of(item: pytest.Item) -> str | None:
     """The badgegate suite ``item`` is a check of (``None`` for any other test)."""
     from badgegate.allure_results import suite_of
-    from badgegate.paths import suites_dir
 
     try:
         return suite_of(item.path, suites_dir())
@@ -184,6 +249,9 @@ def pytest_keyboard_interrupt(excinfo: pytest.ExceptionInfo[BaseException]) -> G
     terminal report gets a plain interrupt to show, and the run still ends as interrupted
     (exit 130), reports written.
     """
+    config = _session.get("config")
+    if config is None or not _active(config):
+        return (yield)
     excinfo.traceback = excinfo.traceback.filter(_has_line_numbers)
     try:
         yield
@@ -240,8 +308,9 @@ def _skip_reason(report: pytest.TestReport) -> str:
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Label each suite check for Allure once: feature = suite, story = file (unless the check
     names its own), severity by what a failure of the check means."""
+    if not _active(config):
+        return
     from badgegate.allure_results import severity_of, suite_of
-    from badgegate.paths import suites_dir
 
     try:
         root = suites_dir()
@@ -263,18 +332,24 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     """Exit 3 when the target was unreachable; give Allure the environment and categories."""
+    if not _active(session.config):
+        return
     if UNREACHABLE_KEY in session.config.stash:
         session.exitstatus = ExitCode.UNREACHABLE
     alluredir = session.config.getoption("allure_report_dir", None)
     if alluredir:
         from badgegate.allure_results import write_run_files
 
-        write_run_files(Path(alluredir), session.config.stash[CONFIG_KEY], session.config.rootpath)
+        # The git commit shown is that of the folder the run started in: the pipeline's
+        # repository (pytest's rootdir is badgegate's data when the suites are installed).
+        config = session.config
+        write_run_files(Path(alluredir), config.stash[CONFIG_KEY], config.invocation_params.dir)
 
 
 def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
     """Print the per-suite summary table and where the reports are."""
-    from badgegate.paths import suites_dir
+    if not _active(config):
+        return
     from badgegate.summary import render, tally
 
     try:
@@ -304,8 +379,8 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
 
 @pytest.fixture(scope="session")
 def harness_config(pytestconfig: pytest.Config) -> HarnessConfig:
-    """The run's :class:`HarnessConfig`."""
-    return pytestconfig.stash[CONFIG_KEY]
+    """The run's :class:`HarnessConfig` (asking for it makes the session a badgegate session)."""
+    return use_harness(pytestconfig)
 
 
 @pytest.fixture(scope="session")

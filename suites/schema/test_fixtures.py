@@ -7,16 +7,16 @@ at the JSON pointer its ``expected.yaml`` entry records.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 
+from badgegate.paths import fixtures_dir
 from badgegate.validate.documents import SUFFIXES, validate_file
 from badgegate.validate.schemas import parse_date_time
 
-FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "credentials"
+FIXTURES = fixtures_dir() / "credentials"
 
 
 def _manifest(folder: str, section: str) -> dict[str, dict[str, Any]]:

@@ -1,4 +1,5 @@
-"""The CI templates are valid YAML, run the README's quick start and call commands that exist."""
+"""The CI templates are valid YAML, install badgegate as a tool (no checkout of it), run the
+README's "Gate badge-engine's merges" commands and call commands that exist."""
 
 from __future__ import annotations
 
@@ -17,6 +18,8 @@ from badgegate.cli import build_parser
 from badgegate.paths import project_root
 
 TEMPLATES = ("github-actions.yml", "gitlab-ci.yml")
+# An editable install, `pip install .` and badgegate's constraints.txt need its checkout.
+NEEDS_A_CHECKOUT = re.compile(r"\s(-e|--editable|\.)(\s|$)|constraints\.txt")
 
 
 def _template(name: str) -> Any:
@@ -35,10 +38,11 @@ def _strings(node: Any) -> Iterator[str]:
 
 
 def _shell_lines(document: Any) -> list[str]:
-    """Every shell command line of the template's steps (``run``) and jobs (``script``)."""
+    """Every shell command line of the template's steps (``run``) and jobs (``script``,
+    ``before_script``)."""
     lines: list[str] = []
     for node in _nodes(document):
-        for key in ("run", "script"):
+        for key in ("run", "before_script", "script"):
             for text in _strings(node.get(key)):
                 lines += text.replace("\\\n", " ").splitlines()
     return lines
@@ -59,19 +63,43 @@ def _badgegate_calls(line: str) -> Iterator[list[str]]:
             command.append(word)
 
 
-def _quick_start_commands() -> list[str]:
+def _gate_commands() -> list[str]:
+    """The command lines of the README's "Gate badge-engine's merges"."""
     readme = (project_root() / "README.md").read_text(encoding="utf-8")
-    section = readme.split("## Quick start", 1)[1].split("\n## ", 1)[0]
-    return re.findall(r"```sh\n(.+?)\n```", section)
+    section = readme.split("## Gate badge-engine's merges", 1)[1].split("\n## ", 1)[0]
+    blocks = re.findall(r"```sh\n(.+?)\n```", section, flags=re.DOTALL)
+    return [line for block in blocks for line in block.splitlines()]
 
 
 @pytest.mark.parametrize("name", TEMPLATES)
-def test_template_runs_the_readme_quick_start(name: str) -> None:
-    commands = _quick_start_commands()
+def test_template_runs_the_readme_gate_commands(name: str) -> None:
+    commands = _gate_commands()
     assert len(commands) == 2, commands
     lines = [line.strip() for line in _shell_lines(_template(name))]
     for command in commands:
-        assert any(line.startswith(command) for line in lines), f"{name} lacks {command!r}"
+        assert command in lines, f"{name} lacks {command!r}"
+
+
+@pytest.mark.parametrize("name", TEMPLATES)
+def test_template_installs_badgegate_as_a_tool_not_a_checkout(name: str) -> None:
+    document = _template(name)
+    lines = _shell_lines(document)
+    installs = [line for line in lines if "pip install" in line]
+    assert installs, f"{name} never installs badgegate"
+    for line in installs:
+        assert '"$BADGEGATE_PACKAGE"' in line, f"{name} installs something else: {line!r}"
+        assert not NEEDS_A_CHECKOUT.search(line), f"{name} installs from a checkout: {line!r}"
+    package = next(
+        node["BADGEGATE_PACKAGE"] for node in _nodes(document) if "BADGEGATE_PACKAGE" in node
+    )
+    assert re.fullmatch(r"badgegate @ git\+https://\S+@\S+", package), package
+    runs = [call for line in lines for call in _badgegate_calls(line) if call[:1] == ["run"]]
+    assert runs, f"{name} never runs badgegate"
+    for call in runs:
+        assert "--engine-url" in call, f"{name}: `badgegate {' '.join(call)}` has no target"
+    first_run = next(i for i, line in enumerate(lines) if "badgegate run" in line)
+    first_install = next(i for i, line in enumerate(lines) if "pip install" in line)
+    assert first_install < first_run, f"{name} runs badgegate before installing it"
 
 
 @pytest.mark.parametrize("name", TEMPLATES)
@@ -96,7 +124,7 @@ def test_every_badgegate_call_parses(name: str) -> None:
 def test_broker_steps_only_run_with_a_broker_and_reports_are_uploaded(name: str) -> None:
     text = (project_root() / "ci-templates" / name).read_text(encoding="utf-8")
     document = _template(name)
-    for call in ("contracts publish", "contracts can-i-deploy"):
+    for call in ("contracts verify", "contracts can-i-deploy"):
         holders = [node for node in _nodes(document) if call in str(node.get("run", ""))]
         holders += [
             node for node in _nodes(document) if any(call in s for s in node.get("script", []))
@@ -105,6 +133,11 @@ def test_broker_steps_only_run_with_a_broker_and_reports_are_uploaded(name: str)
         for node in holders:
             condition = str(node.get("if", "")) + str(node.get("rules", ""))
             assert "PACT_BROKER_BASE_URL" in condition, f"{name}: {call} runs without a broker"
+    calls = [call for line in _shell_lines(document) for call in _badgegate_calls(line)]
+    verify = [call for call in calls if call[:2] == ["contracts", "verify"]]
+    assert all("--publish-results" in call for call in verify), verify
+    deploy = [call for call in calls if call[:2] == ["contracts", "can-i-deploy"]]
+    assert all(call[call.index("--pacticipant") + 1] == "badge-engine" for call in deploy)
     for path in ("reports/allure-results/", "reports/junit.xml"):
         assert path in text, f"{name} does not upload {path}"
     assert ".venv" in str(_cached_paths(document)), f"{name} does not cache the virtualenv"

@@ -15,10 +15,13 @@ import pytest
 
 from badgegate.engine.server import EngineServer, TokenSpec
 from badgegate.errors import ExitCode
+from badgegate.plugin import HARNESS_INI
 
 from .conftest import badgegate_env, run_badgegate
 
 pytest_plugins = ["pytester"]
+# The pytester session is a badgegate session (the plugin stays quiet in any other).
+HARNESS_SESSION = f"[pytest]\n{HARNESS_INI} = true\n"
 pytestmark = pytest.mark.slow
 TOKEN = "failing-safely-token-7d41c0"
 TRACEBACK = "Traceback (most recent call last)"
@@ -191,6 +194,7 @@ def test_an_interrupt_whose_location_cannot_be_rendered_is_still_an_interrupt(
             raise KeyboardInterrupt
         """
     )
+    pytester.makeini(HARNESS_SESSION)
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
     output = result.stdout.str() + result.stderr.str()
     assert result.ret == pytest.ExitCode.INTERRUPTED, output

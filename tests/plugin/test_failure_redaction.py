@@ -7,9 +7,12 @@ import json
 
 import pytest
 
+from badgegate.plugin import HARNESS_INI
 from badgegate.report import fingerprint
 
 pytest_plugins = ["pytester"]
+# The pytester sessions are badgegate sessions (the plugin stays quiet in any other).
+HARNESS_SESSION = f"[pytest]\n{HARNESS_INI} = true\n"
 
 NOTE = "private note of Ada canary-5e21"
 EMAIL = "ada.canary-93f0@example.org"
@@ -68,6 +71,7 @@ def _run(pytester: pytest.Pytester, *options: str) -> tuple[str, str, list[dict[
     Hypothesis' failing test case process-wide unless badgegate's plugin restores the printer.
     """
     pytester.makepyfile(test_checks=CHECKS)
+    pytester.makeini(HARNESS_SESSION)
     junit = pytester.path / "junit.xml"
     allure = pytester.path / "allure-results"
     result = pytester.runpytest_subprocess(

@@ -6,7 +6,11 @@ import socket
 
 import pytest
 
+from badgegate.plugin import HARNESS_INI
+
 pytest_plugins = ["pytester"]
+# What makes a pytester session a badgegate session (the plugin stays quiet in any other).
+HARNESS_SESSION = f"[pytest]\n{HARNESS_INI} = true\n"
 
 SKIPPING = """
 import pytest
@@ -23,6 +27,7 @@ def test_resource_skip_stays_a_skip_by_default(
     pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.delenv("BADGEGATE_REQUIRE_ALL", raising=False)
+    pytester.makeini(HARNESS_SESSION)
     pytester.makepyfile(SKIPPING)
     pytester.runpytest_inprocess().assert_outcomes(skipped=2)
 
@@ -31,6 +36,7 @@ def test_require_all_turns_a_resource_skip_into_a_failure(
     pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("BADGEGATE_REQUIRE_ALL", "1")
+    pytester.makeini(HARNESS_SESSION)
     pytester.makepyfile(SKIPPING)
     result = pytester.runpytest_inprocess()
     result.assert_outcomes(failed=1, skipped=1)
@@ -75,6 +81,7 @@ def test_unreachable_target_exits_3_with_a_helpful_message(pytester: pytest.Pyte
 def test_summary_table_counts_outcomes_and_names_the_first_failure(
     pytester: pytest.Pytester,
 ) -> None:
+    pytester.makeini(HARNESS_SESSION)
     pytester.makepyfile(
         """
         import pytest
@@ -98,3 +105,27 @@ def test_summary_table_counts_outcomes_and_names_the_first_failure(
             "*test_lost_field: AssertionError: record legacy-7 lost badges.name*",
         ]
     )
+
+
+def test_another_projects_session_is_left_alone(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without the ini option, a ``--badgegate-*`` option or badgegate's suites, the plugin
+    neither turns skips into failures nor prints its summary nor registers its marker."""
+    monkeypatch.setenv("BADGEGATE_REQUIRE_ALL", "1")
+    pytester.makepyfile(SKIPPING)
+    result = pytester.runpytest_inprocess("-p", "no:cacheprovider")
+    result.assert_outcomes(skipped=2)
+    assert "badgegate summary" not in result.stdout.str()
+    markers = pytester.runpytest_inprocess("--markers", "-p", "no:cacheprovider").stdout.str()
+    assert "suite(name)" not in markers
+
+
+def test_a_badgegate_option_makes_it_a_badgegate_session(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("BADGEGATE_REQUIRE_ALL", "1")
+    pytester.makepyfile(SKIPPING)
+    result = pytester.runpytest_inprocess("--badgegate-profile=ci", "-p", "no:cacheprovider")
+    result.assert_outcomes(failed=1, skipped=1)
+    result.stdout.fnmatch_lines(["*badgegate summary*"])

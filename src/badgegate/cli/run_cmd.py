@@ -1,4 +1,9 @@
-"""``badgegate run``: run the suites against a target (or the embedded stack) with pytest."""
+"""``badgegate run``: run the suites against a target (or the embedded stack) with pytest.
+
+The suites run from wherever badgegate's data is (the checkout, or the installed package) with
+badgegate's own pytest settings; reports go to ``report_dir`` and state to ``state_dir``, both
+relative to the working directory unless absolute.
+"""
 
 from __future__ import annotations
 
@@ -50,11 +55,11 @@ def run_suites(args: argparse.Namespace) -> int:
     """Run the chosen suites in-process with pytest; return the documented exit code."""
     import pytest
 
-    from badgegate.paths import suites_dir
+    from badgegate.paths import suite_pytest_options, suites_dir
 
     config = config_from_args(args)
     folders = _suite_folders(suites_dir(), args.suites)
-    report_dir = Path(config.report_dir)
+    report_dir = Path(config.report_dir).absolute()
     report_dir.mkdir(parents=True, exist_ok=True)
     if config.engine_url:
         stopped = _check_target(config, report_dir)
@@ -63,10 +68,10 @@ def run_suites(args: argparse.Namespace) -> int:
     os.environ.setdefault("HYPOTHESIS_PROFILE", config.profile)
     pytest_args = [
         *(str(folder) for folder in folders),
+        # badgegate's own pytest settings, whatever folder it runs in (see suites.ini).
+        *suite_pytest_options(),
         f"--junitxml={report_dir / 'junit.xml'}",
         f"--alluredir={report_dir / 'allure-results'}",
-        "-p",
-        "no:cacheprovider",
         *_config_options(config),
         *getattr(args, "pytest_args", []),
     ]

@@ -7,16 +7,13 @@ from pathlib import Path
 
 from badgegate.config import HarnessConfig
 from badgegate.contracts.verify import VerificationReport
-from badgegate.paths import project_root
 from badgegate.report.redact import redact_for_report, redacted_fields
 
 
 def report_pacts_dir(config: HarnessConfig) -> Path:
-    """``<report_dir>/pacts``: where the consumer suites write their pact files."""
-    report_dir = Path(config.report_dir)
-    if not report_dir.is_absolute():
-        report_dir = project_root() / report_dir
-    return report_dir / "pacts"
+    """``<report_dir>/pacts``: where the consumer suites write their pact files (a relative
+    ``report_dir`` is in the working directory, like every other report)."""
+    return Path(config.report_dir).absolute() / "pacts"
 
 
 def attach_report(report: VerificationReport, *, config: HarnessConfig | None = None) -> None:

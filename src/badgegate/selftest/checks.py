@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from xml.etree import ElementTree
 
-from badgegate.paths import project_root, suites_dir
+from badgegate.paths import suite_pytest_options, suites_dir
 from badgegate.selftest.target import FaultTarget
 
 Check = Callable[[FaultTarget], list[str]]
@@ -82,15 +82,14 @@ def pytest_nodes(engine: FaultTarget, nodes: Sequence[str]) -> dict[str, list[st
             "-m",
             "pytest",
             *(str(suites_dir() / node) for node in nodes),
+            *suite_pytest_options(),
             "-q",
-            "-p",
-            "no:cacheprovider",
             "--no-header",
             f"--junitxml={junit}",
         ]
         done = subprocess.run(
             command,
-            cwd=project_root(),
+            cwd=report_dir,
             env=engine.environment(report_dir),
             capture_output=True,
             text=True,
