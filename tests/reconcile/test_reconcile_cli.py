@@ -70,15 +70,21 @@ def test_progress_lines_on_a_pipe_say_reconciling(
     assert "migrating" not in printed.err
 
 
-def test_differences_exit_1(
+def test_differences_exit_1_after_a_counted_second_look(
     cli_env: BadgeEngineClient,
     legacy_db: str,
     seeded_dataset: LegacyDataset,
     load_engine: Any,
     tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     load_engine(cli_env, LegacyDataset(seeded_dataset.badges[1:], seeded_dataset.requirements[:0]))
     assert main(["reconcile", "--legacy-db", legacy_db, "--out", str(tmp_path / "r.json")]) == 1
+    lines = capsys.readouterr().err.splitlines()
+    refetched = [line for line in lines if "re-fetching differing badges" in line]
+    assert refetched, lines
+    assert refetched[-1].startswith("reconciling: re-fetching differing badges: ")
+    assert refetched[-1].endswith(" badges, done")
 
 
 def test_no_legacy_database_is_a_usage_error(

@@ -42,6 +42,8 @@ from badgegate.transport import redact
 CHUNK = 500
 POOL_THRESHOLD = 5000
 PHASES = ("engine", "legacy", "refetch", "unexpected", "done")
+REFETCH_PHASE = "re-fetching differing badges"
+REFETCH_UNIT = "badges"
 SPILL_FILE = "spill.sqlite3"
 
 
@@ -186,7 +188,7 @@ class _Reconciliation:
             steps = {
                 "engine": lambda s: self._read_engine(s, forwarder),
                 "legacy": lambda s: self._read_legacy(s, forwarder, progress),
-                "refetch": self._refetch,
+                "refetch": lambda s: self._refetch(s, progress),
                 "unexpected": self._unexpected,
             }
             while (phase := spill.get("phase")) != "done":
@@ -269,8 +271,11 @@ class _Reconciliation:
             spill.put("tally", tally.to_json())
             spill.put("after", chunk[-1].legacy_id)
 
-    def _refetch(self, spill: Spill) -> None:
+    def _refetch(self, spill: Spill, progress: Progress) -> None:
         tally = Tally.from_json(spill.get("tally"))
+        total, done = spill.candidate_count(), 0
+        if total:
+            progress.phase(REFETCH_PHASE, 0, total, REFETCH_UNIT)
         with spill.transaction():
             spill.clear_discrepancies()
             for chunk in spill.candidates(self.settings.chunk):
@@ -286,6 +291,8 @@ class _Reconciliation:
                         tally.count("agree", item.status)
                     spill.add_discrepancies(entries)
                     tally.count_entries(entries)
+                done += len(chunk)
+                progress.phase(REFETCH_PHASE, done, total, REFETCH_UNIT)
             spill.put("tally", tally.to_json())
             spill.put("tallyBeforeUnexpected", tally.to_json())
 

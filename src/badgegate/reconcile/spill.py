@@ -170,6 +170,10 @@ class Spill:
             (legacy_id, blob),
         )
 
+    def candidate_count(self) -> int:
+        """How many badges wait for a second look."""
+        return int(self.db.execute("SELECT count(*) FROM candidates").fetchone()[0])
+
     def candidates(self, size: int) -> Iterator[list[Any]]:
         """The candidates in chunks of ``size``, in legacy key order."""
         cursor = self.db.execute("SELECT payload FROM candidates ORDER BY legacy_id")

@@ -26,9 +26,9 @@ class Progress(Protocol):
     def finish(self) -> None:
         """The run is over (completed or not)."""
 
-    def phase(self, label: str, done: int, total: int | None) -> None:
+    def phase(self, label: str, done: int, total: int | None, unit: str = "rows") -> None:
         """A phase besides the badges (``label``, e.g. the legacy checksum) is at ``done`` of
-        ``total`` rows."""
+        ``total`` (counted in ``unit``)."""
 
 
 class SilentProgress:
@@ -43,7 +43,7 @@ class SilentProgress:
     def finish(self) -> None:
         """Ignore."""
 
-    def phase(self, label: str, done: int, total: int | None) -> None:
+    def phase(self, label: str, done: int, total: int | None, unit: str = "rows") -> None:
         """Ignore."""
 
 
@@ -101,10 +101,10 @@ class TerminalProgress:
         self.phases = _Phases(clock)
         self.drawn_at = 0.0
 
-    def phase(self, label: str, done: int, total: int | None) -> None:
+    def phase(self, label: str, done: int, total: int | None, unit: str = "rows") -> None:
         """Redraw the phase's line in place; end it when the phase is done."""
         meter = self.phases.update(label, done, total)
-        self.stream.write(f"\r{label}: {meter.counted()} rows  ETA {meter.eta()} ")
+        self.stream.write(f"\r{label}: {meter.counted()} {unit}  ETA {meter.eta()} ")
         if total is not None and done >= total:
             self.stream.write("\n")
         self.stream.flush()
@@ -158,13 +158,13 @@ class LineProgress:
         self.printed_at = 0.0
         self.phase_printed_at = -interval
 
-    def phase(self, label: str, done: int, total: int | None) -> None:
+    def phase(self, label: str, done: int, total: int | None, unit: str = "rows") -> None:
         """Print the phase's count and ETA every ``interval`` seconds, and when it is done."""
         meter = self.phases.update(label, done, total)
         finished = total is not None and done >= total
         if finished or meter.clock() - self.phase_printed_at >= self.interval:
             eta = "done" if finished else f"ETA {meter.eta()}"
-            self._print(f"{self.verb}: {label}: {meter.counted()} rows, {eta}")
+            self._print(f"{self.verb}: {label}: {meter.counted()} {unit}, {eta}")
             self.phase_printed_at = meter.clock()
 
     def start(self, total: int | None, done: int = 0) -> None:
