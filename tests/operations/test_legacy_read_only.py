@@ -12,6 +12,7 @@ import sqlalchemy as sa
 
 from badgegate.errors import ConfigError
 from badgegate.legacy import badges, create_tables, legacy_engine, read_snapshot
+from badgegate.legacy.readers import FETCH_BATCH, stream_rows
 
 # A statement that runs for many seconds on either database unless it is cut short.
 SLOW_SQLITE = (
@@ -99,16 +100,19 @@ def test_the_snapshot_reads_of_migrate_and_reconcile_are_bounded(legacy_url: str
 
 
 def test_a_streaming_read_outlives_the_timeout_when_each_fetch_is_quick(legacy_url: str) -> None:
-    """Each fetch of a server-side (PostgreSQL) or stepping (SQLite) cursor is one bounded step;
-    a read whose caller takes longer than the timeout between fetches is not cut off."""
-    numbers = sa.text(
-        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 4000) "
-        "SELECT i FROM n"
-    )
+    """Each fetch of a streaming read is one bounded step (a FETCH of a server-side cursor on
+    PostgreSQL, a run of SQLite's steps): a read whose caller keeps it open for longer than the
+    timeout, between quick fetches, is not cut off."""
+    rows = [{**BADGE, "id": f"legacy-{number:05d}"} for number in range(2, 3 * FETCH_BATCH + 2)]
+    engine = legacy_engine(legacy_url)
+    try:
+        with engine.begin() as connection:
+            connection.execute(badges.insert(), rows)
+    finally:
+        engine.dispose()
     seen = 0
     with read_snapshot(legacy_url, statement_timeout=0.3) as connection:
-        result = connection.execution_options(stream_results=True).execute(numbers)
-        for partition in result.partitions(1000):
-            seen += len(partition)
-            time.sleep(0.2)
-    assert seen == 4000
+        for seen, _row in enumerate(stream_rows(connection, sa.select(badges)), 1):
+            if seen % FETCH_BATCH == 0:
+                time.sleep(0.25)
+    assert seen == 3 * FETCH_BATCH + 1

@@ -142,6 +142,9 @@ class RepairOnFirstChunk:
     def finish(self) -> None:
         pass
 
+    def phase(self, label: str, done: int, total: int | None, unit: str = "rows") -> None:
+        pass
+
 
 def test_a_record_changed_back_during_the_run_is_not_reported(
     client: BadgeEngineClient,

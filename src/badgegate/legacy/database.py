@@ -34,9 +34,6 @@ from badgegate.legacy.tables import metadata
 DEFAULT_STATEMENT_TIMEOUT = LEGACY_STATEMENT_TIMEOUT
 # SQLite calls the progress handler every this many virtual-machine instructions.
 _SQLITE_PROGRESS_STEPS = 10_000
-# A pause this long between two progress-handler calls means the statement handed rows back to
-# its caller: a streaming cursor's next fetch starts a new bounded step.
-_SQLITE_FETCH_GAP = 0.05
 _DEADLINE = "badgegate_statement_deadline"
 
 
@@ -118,30 +115,29 @@ def _limit_postgresql(engine: sa.Engine, timeout: float) -> None:
 
 
 def _limit_sqlite(engine: sa.Engine, timeout: float) -> None:
-    """Interrupt a statement that runs ``timeout`` seconds without handing a row back."""
+    """Interrupt a statement step that runs ``timeout`` seconds: the statement up to its first
+    rows, then each fetch that :func:`restart_statement_clock` announces."""
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, record: Any) -> None:
-        # [deadline, time of the last progress call]
-        state = [math.inf, 0.0]
+        # [deadline, timeout]
+        state = [math.inf, timeout]
         record.info[_DEADLINE] = state
-
-        def progress() -> int:
-            now = time.monotonic()
-            if now - state[1] > _SQLITE_FETCH_GAP and state[0] != math.inf:
-                # The caller was busy with fetched rows: this is the next fetch's step.
-                state[0] = max(state[0], now + timeout)
-            state[1] = now
-            return int(now > state[0])
-
-        dbapi_connection.set_progress_handler(progress, _SQLITE_PROGRESS_STEPS)
+        dbapi_connection.set_progress_handler(
+            lambda: int(time.monotonic() > state[0]), _SQLITE_PROGRESS_STEPS
+        )
 
     @event.listens_for(engine, "before_cursor_execute")
     def _on_execute(connection: Any, *_args: Any) -> None:
-        state = connection.info.get(_DEADLINE)
-        if state is not None:
-            now = time.monotonic()
-            state[0], state[1] = now + timeout, now
+        restart_statement_clock(connection)
+
+
+def restart_statement_clock(connection: sa.Connection) -> None:
+    """A streaming read is about to fetch its next rows: give that fetch the whole statement
+    timeout (PostgreSQL does so for each fetch of a server-side cursor by itself)."""
+    state = connection.info.get(_DEADLINE)
+    if state is not None:
+        state[0] = time.monotonic() + state[1]
 
 
 def _sqlite_engine(url: URL, *, read_only: bool) -> sa.Engine:

@@ -18,7 +18,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import URL
 
-from badgegate.legacy.database import is_postgresql, read_snapshot
+from badgegate.legacy.database import is_postgresql, read_snapshot, restart_statement_clock
 from badgegate.legacy.dataset import LegacyRow
 from badgegate.legacy.tables import badge_requirements, badges, metadata
 
@@ -48,9 +48,9 @@ def iter_badges(
     if wanted is not None:
         badge_query = badge_query.where(badges.c.id.in_(wanted))
         requirement_query = requirement_query.where(badge_requirements.c.badge_id.in_(wanted))
-    requirements = _stream(connection, requirement_query)
+    requirements = stream_rows(connection, requirement_query)
     pending = next(requirements, None)
-    for badge in _stream(connection, badge_query):
+    for badge in stream_rows(connection, badge_query):
         grouped: list[LegacyRow] = []
         while pending is not None and pending["badge_id"] <= badge["id"]:
             if pending["badge_id"] == badge["id"]:
@@ -62,7 +62,7 @@ def iter_badges(
 def iter_badge_ids(connection: sa.Connection) -> Iterator[str]:
     """Yield every badge id in key order, streaming (for deletion detection)."""
     query = sa.select(badges.c.id).order_by(key_order(connection, badges.c.id))
-    for row in _stream(connection, query):
+    for row in stream_rows(connection, query):
         yield row["id"]
 
 
@@ -78,12 +78,19 @@ def _changed_badges(since: dt.datetime) -> sa.Select[tuple[str]]:
     )
 
 
-def _stream(connection: sa.Connection, query: sa.Select[Any]) -> Iterator[LegacyRow]:
+def stream_rows(connection: sa.Connection, query: sa.Select[Any]) -> Iterator[LegacyRow]:
+    """The rows of ``query`` as dicts, fetched :data:`FETCH_BATCH` at a time; each fetch is
+    one step bounded by the statement timeout, so a long read is never cut off as a whole."""
     streaming = connection.execution_options(stream_results=True, yield_per=FETCH_BATCH)
     result = streaming.execute(query)
     names = tuple(result.keys())
-    for row in result:
-        yield dict(zip(names, row, strict=True))
+    while True:
+        restart_statement_clock(connection)
+        rows = result.fetchmany(FETCH_BATCH)
+        if not rows:
+            return
+        for row in rows:
+            yield dict(zip(names, row, strict=True))
 
 
 def count_badges(connection: sa.Connection) -> int:
@@ -117,7 +124,7 @@ def checksum(
             query = sa.select(*(live.c[name] for name in names)).order_by(
                 key_order(connection, live.c.id)
             )
-            for row in _stream(connection, query):
+            for row in stream_rows(connection, query):
                 digest.update(_canonical([row[name] for name in names]))
                 done += 1
                 if on_rows and done % _COUNT_EVERY == 0:
