@@ -124,7 +124,7 @@ def _types_problem(metadata: dict[str, Any]) -> str | None:
     if "response_types" in metadata and not _array_of(metadata["response_types"], RESPONSE_TYPES):
         return "response_types must be an array of 'code'"
     method = metadata.get("token_endpoint_auth_method", "client_secret_basic")
-    if method not in TOKEN_ENDPOINT_AUTH_METHODS:
+    if not isinstance(method, str) or method not in TOKEN_ENDPOINT_AUTH_METHODS:
         return "token_endpoint_auth_method must be client_secret_basic"
     contacts = metadata.get("contacts", [])
     if not isinstance(contacts, list) or not all(isinstance(c, str) for c in contacts):
