@@ -174,7 +174,8 @@ def test_a_code_is_single_use_and_its_replay_revokes_the_token(wallet: Registere
         ({"code": "not-a-code"}, "invalid_grant"),
         ({"code": None}, "invalid_request"),
         ({"scope": PROFILE_READONLY}, "invalid_scope"),
-        ({"grant_type": "refresh_token"}, "unsupported_grant_type"),
+        ({"grant_type": "password"}, "unsupported_grant_type"),
+        ({"grant_type": "refresh_token"}, "invalid_request"),
         ({"grant_type": None}, "invalid_request"),
     ],
 )
@@ -354,3 +355,93 @@ def test_pkce_s256_matches_rfc_7636_appendix_b() -> None:
     verifier = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"
     assert pkce_matches(verifier, "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM")
     assert not pkce_matches(verifier, "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cN")
+
+
+def _token(wallet: Registered, form: dict[str, str], auth: Any = None) -> requests.Response:
+    return requests.post(
+        wallet.api + "/oauth/token",
+        auth=auth or (wallet.client_id, wallet.client_secret),
+        data=form,
+        timeout=30,
+    )
+
+
+def _revoke(wallet: Registered, token: str, auth: Any = None) -> requests.Response:
+    return requests.post(
+        wallet.api + "/oauth/revoke",
+        auth=auth or (wallet.client_id, wallet.client_secret),
+        data={"token": token},
+        timeout=30,
+    )
+
+
+def _refreshing(refresh_token: str) -> dict[str, str]:
+    return {"grant_type": "refresh_token", "refresh_token": refresh_token}
+
+
+def _served(wallet: Registered, access_token: str) -> requests.Response:
+    headers = {"Authorization": f"Bearer {access_token}"}
+    return requests.get(wallet.api + "/credentials", headers=headers, timeout=30)
+
+
+def test_refresh_tokens_rotate_and_a_replayed_one_revokes_its_family(wallet: Registered) -> None:
+    first = wallet.redeem(wallet.code()).json()
+    assert first["refresh_token"]
+    second = _token(
+        wallet, {"grant_type": "refresh_token", "refresh_token": first["refresh_token"]}
+    )
+    assert second.status_code == 200, second.text
+    rotated = second.json()
+    assert rotated["refresh_token"] != first["refresh_token"]
+    assert rotated["scope"] == first["scope"] and rotated["expires_in"] > 0
+    assert _served(wallet, rotated["access_token"]).ok
+    replay = _token(
+        wallet, {"grant_type": "refresh_token", "refresh_token": first["refresh_token"]}
+    )
+    assert replay.status_code == 400 and replay.json()["error"] == "invalid_grant"
+    # The replay revoked everything issued through the stolen token.
+    refused = _served(wallet, rotated["access_token"])
+    assert refused.status_code == 401
+    assert 'error="invalid_token"' in refused.headers["WWW-Authenticate"]
+    spent = _token(
+        wallet, {"grant_type": "refresh_token", "refresh_token": rotated["refresh_token"]}
+    )
+    assert spent.status_code == 400 and spent.json()["error"] == "invalid_grant"
+
+
+def test_a_refresh_token_is_bound_to_its_client(engine: EngineServer, wallet: Registered) -> None:
+    issued = wallet.redeem(wallet.code()).json()
+    other = register(engine)
+    form = {"grant_type": "refresh_token", "refresh_token": issued["refresh_token"]}
+    stolen = _token(wallet, form, auth=(other.client_id, other.client_secret))
+    assert stolen.status_code == 400 and stolen.json()["error"] == "invalid_grant"
+    assert _token(wallet, form).status_code == 200
+
+
+def test_client_credentials_get_no_refresh_token(wallet: Registered) -> None:
+    answer = _token(wallet, {"grant_type": "client_credentials", "scope": CREDENTIAL_READONLY})
+    assert answer.status_code == 200 and "refresh_token" not in answer.json()
+
+
+def test_revocation_revokes_the_clients_own_tokens_only(
+    engine: EngineServer, wallet: Registered
+) -> None:
+    issued = wallet.redeem(wallet.code()).json()
+    other = register(engine)
+    foreign = _revoke(wallet, issued["access_token"], auth=(other.client_id, other.client_secret))
+    assert foreign.status_code == 200 and _served(wallet, issued["access_token"]).ok
+    assert _revoke(wallet, "not-a-token").status_code == 200
+    assert _revoke(wallet, issued["access_token"]).status_code == 200
+    assert _served(wallet, issued["access_token"]).status_code == 401
+    form = {"grant_type": "refresh_token", "refresh_token": issued["refresh_token"]}
+    refreshed = _token(wallet, form).json()
+    assert _revoke(wallet, refreshed["refresh_token"]).status_code == 200
+    assert _served(wallet, refreshed["access_token"]).status_code == 401
+    assert _token(wallet, {**form, "refresh_token": refreshed["refresh_token"]}).status_code == 400
+    unauthenticated = _revoke(wallet, "x", auth=(wallet.client_id, "wrong"))
+    assert unauthenticated.status_code == 401
+    assert unauthenticated.json()["error"] == "invalid_client"
+    empty = requests.post(
+        wallet.api + "/oauth/revoke", auth=(wallet.client_id, wallet.client_secret), timeout=30
+    )
+    assert empty.status_code == 400 and empty.json()["error"] == "invalid_request"

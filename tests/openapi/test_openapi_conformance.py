@@ -112,8 +112,10 @@ def seed_examples(api_url: str, bearer: dict[str, str]) -> None:
 
 
 def auth_headers(operation_id: str, engine: EngineUnderTest) -> dict[str, str]:
-    """The credentials an operation needs: Basic at the token endpoint, else the bearer token."""
-    return engine.basic if operation_id == "requestAccessToken" else engine.bearer
+    """The credentials an operation needs: Basic at the token and revocation endpoints, else
+    the bearer token."""
+    client_authenticated = ("requestAccessToken", "revokeToken")
+    return engine.basic if operation_id in client_authenticated else engine.bearer
 
 
 def run_cases(strategy: Any, max_examples: int, exchange: Callable[[Any], None]) -> None:

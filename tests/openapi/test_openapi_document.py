@@ -20,7 +20,7 @@ DOCUMENT_PATH = REPO_ROOT / "schemas" / "openapi" / "badge-engine.yaml"
 API_BASE = "/ims/ob/v3p0"
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 TEST_ENDPOINT_PREFIX = "/_badgegate/"
-OAUTH_OPERATIONS = {"registerClient", "requestAccessToken"}
+OAUTH_OPERATIONS = {"registerClient", "requestAccessToken", "revokeToken"}
 IMSX_FAILURE = "#/components/schemas/ImsxFailure"
 
 
@@ -174,7 +174,7 @@ def test_every_operation_states_its_security(document: dict[str, Any]) -> None:
         assert used <= set(scopes.ALL_SCOPES), (path, method, used)
         if operation["operationId"] in unauthenticated:
             assert requirements == [], (path, method)
-        elif operation["operationId"] == "requestAccessToken":
+        elif operation["operationId"] in ("requestAccessToken", "revokeToken"):
             assert requirements == [{"ClientBasic": []}]
         else:
             assert {name for requirement in requirements for name in requirement} == {

@@ -12,6 +12,7 @@ from starlette.requests import Request
 from badgegate.engine.auth.authority import Authority, Grant
 from badgegate.engine.auth.authorization import AuthorizationCodes
 from badgegate.engine.auth.clients import ClientSpec, TokenSpec
+from badgegate.engine.auth.refresh import RefreshTokens
 from badgegate.engine.faults.catalogue import UNENFORCED_SCOPE
 from badgegate.engine.storage.store import Store
 from badgegate.engine.wire.imsx import ApiError
@@ -46,6 +47,8 @@ class EngineContext:
             self.authority.register(client_id, client)
         #: Authorization codes issued by ``/oauth/authorize`` and not yet redeemed.
         self.codes = AuthorizationCodes()
+        #: Refresh tokens of the authorization code grant, rotating.
+        self.refresh_tokens = RefreshTokens()
 
     def authorize(self, request: Request, scope: str, *, write: bool = False) -> Grant:
         """Return the caller's grant if it holds ``scope`` (unenforced-scope: writes unchecked)."""

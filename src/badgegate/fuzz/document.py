@@ -23,7 +23,7 @@ from badgegate.paths import schemas_dir
 from badgegate.transport.guard import WRITE_METHODS
 
 #: Operations that manage OAuth clients and tokens rather than records.
-OAUTH_OPERATIONS = frozenset({"requestAccessToken", "registerClient"})
+OAUTH_OPERATIONS = frozenset({"requestAccessToken", "revokeToken", "registerClient"})
 #: libyaml's safe loader when PyYAML has it (several times faster on a 2,000-line document).
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 

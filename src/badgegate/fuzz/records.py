@@ -27,7 +27,7 @@ UPSERTS: dict[tuple[str, str], Kind] = {
     ("PUT", "/ext/progress/{key}"): "progress",
 }
 #: Paths whose errors follow OAuth (RFC 6749 / RFC 7591), not Imsx_StatusInfo.
-OAUTH_PATHS = frozenset({"/oauth/token", "/oauth/register"})
+OAUTH_PATHS = frozenset({"/oauth/token", "/oauth/register", "/oauth/revoke"})
 
 
 def json_body(text: str) -> Any:

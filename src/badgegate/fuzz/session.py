@@ -37,6 +37,9 @@ if TYPE_CHECKING:
     from badgegate.client import BadgeEngineClient
     from badgegate.stack import Target
 
+#: Operations a client calls with its own credentials (HTTP Basic), not a bearer token.
+CLIENT_AUTHENTICATED = frozenset({"requestAccessToken", "revokeToken"})
+
 _ACTIVE: contextvars.ContextVar[FuzzSession | None] = contextvars.ContextVar(
     "badgegate_fuzz_session", default=None
 )
@@ -84,9 +87,10 @@ class FuzzAuth:
         return {"Authorization": f"Bearer {self._readonly.token()}"}
 
     def headers_for(self, operation_id: str, generated: Any = None) -> dict[str, str]:
-        """The credentials ``operation_id`` needs; at the token endpoint a generated
-        ``Authorization`` header (in ``generated``) is kept, else the client's Basic is sent."""
-        if operation_id == "requestAccessToken":
+        """The credentials ``operation_id`` needs; at the token and revocation endpoints a
+        generated ``Authorization`` header (in ``generated``) is kept, else the client's Basic
+        is sent."""
+        if operation_id in CLIENT_AUTHENTICATED:
             keep = any(name.lower() == "authorization" for name in generated or {})
             return {} if keep else self.basic()
         return self.bearer()

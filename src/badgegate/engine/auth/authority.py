@@ -25,6 +25,8 @@ class Grant:
     tenant: str
     scopes: frozenset[str]
     expires_at: float | None = None
+    #: The client the token was issued to (``None`` for a configured static token).
+    client_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -133,7 +135,7 @@ class Authority:
 
     def issue(self, client_id: str, scopes: frozenset[str]) -> tuple[str, Grant]:
         """Issue a new access token to an authenticated client for ``scopes``."""
-        grant = Grant(self._clients[client_id].tenant, scopes, time.time() + self.ttl)
+        grant = Grant(self._clients[client_id].tenant, scopes, time.time() + self.ttl, client_id)
         token = secrets.token_urlsafe(32)
         self._tokens[token] = grant
         return token, grant
@@ -141,6 +143,13 @@ class Authority:
     def revoke(self, token: str) -> None:
         """Forget an issued access token."""
         self._tokens.pop(token, None)
+
+    def revoke_for(self, token: str, client_id: str) -> None:
+        """Forget ``token`` if it is an access token issued to ``client_id`` (RFC 7009: a
+        client revokes its own tokens only; any other token is left alone, silently)."""
+        grant = self._tokens.get(token)
+        if grant is not None and grant.client_id == client_id:
+            del self._tokens[token]
 
     def grant_for(self, request: Request) -> Grant:
         """Return the request's grant, or answer 401 with a Bearer challenge."""

@@ -2,8 +2,11 @@
 
 ``GET /oauth/authorize`` grants at once (the reference engine has no users to ask for consent;
 see :mod:`badgegate.engine.auth.authorization`). ``POST /oauth/token`` takes the
-``authorization_code`` grant (code, redirect URI and PKCE verifier) and the
-``client_credentials`` grant, both with HTTP Basic client authentication. Errors of the token
+``authorization_code`` grant (code, redirect URI and PKCE verifier; it also issues a refresh
+token), the ``refresh_token`` grant (rotating refresh tokens, see
+:mod:`badgegate.engine.auth.refresh`) and the ``client_credentials`` grant, all with HTTP Basic
+client authentication. ``POST /oauth/revoke`` revokes a client's own access or refresh token
+(RFC 7009). Errors of the token
 and registration endpoints follow RFC 6749 / RFC 7591 (``{"error", "error_description"}``);
 the authorization endpoint sends its errors back to the client's redirect URI, except those
 it must not redirect (unknown client, unregistered redirect URI), which are Imsx answers.
@@ -39,6 +42,7 @@ from badgegate.rfc7591 import metadata_problem
 from badgegate.scopes import ALL_SCOPES
 
 router = APIRouter(prefix="/oauth")
+REFRESH_TOKEN = "refresh_token"
 _FORM_CAP = 64 * 1024
 _NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
 
@@ -112,7 +116,7 @@ async def token(request: Request) -> Response:
             400, "invalid_request", "send an application/x-www-form-urlencoded body"
         )
     try:
-        access_token, scopes = _grant(context, credentials[0], allowed, form)
+        access_token, scopes, refresh_token = _grant(context, credentials[0], allowed, form)
     except AuthorizationError as error:
         return _oauth_error(400, error.error, error.description)
     body = {
@@ -121,21 +125,53 @@ async def token(request: Request) -> Response:
         "expires_in": context.authority.ttl,
         "scope": scope_text(scopes),
     }
+    if refresh_token is not None:
+        body["refresh_token"] = refresh_token
     return Response(json.dumps(body), 200, _NO_STORE, media_type="application/json")
 
 
 def _grant(
     context: EngineContext, client_id: str, allowed: frozenset[str], form: dict[str, str]
-) -> tuple[str, frozenset[str]]:
-    """The access token and scopes ``form`` asks for (:class:`AuthorizationError` if not)."""
+) -> tuple[str, frozenset[str], str | None]:
+    """The access token, scopes and refresh token (if any) ``form`` asks for
+    (:class:`AuthorizationError` if not)."""
     grant_type = form.get("grant_type")
     if grant_type == "client_credentials":
         scopes = requested_scopes(form.get("scope"), allowed)
-        return context.authority.issue(client_id, scopes)[0], scopes
+        return context.authority.issue(client_id, scopes)[0], scopes, None
     if grant_type == AUTHORIZATION_CODE:
-        return _redeem_code(context, client_id, form)
+        access_token, scopes = _redeem_code(context, client_id, form)
+        refresh = context.refresh_tokens.start(client_id, scopes, access_token)
+        return access_token, scopes, refresh
+    if grant_type == REFRESH_TOKEN:
+        return _refresh(context, client_id, form)
     error = "invalid_request" if grant_type is None else "unsupported_grant_type"
-    raise AuthorizationError(error, "grant_type must be authorization_code or client_credentials")
+    raise AuthorizationError(
+        error, "grant_type must be authorization_code, refresh_token or client_credentials"
+    )
+
+
+def _refresh(
+    context: EngineContext, client_id: str, form: dict[str, str]
+) -> tuple[str, frozenset[str], str]:
+    """RFC 6749 §6: a new access token and the family's next refresh token."""
+    token = form.get("refresh_token")
+    if not token:
+        raise AuthorizationError("invalid_request", "refresh_token is required")
+    replayed = context.refresh_tokens.was_spent(token)
+    if replayed is not None:
+        for access_token in context.refresh_tokens.revoke_family(replayed):
+            context.authority.revoke(access_token)
+        raise AuthorizationError(
+            "invalid_grant", "the refresh token was already used; its tokens are revoked"
+        )
+    rotated = context.refresh_tokens.rotate(token, client_id)
+    if rotated is None:
+        raise AuthorizationError("invalid_grant", "the refresh token is unknown or revoked")
+    family, granted = rotated
+    scopes = requested_scopes(form.get("scope"), granted) if form.get("scope") else granted
+    access_token = context.authority.issue(client_id, scopes)[0]
+    return access_token, scopes, context.refresh_tokens.continue_family(family, access_token)
 
 
 def _redeem_code(
@@ -182,6 +218,34 @@ async def _form(request: Request) -> dict[str, str] | None:
         return None
     names = [name for name, _ in pairs]
     return dict(pairs) if len(names) == len(set(names)) else None
+
+
+@router.post("/revoke")
+async def revoke(request: Request) -> Response:
+    """RFC 7009 token revocation: the client's own access or refresh token is revoked (a
+    refresh token with its whole family); 200 whatever the token, 401 for an unauthenticated
+    client, 400 without a ``token``."""
+    context = engine_context(request)
+    credentials = _basic_credentials(request.headers.get("authorization", ""))
+    allowed = context.authority.authenticate_client(*credentials) if credentials else None
+    if credentials is None or allowed is None:
+        return _oauth_error(
+            401,
+            "invalid_client",
+            "client authentication failed",
+            **{"WWW-Authenticate": 'Basic realm="badge-engine"'},
+        )
+    form = await _form(request)
+    if form is None or not form.get("token"):
+        return _oauth_error(400, "invalid_request", "send the token to revoke as a form member")
+    token, client_id = form["token"], credentials[0]
+    family = context.refresh_tokens.family_of(token, client_id)
+    if family is not None:
+        for access_token in context.refresh_tokens.revoke_family(family):
+            context.authority.revoke(access_token)
+    else:
+        context.authority.revoke_for(token, client_id)
+    return Response(b"", 200, _NO_STORE)
 
 
 @router.post("/register")
