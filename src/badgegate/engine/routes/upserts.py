@@ -19,8 +19,6 @@ from badgegate.engine.auth.authority import Grant
 from badgegate.engine.context import EngineContext
 from badgegate.engine.faults import catalogue as fault
 from badgegate.engine.model.records import (
-    RECORD_KINDS,
-    RecordKind,
     StoredRecord,
     credential_record,
     extension_record,
@@ -33,6 +31,7 @@ from badgegate.engine.wire.imsx import ApiError, imsx_status_info
 from badgegate.engine.wire.inbound import canonical_json
 from badgegate.findings import Finding
 from badgegate.scopes import ACHIEVEMENT_UPSERT, CREDENTIAL_UPSERT, PROGRESS_UPSERT
+from badgegate.vocabulary import ENGINE_KIND_ORDER, RecordKind
 
 MAX_BATCH = 500
 UPSERT_SCOPE = {
@@ -159,7 +158,7 @@ def _validation_errors(context: EngineContext, items: list[BatchItem]) -> list[l
     errors: list[list[Finding]] = [[] for _ in items]
     if fault.ACCEPT_INVALID in context.faults:
         return errors
-    for kind in RECORD_KINDS:
+    for kind in ENGINE_KIND_ORDER:
         positions = [
             position
             for position, item in enumerate(items)
