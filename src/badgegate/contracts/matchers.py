@@ -11,6 +11,7 @@ import itertools
 from typing import Any
 
 from badgegate.contracts.names import disable_tracking
+from badgegate.ob3 import MINOR_BY_STATUS
 
 disable_tracking()
 from pact import match  # noqa: E402  (after tracking is off)
@@ -26,16 +27,6 @@ OB3_CONTEXT = (
     "https://www.w3.org/ns/credentials/v2",
     "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
 )
-ERROR_MINOR_CODES = {
-    400: "invalid_data",
-    401: "unauthorizedrequest",
-    403: "forbidden",
-    404: "not_found",
-    405: "not_allowed",
-    406: "not_acceptable",
-    500: "internal_server_error",
-    503: "server_busy",
-}
 
 
 def timestamp(example: str) -> Any:
@@ -102,7 +93,7 @@ def _link_to(relation: str) -> str:
 
 def imsx_status(status: int, *, minor: str | None = None, description: str = "refused") -> Any:
     """An ``Imsx_StatusInfo`` error body: exact code major, severity and code minor."""
-    value = minor or ERROR_MINOR_CODES[status]
+    value = minor or MINOR_BY_STATUS[status]
     return {
         "imsx_codeMajor": "failure",
         "imsx_severity": "error",
