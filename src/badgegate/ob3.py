@@ -1,10 +1,18 @@
 """Open Badges 3.0 terms that the harness and the reference engine both use.
 
-The ``Imsx_StatusInfo`` minor code of each error status is defined here once: the engine
-answers with it, and the checks and the contracts expect it.
+The ``@context`` URLs and the ``Imsx_StatusInfo`` minor code of each error status are defined
+here once: the engine, the samples and the mapping write them, the validator, the checks and
+the contracts expect them.
 """
 
 from __future__ import annotations
+
+VC_V2_CONTEXT = "https://www.w3.org/ns/credentials/v2"
+OB_CONTEXT_PREFIX = "https://purl.imsglobal.org/spec/ob/v3p0/context"
+#: The OB 3.0 context of the current version (3.0.3).
+OB_CONTEXT_CURRENT = f"{OB_CONTEXT_PREFIX}-3.0.3.json"
+#: The ``@context`` of an OB 3.0 document written now, in order.
+OB3_CONTEXTS = (VC_V2_CONTEXT, OB_CONTEXT_CURRENT)
 
 #: The ``imsx_codeMinorFieldValue`` of each error status (OB 3.0 API, DESIGN.md Interfaces).
 MINOR_BY_STATUS: dict[int, str] = {

@@ -11,7 +11,7 @@ import itertools
 from typing import Any
 
 from badgegate.contracts.names import disable_tracking
-from badgegate.ob3 import MINOR_BY_STATUS
+from badgegate.ob3 import MINOR_BY_STATUS, OB3_CONTEXTS
 
 disable_tracking()
 from pact import match  # noqa: E402  (after tracking is off)
@@ -23,10 +23,6 @@ UUID_PATTERN = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 URN_UUID_PATTERN = "^urn:uuid:" + UUID_PATTERN + "$"
 URI_PATTERN = r"^[A-Za-z][A-Za-z0-9+.-]*:\S+$"
 _REGEX_SPECIALS = frozenset(".^$*+?()[]{}|\\")
-OB3_CONTEXT = (
-    "https://www.w3.org/ns/credentials/v2",
-    "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
-)
 
 
 def timestamp(example: str) -> Any:
@@ -67,7 +63,7 @@ def exact_list(values: tuple[str, ...] | list[str]) -> list[Any]:
 
 def ob3_context() -> list[Any]:
     """The ``@context`` of an OB 3.0 document, exactly and in order (consumers depend on it)."""
-    return exact_list(OB3_CONTEXT)
+    return exact_list(OB3_CONTEXTS)
 
 
 def total_count(example: int) -> Any:
