@@ -18,3 +18,7 @@ ENGINE_KIND_ORDER: tuple[RecordKind, ...] = (
     "credential",
     *(kind for kind in RECORD_KINDS if kind != "credential"),
 )
+
+#: The most upserts one ``POST /ext/batch`` holds: the engine refuses more (413), the client
+#: and the migration never send more.
+BATCH_LIMIT = 500

@@ -27,11 +27,11 @@ from badgegate.config import HarnessConfig
 from badgegate.errors import ConfigError
 from badgegate.secret import Secret, reveal
 from badgegate.transport import Transport, redact
+from badgegate.vocabulary import BATCH_LIMIT
 
 logger = logging.getLogger("badgegate.http")
 
 Operation = BatchOperation | Mapping[str, Any]
-BATCH_LIMIT = 500
 
 
 def _since_text(since: datetime.datetime | str | None) -> str | None:
@@ -304,7 +304,7 @@ class BadgeEngineClient:
     def batch(
         self, operations: Iterable[Operation], *, run_id: str | None = None
     ) -> list[BatchResult]:
-        """``POST /ext/batch``: up to 500 upserts in one transaction, a result per operation."""
+        """``POST /ext/batch``: up to ``BATCH_LIMIT`` upserts in one transaction, a result each."""
         documents = [BatchOperation.coerce(operation).to_json() for operation in operations]
         if not 1 <= len(documents) <= BATCH_LIMIT:
             raise ValueError(f"a batch holds 1 to {BATCH_LIMIT} operations, got {len(documents)}")

@@ -21,9 +21,9 @@ from badgegate.client import (
     Unauthorized,
 )
 from badgegate.streaming.planner import PlannedBadge
+from badgegate.vocabulary import BATCH_LIMIT
 
 OUTCOMES = {201: "created", 200: "replaced", 304: "unchanged"}
-BATCH_LIMIT = 500
 
 
 @dataclasses.dataclass(frozen=True)

@@ -106,7 +106,7 @@ async def list_progress(request: Request) -> Response:
 
 @router.post("/batch")
 async def post_batch(request: Request) -> Response:
-    """Upsert up to 500 records of any kind in one transaction; a result per operation."""
+    """Upsert up to ``BATCH_LIMIT`` records of any kind in one transaction; a result each."""
     context = engine_context(request)
     grant = context.authority.grant_for(request)
     require_media_type(request, (JSON,))

@@ -1,7 +1,7 @@
 """Writing records: single upserts and the batch endpoint, with the write fault hooks.
 
-A batch holds 1..:data:`MAX_BATCH` operations; each gets its own result (201, 200, 304, 400 or
-403) and all valid ones are written in one transaction.
+A batch holds 1..:data:`~badgegate.vocabulary.BATCH_LIMIT` operations; each gets its own
+result (201, 200, 304, 400 or 403) and all valid ones are written in one transaction.
 """
 
 from __future__ import annotations
@@ -31,9 +31,8 @@ from badgegate.engine.wire.imsx import ApiError, imsx_status_info
 from badgegate.engine.wire.inbound import canonical_json
 from badgegate.findings import Finding
 from badgegate.scopes import ACHIEVEMENT_UPSERT, CREDENTIAL_UPSERT, PROGRESS_UPSERT
-from badgegate.vocabulary import ENGINE_KIND_ORDER, RecordKind
+from badgegate.vocabulary import BATCH_LIMIT, ENGINE_KIND_ORDER, RecordKind
 
-MAX_BATCH = 500
 UPSERT_SCOPE = {
     "credential": CREDENTIAL_UPSERT,
     "achievement": ACHIEVEMENT_UPSERT,
@@ -130,8 +129,10 @@ def _operations(document: Any) -> list[Any]:
     operations = document.get("operations") if isinstance(document, dict) else None
     if not isinstance(operations, list) or not operations:
         raise ApiError(400, "a batch is an object with a non-empty operations array")
-    if len(operations) > MAX_BATCH:
-        raise ApiError(413, f"a batch holds at most {MAX_BATCH} operations, got {len(operations)}")
+    if len(operations) > BATCH_LIMIT:
+        raise ApiError(
+            413, f"a batch holds at most {BATCH_LIMIT} operations, got {len(operations)}"
+        )
     return operations
 
 
