@@ -10,8 +10,8 @@ from pathlib import Path
 
 from badgegate import __version__
 from badgegate.config import HarnessConfig
+from badgegate.vocabulary import SUITES
 
-SUITES = ("smoke", "schema", "contracts", "fuzz", "integrity")
 SEVERITY = {
     "smoke": "blocker",
     "schema": "critical",

@@ -22,3 +22,6 @@ ENGINE_KIND_ORDER: tuple[RecordKind, ...] = (
 #: The most upserts one ``POST /ext/batch`` holds: the engine refuses more (413), the client
 #: and the migration never send more.
 BATCH_LIMIT = 500
+
+#: The test suites under ``suites/``, in the order they run and are reported.
+SUITES = ("smoke", "schema", "contracts", "fuzz", "integrity")

@@ -11,8 +11,8 @@ from typing import Any
 from badgegate.cli.options import add_config_options, config_from_args
 from badgegate.config import SECRET_KEYS, HarnessConfig, config_keys
 from badgegate.errors import ConfigError, ExitCode
+from badgegate.vocabulary import SUITES
 
-SUITES = ("smoke", "schema", "contracts", "fuzz", "integrity")
 # pytest's exit codes mapped onto DESIGN.md's.
 _PYTEST_EXIT = {
     0: ExitCode.OK,
