@@ -378,16 +378,20 @@ class BadgeEngineClient:
     def _upsert_one(self, index: int, operation: BatchOperation, run_id: str | None) -> BatchResult:
         record_id = operation.record.get("id")
         try:
-            result = self._upsert_operation(operation, run_id)
+            result = self.upsert(operation, run_id=run_id)
         except EngineHTTPError as error:
             if error.status not in (400, 403):
                 raise
             return BatchResult(index, operation.kind, record_id, error.status, error.status_info)
         return BatchResult(index, operation.kind, record_id, result.status)
 
-    def _upsert_operation(
-        self, operation: BatchOperation, run_id: str | None
-    ) -> UpsertResult[Record]:
+    def upsert(self, operation: Operation, *, run_id: str | None = None) -> UpsertResult[Record]:
+        """One upsert by itself, through the call for its kind.
+
+        A credential goes to :meth:`upsert_credential`, an achievement to
+        :meth:`put_achievement`, a progress record to :meth:`put_progress`.
+        """
+        operation = BatchOperation.coerce(operation)
         if operation.kind == "credential":
             return self.upsert_credential(operation.record, run_id=run_id)
         if operation.key is None:
