@@ -35,11 +35,12 @@ from starlette.responses import Response
 
 from badgegate.samples import sample_credential
 from badgegate.testing.scratch_db import scratch_database
+from badgegate.vocabulary import BATCH_LIMIT
 
 API_BASE = "/ims/ob/v3p0"
 STUB_READY = "stub listening on "
 TOKEN = "benchmark-token"
-BATCH = 500
+BATCH = BATCH_LIMIT  # full batches
 PAGE = 100
 SLICE = 0.5
 TARGETS = {"upsert": 0.60, "batch": 0.60, "page": 0.60}

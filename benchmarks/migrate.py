@@ -35,6 +35,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from badgegate.vocabulary import BATCH_LIMIT
+
 TOKEN_ENV = "BADGEGATE_BENCH_TOKEN"
 
 
@@ -183,7 +185,7 @@ def main() -> None:
     )
     parser.add_argument("--floor-badges", type=int, default=3000, help="badges for engine-*")
     parser.add_argument("--workers", type=int, default=4)
-    parser.add_argument("--batch-size", type=int, default=500)
+    parser.add_argument("--batch-size", type=int, default=BATCH_LIMIT)
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--legacy-db", help=argparse.SUPPRESS)
     parser.add_argument("--engine-url", help=argparse.SUPPRESS)

@@ -79,6 +79,7 @@ def measure_floor(legacy_db: str) -> dict[str, Any]:
     """Read both sides completely, compare nothing."""
     from badgegate.legacy import iter_badges, read_snapshot
     from badgegate.reconcile.engine_side import MAX_PAGE, EngineRead, iter_pages
+    from badgegate.vocabulary import RECORD_KINDS
 
     started = time.perf_counter()
     badges = 0
@@ -88,7 +89,7 @@ def measure_floor(legacy_db: str) -> dict[str, Any]:
     legacy_seconds = time.perf_counter() - started
     records = 0
     with _client() as client:
-        for kind in ("achievement", "credential", "progress"):
+        for kind in RECORD_KINDS:
             pages = iter_pages(client, kind, page_size=MAX_PAGE, workers=4, read=EngineRead())
             for items in pages:
                 records += len(items)

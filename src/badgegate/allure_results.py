@@ -11,8 +11,8 @@ from pathlib import Path
 
 from badgegate import __version__
 from badgegate.config import HarnessConfig
+from badgegate.vocabulary import SUITES
 
-SUITES = ("smoke", "schema", "contracts", "fuzz", "integrity")
 # Allure severities by what a failing check means, most serious first: lost or changed data and
 # broken authentication are critical; a target that is down or speaks no OB 3.0 blocks
 # everything; headers that only help a client page are minor; the rest normal.

@@ -7,8 +7,11 @@ import hashlib
 import uuid
 from typing import Literal
 
-RecordKind = Literal["achievement", "credential", "requirement", "progress"]
-RECORD_KINDS: tuple[RecordKind, ...] = ("achievement", "credential", "requirement", "progress")
+from badgegate import vocabulary
+
+#: What ids are made for: the stored record kinds, and the requirements of an achievement.
+RecordKind = Literal[vocabulary.RecordKind, "requirement"]
+RECORD_KINDS: tuple[RecordKind, ...] = (*vocabulary.RECORD_KINDS, "requirement")
 
 
 # The version (5) and RFC 4122 variant bits of a name-based SHA-1 UUID.

@@ -12,9 +12,8 @@ import json
 import uuid
 from typing import Any
 
-VC_V2_CONTEXT = "https://www.w3.org/ns/credentials/v2"
-OB_CONTEXT = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
-OB3_CONTEXTS = (VC_V2_CONTEXT, OB_CONTEXT)
+from badgegate.ob3 import OB3_CONTEXTS
+
 SAMPLE_NAMESPACE = uuid.UUID("6f1d1c7e-8a34-4c1e-9a4e-3b1f2d0c5a77")
 SAMPLE_ISSUER = "https://issuer.example/profiles/badgegate"
 SAMPLE_RECIPIENT = "mailto:learner@example.org"

@@ -18,7 +18,8 @@ import requests
 
 from badgegate.engine.faults import catalogue as faults
 from badgegate.engine.server import EngineServer, TokenSpec
-from badgegate.samples import OB_CONTEXT, sample_credential
+from badgegate.ob3 import OB_CONTEXT_CURRENT as OB_CONTEXT
+from badgegate.samples import sample_credential
 from badgegate.scopes import READONLY_SCOPES
 
 TOKENS = [

@@ -6,20 +6,7 @@ import json
 from typing import Any
 
 from badgegate.findings import Finding
-
-# The minor code each status must carry (ARCHITECTURE.md, Shared names).
-MINOR_CODES: dict[int, frozenset[str]] = {
-    400: frozenset({"invalid_data", "invalid_query_parameter"}),
-    401: frozenset({"unauthorizedrequest"}),
-    403: frozenset({"forbidden"}),
-    404: frozenset({"not_found"}),
-    405: frozenset({"not_allowed"}),
-    406: frozenset({"not_acceptable"}),
-    413: frozenset({"invalid_data"}),
-    415: frozenset({"invalid_data"}),
-    500: frozenset({"internal_server_error"}),
-    503: frozenset({"server_busy"}),
-}
+from badgegate.ob3 import accepted_minor_codes
 
 
 def minor_codes(body: dict[str, Any]) -> list[str]:
@@ -62,9 +49,9 @@ def check_error_body(status: int, content_type: str, text: str) -> list[Finding]
                     actual=body.get(member),
                 )
             )
-    wanted = MINOR_CODES.get(status)
+    wanted = accepted_minor_codes(status)
     codes = minor_codes(body)
-    if wanted is not None and not wanted.intersection(codes):
+    if wanted and not wanted.intersection(codes):
         findings.append(
             Finding(
                 "imsx-minor-code",

@@ -14,6 +14,7 @@ from typing import Any
 from badgegate.cli.hints import resume_command
 from badgegate.cli.options import ENGINE_KEYS, add_config_options, config_from_args
 from badgegate.errors import ConfigError
+from badgegate.vocabulary import BATCH_LIMIT
 
 MIGRATE_KEYS = (*ENGINE_KEYS, "allow_writes", "write_allowlist")
 
@@ -38,9 +39,9 @@ def _register_migrate(subparsers: Any) -> None:
     migrate.add_argument(
         "--batch-size",
         type=_positive,
-        default=500,
+        default=BATCH_LIMIT,
         metavar="N",
-        help="upserts per batch, 1 to 500 (default 500)",
+        help=f"upserts per batch, 1 to {BATCH_LIMIT} (default {BATCH_LIMIT})",
     )
     migrate.add_argument(
         "--workers",

@@ -16,8 +16,8 @@ from typing import Any
 from badgegate.cli.options import add_config_options, config_from_args
 from badgegate.config import SECRET_KEYS, HarnessConfig, config_keys
 from badgegate.errors import BadgegateError, ConfigError, ExitCode
+from badgegate.vocabulary import SUITES
 
-SUITES = ("smoke", "schema", "contracts", "fuzz", "integrity")
 # pytest's exit codes mapped onto badgegate's (errors.ExitCode).
 _PYTEST_EXIT = {
     0: ExitCode.OK,

@@ -27,11 +27,11 @@ from badgegate.config import HarnessConfig
 from badgegate.errors import ConfigError
 from badgegate.secret import Secret, reveal
 from badgegate.transport import Transport, redact
+from badgegate.vocabulary import BATCH_LIMIT
 
 logger = logging.getLogger("badgegate.http")
 
 Operation = BatchOperation | Mapping[str, Any]
-BATCH_LIMIT = 500
 
 
 def _since_text(since: datetime.datetime | str | None) -> str | None:
@@ -304,7 +304,7 @@ class BadgeEngineClient:
     def batch(
         self, operations: Iterable[Operation], *, run_id: str | None = None
     ) -> list[BatchResult]:
-        """``POST /ext/batch``: up to 500 upserts in one transaction, a result per operation."""
+        """``POST /ext/batch``: up to ``BATCH_LIMIT`` upserts in one transaction, a result each."""
         documents = [BatchOperation.coerce(operation).to_json() for operation in operations]
         if not 1 <= len(documents) <= BATCH_LIMIT:
             raise ValueError(f"a batch holds 1 to {BATCH_LIMIT} operations, got {len(documents)}")
@@ -378,16 +378,20 @@ class BadgeEngineClient:
     def _upsert_one(self, index: int, operation: BatchOperation, run_id: str | None) -> BatchResult:
         record_id = operation.record.get("id")
         try:
-            result = self._upsert_operation(operation, run_id)
+            result = self.upsert(operation, run_id=run_id)
         except EngineHTTPError as error:
             if error.status not in (400, 403):
                 raise
             return BatchResult(index, operation.kind, record_id, error.status, error.status_info)
         return BatchResult(index, operation.kind, record_id, result.status)
 
-    def _upsert_operation(
-        self, operation: BatchOperation, run_id: str | None
-    ) -> UpsertResult[Record]:
+    def upsert(self, operation: Operation, *, run_id: str | None = None) -> UpsertResult[Record]:
+        """One upsert by itself, through the call for its kind.
+
+        A credential goes to :meth:`upsert_credential`, an achievement to
+        :meth:`put_achievement`, a progress record to :meth:`put_progress`.
+        """
+        operation = BatchOperation.coerce(operation)
         if operation.kind == "credential":
             return self.upsert_credential(operation.record, run_id=run_id)
         if operation.key is None:

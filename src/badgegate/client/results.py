@@ -5,11 +5,11 @@ from __future__ import annotations
 import dataclasses
 import uuid
 from collections.abc import Mapping
-from typing import Any, Generic, Literal, TypeVar
+from typing import Any, Generic, TypeVar
+
+from badgegate.vocabulary import ENGINE_KIND_ORDER, RecordKind
 
 Body = TypeVar("Body")
-RecordKind = Literal["credential", "achievement", "progress"]
-RECORD_KINDS: tuple[RecordKind, ...] = ("credential", "achievement", "progress")
 
 
 class UpsertOutcome:
@@ -66,8 +66,10 @@ class BatchOperation:
     key: uuid.UUID | str | None = None
 
     def __post_init__(self) -> None:
-        if self.kind not in RECORD_KINDS:
-            raise ValueError(f"unknown record kind {self.kind!r}; expected one of {RECORD_KINDS}")
+        if self.kind not in ENGINE_KIND_ORDER:
+            raise ValueError(
+                f"unknown record kind {self.kind!r}; expected one of {ENGINE_KIND_ORDER}"
+            )
         if self.kind != "credential" and self.key is None:
             raise ValueError(f"a {self.kind} operation needs the record's key")
 

@@ -17,6 +17,7 @@ from badgegate.legacy.dataset import LegacyDataset, LegacyRow
 from badgegate.mapping import MigrationMapping, check_served, forward, normalise, recover_rows
 from badgegate.mapping.legacy_checks import printable
 from badgegate.mapping.transforms import MISSING, system_identifier_inverse
+from badgegate.streaming.planner import operations_of
 
 Record = Any
 #: Rewrites the upserts of one badge (a lossy migration); identity when None.
@@ -56,14 +57,7 @@ def operations_for(
 ) -> tuple[list[BatchOperation], list[Finding]]:
     """The upserts one legacy badge becomes (none when unrepresentable), and its findings."""
     migrated = forward(badge, requirements, mapping=mapping, issuer=issuer)
-    if not migrated.representable:
-        return [], migrated.findings
-    assert migrated.achievement is not None and migrated.progress is not None
-    operations = [BatchOperation("achievement", migrated.achievement, migrated.achievement_key)]
-    if migrated.credential is not None:
-        operations.append(BatchOperation("credential", migrated.credential))
-    operations.append(BatchOperation("progress", migrated.progress, migrated.progress_key))
-    return operations, migrated.findings
+    return list(operations_of(migrated)), migrated.findings
 
 
 def migrate_in_memory(

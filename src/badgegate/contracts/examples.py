@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from badgegate.contracts import matchers as m
+from badgegate.ob3 import OB3_CONTEXTS
 
 ISSUER_ID = "https://issuer.example/profiles/badgegate"
 ACHIEVEMENT_KEY = "0b7c2a4e-5d1f-5a3b-8c6d-9e0f1a2b3c4d"
@@ -56,7 +57,7 @@ def credential(
 ) -> dict[str, Any]:
     """An OpenBadgeCredential as the migrator builds it for a completed legacy badge."""
     return {
-        "@context": list(m.OB3_CONTEXT),
+        "@context": list(OB3_CONTEXTS),
         "id": f"urn:uuid:{CREDENTIAL_KEY}",
         "type": ["VerifiableCredential", "OpenBadgeCredential"],
         "issuer": {"id": ISSUER_ID, "type": ["Profile"], "name": "badgegate migration"},
@@ -81,7 +82,7 @@ def credential(
 def profile() -> dict[str, Any]:
     """The issuer Profile the migrator writes."""
     return {
-        "@context": list(m.OB3_CONTEXT),
+        "@context": list(OB3_CONTEXTS),
         "id": PROFILE_ID,
         "type": ["Profile"],
         "name": "badgegate migration",

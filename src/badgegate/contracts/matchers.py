@@ -11,6 +11,7 @@ import itertools
 from typing import Any
 
 from badgegate.contracts.names import disable_tracking
+from badgegate.ob3 import MINOR_BY_STATUS, OB3_CONTEXTS
 
 disable_tracking()
 from pact import match  # noqa: E402  (after tracking is off)
@@ -22,20 +23,6 @@ UUID_PATTERN = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 URN_UUID_PATTERN = "^urn:uuid:" + UUID_PATTERN + "$"
 URI_PATTERN = r"^[A-Za-z][A-Za-z0-9+.-]*:\S+$"
 _REGEX_SPECIALS = frozenset(".^$*+?()[]{}|\\")
-OB3_CONTEXT = (
-    "https://www.w3.org/ns/credentials/v2",
-    "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
-)
-ERROR_MINOR_CODES = {
-    400: "invalid_data",
-    401: "unauthorizedrequest",
-    403: "forbidden",
-    404: "not_found",
-    405: "not_allowed",
-    406: "not_acceptable",
-    500: "internal_server_error",
-    503: "server_busy",
-}
 
 
 def timestamp(example: str) -> Any:
@@ -76,7 +63,7 @@ def exact_list(values: tuple[str, ...] | list[str]) -> list[Any]:
 
 def ob3_context() -> list[Any]:
     """The ``@context`` of an OB 3.0 document, exactly and in order (consumers depend on it)."""
-    return exact_list(OB3_CONTEXT)
+    return exact_list(OB3_CONTEXTS)
 
 
 def total_count(example: int) -> Any:
@@ -102,7 +89,7 @@ def _link_to(relation: str) -> str:
 
 def imsx_status(status: int, *, minor: str | None = None, description: str = "refused") -> Any:
     """An ``Imsx_StatusInfo`` error body: exact code major, severity and code minor."""
-    value = minor or ERROR_MINOR_CODES[status]
+    value = minor or MINOR_BY_STATUS[status]
     return {
         "imsx_codeMajor": "failure",
         "imsx_severity": "error",

@@ -17,6 +17,7 @@ from badgegate.contracts import matchers as m
 from badgegate.contracts import states
 from badgegate.contracts.consumer import ConsumerContract, ContractInteraction
 from badgegate.contracts.names import API_BASE_PATH, READER
+from badgegate.ob3 import INVALID_QUERY
 
 CLIENT = READER
 TOKEN = "badge-reader-contract-token"
@@ -152,9 +153,7 @@ def _since_exercise(base_url: str) -> None:
 def _bad_limit_define(interaction: Any) -> None:
     _authorized(interaction)
     _get(interaction, "/credentials").with_query_parameter("limit", "1001")
-    interaction.will_respond_with(400).with_body(
-        m.imsx_status(400, minor="invalid_query_parameter"), JSON
-    )
+    interaction.will_respond_with(400).with_body(m.imsx_status(400, minor=INVALID_QUERY), JSON)
 
 
 def _bad_limit_exercise(base_url: str) -> None:

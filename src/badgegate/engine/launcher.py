@@ -16,7 +16,8 @@ from badgegate.errors import ConfigError
 
 READY_PREFIX = "badge-engine listening on "
 #: Container allocations (net of frees) between two collections of the youngest generation:
-#: above what a batch of 500 records keeps alive at once (the default is 700).
+#: above what a full batch (``badgegate.vocabulary.BATCH_LIMIT`` records) keeps alive at once
+#: (the default is 700).
 YOUNG_COLLECTION_THRESHOLD = 50_000
 
 

@@ -18,8 +18,6 @@ from badgegate.ids import RecordKind, record_key, record_urn, uuid5
 from badgegate.mapping.model import MigrationMapping
 from badgegate.mapping.transforms import MISSING
 
-VC_CONTEXT = "https://www.w3.org/ns/credentials/v2"
-OB_CONTEXT = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
 CREDENTIAL_TYPES = ["VerifiableCredential", "OpenBadgeCredential"]
 PROGRESS_TYPE = "BadgegateProgressRecord"
 COMPLETED_STATUS = "Completed"

@@ -21,6 +21,7 @@ from badgegate.mapping.documents import JsonObject
 from badgegate.mapping.legacy_checks import inconsistencies, printable, row_problems
 from badgegate.mapping.model import MigrationMapping
 from badgegate.mapping.plan import ForwardPlan, forward_plan
+from badgegate.ob3 import OB3_CONTEXTS
 
 Issuer = str | Mapping[str, Any]
 
@@ -181,7 +182,7 @@ def _credential(
             for description, row in zip(achievement["resultDescription"], requirements, strict=True)
         ]
     credential: JsonObject = {
-        "@context": [docs.VC_CONTEXT, docs.OB_CONTEXT],
+        "@context": list(OB3_CONTEXTS),
         "id": record_urn(mapping.namespace, "credential", legacy_id),
         "type": list(docs.CREDENTIAL_TYPES),
         "name": achievement.get("name", ""),

@@ -18,8 +18,7 @@ from badgegate.client import BadgeEngineClient, NotFound
 from badgegate.errors import BadgegateError, ExitCode
 from badgegate.legacy import checksum
 from badgegate.migrate.runlog import RUNS_FOLDER, RunLog
-
-KINDS = ("achievement", "credential", "progress")
+from badgegate.vocabulary import RECORD_KINDS
 
 
 @dataclasses.dataclass
@@ -45,7 +44,7 @@ class RollbackReport:
         """The report printed by ``badgegate rollback``."""
         lines = [f"rolled back run {self.run_id}:"]
         lines.append(f"  {'kind':<12}{'deleted':>10}{'restored':>10}")
-        for kind in KINDS:
+        for kind in RECORD_KINDS:
             lines.append(
                 f"  {kind:<12}{self.deleted.get(kind, 0):>10}{self.restored.get(kind, 0):>10}"
             )
@@ -110,7 +109,7 @@ def _touched_records(client: BadgeEngineClient, run_id: str) -> list[Mapping[str
 
 def _count(touched: Iterable[Mapping[str, Any]], action: str) -> dict[str, int]:
     counts = Counter(str(item.get("kind")) for item in touched if item.get("action") == action)
-    return {kind: counts[kind] for kind in KINDS}
+    return {kind: counts[kind] for kind in RECORD_KINDS}
 
 
 def _verify(
@@ -125,7 +124,7 @@ def _verify(
         pass
     else:
         yield f"the engine still has a record of run {run_id}"
-    for kind in KINDS:
+    for kind in RECORD_KINDS:
         if report.deleted.get(kind, 0) != report.created[kind]:
             yield (
                 f"{kind}: the run created {report.created[kind]}, the engine deleted "
@@ -138,12 +137,12 @@ def _verify(
             )
     served = _served_ids(client)
     for item in touched:
-        kind, record_id = str(item.get("kind")), str(item.get("id"))
-        present = record_id in served.get(kind, set())
+        served_kind, record_id = str(item.get("kind")), str(item.get("id"))
+        present = record_id in served.get(served_kind, set())
         if item.get("action") == "created" and present:
-            yield f"{kind} {record_id} was created by the run and is still served"
+            yield f"{served_kind} {record_id} was created by the run and is still served"
         if item.get("action") == "replaced" and not present:
-            yield f"{kind} {record_id} was replaced by the run and is no longer served"
+            yield f"{served_kind} {record_id} was replaced by the run and is no longer served"
 
 
 def _served_ids(client: BadgeEngineClient) -> dict[str, set[str]]:

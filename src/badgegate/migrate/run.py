@@ -41,8 +41,10 @@ from badgegate.streaming.collector import deferred_collection
 from badgegate.streaming.planner import batches, issuer_from_profile, plan_badges
 from badgegate.streaming.progress import Progress, SilentProgress
 from badgegate.transport import redact
+from badgegate.vocabulary import BATCH_LIMIT
 
-DEFAULT_BATCH_SIZE = 500
+#: Full batches unless told otherwise.
+DEFAULT_BATCH_SIZE = BATCH_LIMIT
 DEFAULT_WORKERS = 4
 MAX_WORKERS = 16
 UNFINISHED = ("running", "interrupted", "aborted")
@@ -67,8 +69,8 @@ class RunSettings:
 
     def check(self) -> None:
         """Raise :class:`ConfigError` for impossible values."""
-        if not 1 <= self.batch_size <= DEFAULT_BATCH_SIZE:
-            raise ConfigError(f"--batch-size must be 1 to 500, got {self.batch_size}")
+        if not 1 <= self.batch_size <= BATCH_LIMIT:
+            raise ConfigError(f"--batch-size must be 1 to {BATCH_LIMIT}, got {self.batch_size}")
         if not 1 <= self.workers <= MAX_WORKERS:
             # The transport pools 16 connections; more workers would only wait for one.
             raise ConfigError(f"--workers must be 1 to {MAX_WORKERS}, got {self.workers}")

@@ -9,8 +9,10 @@ from typing import Any
 
 from badgegate.errors import ExitCode
 from badgegate.migrate.writer import RecordOutcome
+from badgegate.vocabulary import RECORD_KINDS
 
-KINDS = ("achievement", "credential", "progress", "badge")
+#: The table's rows: the record kinds, then badges that could not be mapped.
+KINDS = (*RECORD_KINDS, "badge")
 OUTCOME_COLUMNS = ("created", "replaced", "unchanged", "failed")
 SHOWN = 20
 

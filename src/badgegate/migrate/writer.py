@@ -21,9 +21,9 @@ from badgegate.client import (
     Unauthorized,
 )
 from badgegate.streaming.planner import PlannedBadge
+from badgegate.vocabulary import BATCH_LIMIT
 
 OUTCOMES = {201: "created", 200: "replaced", 304: "unchanged"}
-BATCH_LIMIT = 500
 
 
 @dataclasses.dataclass(frozen=True)
@@ -137,7 +137,7 @@ class RecordWriter:
 
     def _write_one(self, legacy_id: str, operation: BatchOperation) -> RecordOutcome:
         try:
-            status = self._upsert(operation)
+            status = self.client.upsert(operation, run_id=self.run_id).status
         except Unauthorized:
             raise
         except (EngineHTTPError, ProtocolError) as error:
@@ -145,12 +145,3 @@ class RecordWriter:
         return RecordOutcome(
             legacy_id, operation.kind, record_id_of(operation), OUTCOMES[status], status
         )
-
-    def _upsert(self, operation: BatchOperation) -> int:
-        client, run = self.client, self.run_id
-        if operation.kind == "credential":
-            return client.upsert_credential(operation.record, run_id=run).status
-        assert operation.key is not None
-        if operation.kind == "achievement":
-            return client.put_achievement(operation.key, operation.record, run_id=run).status
-        return client.put_progress(operation.key, operation.record, run_id=run).status

@@ -21,8 +21,9 @@ import requests
 from badgegate.client import BadgeEngineClient, NotFound
 from badgegate.client.paging import parse_total
 from badgegate.reconcile.forwarder import Forwarder
-from badgegate.reconcile.records import KINDS, SpilledRecord, key_of, spilled, spilled_page
+from badgegate.reconcile.records import SpilledRecord, key_of, spilled, spilled_page
 from badgegate.reconcile.spill import Spill
+from badgegate.vocabulary import RECORD_KINDS
 
 MAX_PAGE = 1000
 PageReader = Callable[[str, requests.Response], list[Any]]
@@ -106,7 +107,7 @@ def spill_engine(
     spill.clear_served()
     seen: dict[str, int] = {}
     reader = functools.partial(_spilled_records, client, forwarder)
-    for kind in KINDS:
+    for kind in RECORD_KINDS:
         seen[kind] = 0
         pages = iter_pages(
             client, kind, page_size=page_size, workers=workers, read=read, reader=reader
@@ -117,7 +118,7 @@ def spill_engine(
             seen[kind] += len(items)
     with spill.transaction():
         served_twice = spill.key_served()
-    for kind in KINDS:
+    for kind in RECORD_KINDS:
         if served_twice.get(kind):
             read.notes.append(f"{kind} list: {served_twice[kind]} record(s) served more than once")
         if seen[kind] != read.totals[kind]:

@@ -17,7 +17,6 @@ from badgegate.json_text import canonical
 from badgegate.mapping.transforms import system_identifier_inverse
 
 URN_PREFIX = "urn:uuid:"
-KINDS = ("achievement", "credential", "progress")
 #: How records are digested; a spill made with another digest is not resumed.
 DIGEST = "sha256-128"
 

@@ -9,10 +9,11 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-VC_V2_CONTEXT = "https://www.w3.org/ns/credentials/v2"
+from badgegate.ob3 import OB_CONTEXT_CURRENT as OB_CONTEXT_CURRENT
+from badgegate.ob3 import OB_CONTEXT_PREFIX as OB_CONTEXT_PREFIX
+from badgegate.ob3 import VC_V2_CONTEXT as VC_V2_CONTEXT
+
 VC_V1_CONTEXT = "https://www.w3.org/2018/credentials/v1"
-OB_CONTEXT_PREFIX = "https://purl.imsglobal.org/spec/ob/v3p0/context"
-OB_CONTEXT_CURRENT = f"{OB_CONTEXT_PREFIX}-3.0.3.json"
 OB_CONTEXTS_OLDER = (
     f"{OB_CONTEXT_PREFIX}.json",
     f"{OB_CONTEXT_PREFIX}-3.0.1.json",

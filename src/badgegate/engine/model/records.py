@@ -24,10 +24,8 @@ from badgegate.engine.model.validation import credential_issuer_id, rejection, u
 from badgegate.engine.wire.imsx import ApiError
 from badgegate.engine.wire.inbound import canonical_json
 from badgegate.findings import Finding
+from badgegate.vocabulary import ExtensionKind, RecordKind
 
-RecordKind = Literal["credential", "achievement", "progress"]
-ExtensionKind = Literal["achievement", "progress"]
-RECORD_KINDS: tuple[RecordKind, ...] = ("credential", "achievement", "progress")
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.I | re.A)
 _JWS_PART = re.compile(r"[A-Za-z0-9_-]*", re.ASCII)
 

@@ -13,8 +13,9 @@ from typing import Any, Literal
 
 from badgegate.engine.wire.imsx import ApiError
 from badgegate.findings import Finding
+from badgegate.vocabulary import RecordKind
 
-UploadKind = Literal["credential", "achievement", "progress", "profile"]
+UploadKind = Literal[RecordKind, "profile"]
 SHOWN_FINDINGS = 5
 _TITLES: dict[UploadKind, str] = {
     "credential": "AchievementCredential",
@@ -47,9 +48,7 @@ def upload_errors(kind: UploadKind, document: Any) -> list[Finding]:
     return [finding for finding in _validator(kind)(document, from_json=True) if finding.is_error]
 
 
-def upload_errors_many(
-    kind: Literal["credential", "achievement", "progress"], documents: Sequence[Any]
-) -> list[list[Finding]]:
+def upload_errors_many(kind: RecordKind, documents: Sequence[Any]) -> list[list[Finding]]:
     """:func:`upload_errors` for many documents of one kind (one compiled validator pass)."""
     from badgegate.validate import validate_many
 

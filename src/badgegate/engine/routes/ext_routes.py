@@ -9,7 +9,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from badgegate.engine.context import engine_context, run_id
-from badgegate.engine.model.records import ExtensionKind, extension_record, record_key
+from badgegate.engine.model.records import extension_record, record_key
 from badgegate.engine.routes.listing import list_response, render_record
 from badgegate.engine.routes.upserts import batch_response, upsert_response
 from badgegate.engine.wire.imsx import ApiError
@@ -29,6 +29,7 @@ from badgegate.scopes import (
     PROGRESS_READONLY,
     PROGRESS_UPSERT,
 )
+from badgegate.vocabulary import ENGINE_KIND_ORDER, ExtensionKind
 
 router = APIRouter(prefix="/ext")
 _SCOPES: dict[ExtensionKind, tuple[str, str]] = {
@@ -105,7 +106,7 @@ async def list_progress(request: Request) -> Response:
 
 @router.post("/batch")
 async def post_batch(request: Request) -> Response:
-    """Upsert up to 500 records of any kind in one transaction; a result per operation."""
+    """Upsert up to ``BATCH_LIMIT`` records of any kind in one transaction; a result each."""
     context = engine_context(request)
     grant = context.authority.grant_for(request)
     require_media_type(request, (JSON,))
@@ -144,8 +145,7 @@ async def delete_migration_run(request: Request, run: str) -> Response:
 def run_summary(run: str, touched: list[tuple[str, str, str]]) -> dict[str, object]:
     """The migration-run summary (schemas/badgegate/migration-run.schema.json)."""
     counts: dict[str, dict[str, int]] = {
-        action: {kind: 0 for kind in ("credential", "achievement", "progress")}
-        for action in ("created", "replaced")
+        action: dict.fromkeys(ENGINE_KIND_ORDER, 0) for action in ("created", "replaced")
     }
     for kind, _, action in touched:
         counts[action][kind] += 1

@@ -12,9 +12,11 @@ from badgegate.engine.faults import catalogue as fault
 from badgegate.engine.routes.paging import PageRequest, page_request, paging_headers
 from badgegate.engine.storage.store import ListQuery, Page
 from badgegate.engine.wire.imsx import ApiError
+from badgegate.vocabulary import ENGINE_KIND_ORDER
 
 JSON_MEDIA = "application/json"
-_LIST_MEMBER = {"credential": "credential", "achievement": "achievement", "progress": "progress"}
+#: A list answer holds its records in a member named after their kind.
+_LIST_MEMBER: dict[str, str] = {kind: kind for kind in ENGINE_KIND_ORDER}
 
 
 def render_record(context: EngineContext, kind: str, body: str) -> str:

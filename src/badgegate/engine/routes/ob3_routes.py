@@ -27,7 +27,7 @@ from badgegate.engine.wire.inbound import (
     read_body,
     require_media_type,
 )
-from badgegate.samples import OB3_CONTEXTS
+from badgegate.ob3 import OB3_CONTEXTS
 from badgegate.scopes import (
     CREDENTIAL_READONLY,
     CREDENTIAL_UPSERT,

@@ -1,7 +1,7 @@
 """Writing records: single upserts and the batch endpoint, with the write fault hooks.
 
-A batch holds 1..:data:`MAX_BATCH` operations; each gets its own result (201, 200, 304, 400 or
-403) and all valid ones are written in one transaction.
+A batch holds 1..:data:`~badgegate.vocabulary.BATCH_LIMIT` operations; each gets its own
+result (201, 200, 304, 400 or 403) and all valid ones are written in one transaction.
 """
 
 from __future__ import annotations
@@ -19,8 +19,6 @@ from badgegate.engine.auth.authority import Grant
 from badgegate.engine.context import EngineContext
 from badgegate.engine.faults import catalogue as fault
 from badgegate.engine.model.records import (
-    RECORD_KINDS,
-    RecordKind,
     StoredRecord,
     credential_record,
     extension_record,
@@ -33,8 +31,8 @@ from badgegate.engine.wire.imsx import ApiError, imsx_status_info
 from badgegate.engine.wire.inbound import canonical_json
 from badgegate.findings import Finding
 from badgegate.scopes import ACHIEVEMENT_UPSERT, CREDENTIAL_UPSERT, PROGRESS_UPSERT
+from badgegate.vocabulary import BATCH_LIMIT, ENGINE_KIND_ORDER, RecordKind
 
-MAX_BATCH = 500
 UPSERT_SCOPE = {
     "credential": CREDENTIAL_UPSERT,
     "achievement": ACHIEVEMENT_UPSERT,
@@ -131,8 +129,10 @@ def _operations(document: Any) -> list[Any]:
     operations = document.get("operations") if isinstance(document, dict) else None
     if not isinstance(operations, list) or not operations:
         raise ApiError(400, "a batch is an object with a non-empty operations array")
-    if len(operations) > MAX_BATCH:
-        raise ApiError(413, f"a batch holds at most {MAX_BATCH} operations, got {len(operations)}")
+    if len(operations) > BATCH_LIMIT:
+        raise ApiError(
+            413, f"a batch holds at most {BATCH_LIMIT} operations, got {len(operations)}"
+        )
     return operations
 
 
@@ -159,7 +159,7 @@ def _validation_errors(context: EngineContext, items: list[BatchItem]) -> list[l
     errors: list[list[Finding]] = [[] for _ in items]
     if fault.ACCEPT_INVALID in context.faults:
         return errors
-    for kind in RECORD_KINDS:
+    for kind in ENGINE_KIND_ORDER:
         positions = [
             position
             for position, item in enumerate(items)

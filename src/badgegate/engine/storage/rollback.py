@@ -12,9 +12,10 @@ from typing import Any
 
 from sqlalchemy import Connection, delete, insert, select
 
-from badgegate.engine.model.records import RECORD_KINDS, StoredRecord
+from badgegate.engine.model.records import StoredRecord
 from badgegate.engine.storage.schema import history, records
 from badgegate.engine.storage.statements import DELETE_RECORDS, UPDATE_RECORD, stored_row
+from badgegate.vocabulary import ENGINE_KIND_ORDER
 
 #: Records deleted by one statement at most (SQLite caps the parameters of one statement).
 _DELETE_CHUNK = 500
@@ -34,8 +35,8 @@ def undo_run(connection: Connection, tenant: str, run: str) -> RollbackCounts | 
     ).all()
     if not rows:
         return None
-    deleted: dict[str, int] = dict.fromkeys(RECORD_KINDS, 0)
-    restored: dict[str, int] = dict.fromkeys(RECORD_KINDS, 0)
+    deleted: dict[str, int] = dict.fromkeys(ENGINE_KIND_ORDER, 0)
+    restored: dict[str, int] = dict.fromkeys(ENGINE_KIND_ORDER, 0)
     doomed: dict[str, list[str]] = {}
     for row in rows:
         if row.action == "created":

@@ -7,20 +7,7 @@ from collections.abc import Mapping
 
 from starlette.responses import Response
 
-#: The ``imsx_codeMinorFieldValue`` for each status (ARCHITECTURE.md, Shared names).
-MINOR_BY_STATUS: dict[int, str] = {
-    400: "invalid_data",
-    401: "unauthorizedrequest",
-    403: "forbidden",
-    404: "not_found",
-    405: "not_allowed",
-    406: "not_acceptable",
-    413: "invalid_data",
-    415: "invalid_data",
-    500: "internal_server_error",
-    503: "server_busy",
-}
-INVALID_QUERY = "invalid_query_parameter"
+from badgegate.ob3 import INVALID_QUERY, MINOR_BY_STATUS
 
 
 class ApiError(Exception):
