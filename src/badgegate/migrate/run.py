@@ -39,7 +39,7 @@ from badgegate.migrate.summary import SHOWN, MigrationSummary
 from badgegate.migrate.writer import RecordWriter
 from badgegate.streaming.collector import deferred_collection
 from badgegate.streaming.planner import batches, issuer_from_profile, plan_badges
-from badgegate.streaming.progress import Progress, SilentProgress
+from badgegate.streaming.progress import Progress, SilentProgress, show_phase
 from badgegate.transport import redact
 from badgegate.vocabulary import BATCH_LIMIT
 
@@ -156,7 +156,7 @@ class _Migration:
         """The legacy checksum, its progress shown as phase ``label``."""
         return checksum(
             self.legacy_db,
-            on_rows=lambda done, total: self.progress.phase(label, done, total),
+            on_rows=lambda done, total: show_phase(self.progress, label, done, total),
             statement_timeout=self.statement_timeout,
         )
 

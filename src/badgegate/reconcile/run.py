@@ -36,7 +36,7 @@ from badgegate.reconcile.spill import Spill
 from badgegate.reconcile.unexpected import unexpected_batches
 from badgegate.streaming.collector import deferred_collection
 from badgegate.streaming.planner import issuer_from_profile
-from badgegate.streaming.progress import Progress, SilentProgress
+from badgegate.streaming.progress import Progress, SilentProgress, show_phase
 from badgegate.transport import redact
 
 CHUNK = 500
@@ -275,7 +275,7 @@ class _Reconciliation:
         tally = Tally.from_json(spill.get("tally"))
         total, done = spill.candidate_count(), 0
         if total:
-            progress.phase(REFETCH_PHASE, 0, total, REFETCH_UNIT)
+            show_phase(progress, REFETCH_PHASE, 0, total, REFETCH_UNIT)
         with spill.transaction():
             spill.clear_discrepancies()
             for chunk in spill.candidates(self.settings.chunk):
@@ -292,7 +292,7 @@ class _Reconciliation:
                     spill.add_discrepancies(entries)
                     tally.count_entries(entries)
                 done += len(chunk)
-                progress.phase(REFETCH_PHASE, done, total, REFETCH_UNIT)
+                show_phase(progress, REFETCH_PHASE, done, total, REFETCH_UNIT)
             spill.put("tally", tally.to_json())
             spill.put("tallyBeforeUnexpected", tally.to_json())
 

@@ -26,9 +26,16 @@ class Progress(Protocol):
     def finish(self) -> None:
         """The run is over (completed or not)."""
 
-    def phase(self, label: str, done: int, total: int | None, unit: str = "rows") -> None:
-        """A phase besides the badges (``label``, e.g. the legacy checksum) is at ``done`` of
-        ``total`` (counted in ``unit``)."""
+
+def show_phase(
+    progress: Progress, label: str, done: int, total: int | None, unit: str = "rows"
+) -> None:
+    """Tell ``progress`` that a phase besides the badges (``label``, e.g. the legacy checksum)
+    is at ``done`` of ``total`` (counted in ``unit``), when it shows phases (has ``phase``);
+    a :class:`Progress` of a library user need not."""
+    phase = getattr(progress, "phase", None)
+    if callable(phase):
+        phase(label, done, total, unit)
 
 
 class SilentProgress:
