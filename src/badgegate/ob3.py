@@ -14,7 +14,7 @@ OB_CONTEXT_CURRENT = f"{OB_CONTEXT_PREFIX}-3.0.3.json"
 #: The ``@context`` of an OB 3.0 document written now, in order.
 OB3_CONTEXTS = (VC_V2_CONTEXT, OB_CONTEXT_CURRENT)
 
-#: The ``imsx_codeMinorFieldValue`` of each error status (OB 3.0 API; ARCHITECTURE.md, Shared names).
+#: The ``imsx_codeMinorFieldValue`` of each error status (OB 3.0 API; see ARCHITECTURE.md).
 MINOR_BY_STATUS: dict[int, str] = {
     400: "invalid_data",
     401: "unauthorizedrequest",

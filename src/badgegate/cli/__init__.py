@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from badgegate.command_line import run, top_parser
 
 COMMAND_MODULES: tuple[str, ...] = (
+    "badgegate.cli.auth_cmd",
     "badgegate.cli.config_cmd",
     "badgegate.cli.contracts_cmd",
     "badgegate.cli.engine_cmd",

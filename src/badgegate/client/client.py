@@ -114,6 +114,9 @@ class BadgeEngineClient:
 
         ``overrides`` are keyword arguments of the constructor; without a ``transport`` one is
         made with :meth:`Transport.from_config` (rate cap, CA bundle, TLS verification).
+        Credentials, first found wins: a token (option, environment or ``engine_token_file``),
+        then client credentials, then the login stored by ``badgegate auth login`` for this
+        engine URL (refreshed before it expires).
         """
         engine_url = config.engine_url
         if not engine_url:
@@ -131,6 +134,8 @@ class BadgeEngineClient:
         made_transport = settings.get("transport") is None
         if made_transport:
             settings["transport"] = Transport.from_config(config)
+        if not (settings["token"] or settings["client_id"] or settings["client_secret"]):
+            settings.setdefault("token_source", _stored_login(settings["transport"], engine_url))
         client = cls(str(engine_url), **settings)
         client._owns_transport = made_transport
         return client
@@ -410,3 +415,11 @@ def _batch_result(position: int, item: Mapping[str, Any]) -> BatchResult:
         status=int(item["status"]),
         error=item.get("error"),
     )
+
+
+def _stored_login(transport: Transport, engine_url: str) -> TokenSource | None:
+    """The token source of the login stored for ``engine_url``, if one is."""
+    from badgegate.client.login import StoredLogin, load_login
+
+    login = load_login(engine_url)
+    return StoredLogin(transport, login) if login is not None else None

@@ -1,0 +1,142 @@
+"""`badgegate auth login` end to end, without a browser: the test follows the printed URL to the
+CLI's loopback listener (the reference engine's consent is automatic)."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import requests
+
+from badgegate.engine.server import EngineServer
+from badgegate.errors import ExitCode
+from tests.operations.conftest import badgegate_env, run_badgegate
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture
+def engine() -> Iterator[EngineServer]:
+    """A reference engine whose clients register themselves."""
+    with EngineServer() as server:
+        yield server
+
+
+def _login(engine: EngineServer, work: Path, env: dict[str, str], *extra: str) -> str:
+    """Run ``auth login --no-browser``, follow the URL it prints; return its stdout."""
+    process = subprocess.Popen(
+        [
+            *(sys.executable, "-m", "badgegate", "auth", "login", "--no-browser", *extra),
+            *("--engine-url", engine.api_url, "--timeout", "60"),
+        ],
+        cwd=work,
+        env=badgegate_env(env),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stderr is not None
+    try:
+        url = None
+        for line in process.stderr:
+            if line.strip().startswith("http"):
+                url = line.strip()
+                break
+        assert url is not None, "no authorization URL was printed"
+        assert "code_challenge_method=S256" in url and "state=" in url
+        followed = requests.get(url, timeout=30)
+        assert followed.status_code == 200, followed.text
+        out, err = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    assert process.returncode == 0, err
+    return out
+
+
+def test_login_status_use_refresh_and_logout(engine: EngineServer, tmp_path: Path) -> None:
+    work, state = tmp_path / "work", tmp_path / "state"
+    work.mkdir()
+    env = {"XDG_STATE_HOME": str(state)}
+    out = _login(engine, work, env)
+    files = list((state / "badgegate" / "logins").glob("*.json"))
+    assert len(files) == 1 and str(files[0]) in out
+    assert stat.S_IMODE(files[0].stat().st_mode) == 0o600
+    assert not any(work.iterdir()), "the login must not be kept in the working directory"
+    held = json.loads(files[0].read_text(encoding="utf-8"))
+    assert held["access_token"] not in out and held["refresh_token"]
+
+    status = run_badgegate(["auth", "status"], cwd=work, env=env)
+    assert status.returncode == 0 and engine.api_url in status.stdout
+    assert held["client_id"] in status.stdout and "a refresh token" in status.stdout
+    assert held["access_token"] not in status.stdout + status.stderr
+
+    # A command with no token configured uses the stored login.
+    smoke = ["run", "--suite", "smoke", "--engine-url", engine.api_url]
+    ran = run_badgegate([*smoke, "--report-dir", str(tmp_path / "r1")], cwd=work, env=env)
+    assert ran.returncode == 0, ran.stdout[-3000:] + ran.stderr[-2000:]
+
+    # An expired access token is refreshed (the refresh token rotates) before it is used.
+    held["expires_at"] = time.time() - 60
+    files[0].write_text(json.dumps(held), encoding="utf-8")
+    again = run_badgegate([*smoke, "--report-dir", str(tmp_path / "r2")], cwd=work, env=env)
+    assert again.returncode == 0, again.stdout[-3000:] + again.stderr[-2000:]
+    refreshed = json.loads(files[0].read_text(encoding="utf-8"))
+    assert refreshed["access_token"] != held["access_token"]
+    assert refreshed["refresh_token"] != held["refresh_token"]
+    assert refreshed["expires_at"] > time.time()
+
+    out = run_badgegate(["auth", "logout", "--engine-url", engine.api_url], cwd=work, env=env)
+    assert out.returncode == 0 and "logged out" in out.stdout
+    assert not files[0].exists()
+    headers = {"Authorization": f"Bearer {refreshed['access_token']}"}
+    refused = requests.get(engine.api_url + "/credentials", headers=headers, timeout=30)
+    assert refused.status_code == 401
+    assert 'error="invalid_token"' in refused.headers["WWW-Authenticate"]
+
+
+def test_a_login_nobody_completes_times_out_saying_what_to_open(
+    engine: EngineServer, tmp_path: Path
+) -> None:
+    env = {"XDG_STATE_HOME": str(tmp_path / "state")}
+    result = run_badgegate(
+        ["auth", "login", "--no-browser", "--engine-url", engine.api_url, "--timeout", "1"],
+        cwd=tmp_path,
+        env=env,
+    )
+    assert result.returncode == ExitCode.USAGE
+    assert "open this URL" in result.stderr and "no authorization answer arrived" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "state" / "badgegate" / "logins").exists() or not list(
+        (tmp_path / "state" / "badgegate" / "logins").glob("*.json")
+    )
+
+
+def test_a_client_id_without_its_secret_is_refused(engine: EngineServer, tmp_path: Path) -> None:
+    result = run_badgegate(
+        ["auth", "login", "--no-browser", "--engine-url", engine.api_url, "--client-id", "x"],
+        cwd=tmp_path,
+        env={"XDG_STATE_HOME": str(tmp_path / "state")},
+    )
+    assert result.returncode == ExitCode.USAGE
+    assert "BADGEGATE_CLIENT_SECRET" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_the_login_file_is_keyed_by_engine_url_outside_the_working_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from badgegate.client.login import login_path, logins_dir
+
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    first = login_path("http://a.example/ims/ob/v3p0")
+    assert first == login_path("http://a.example/ims/ob/v3p0/")
+    assert first != login_path("http://b.example/ims/ob/v3p0")
+    assert first.parent == logins_dir() and not str(first).startswith(os.getcwd())
