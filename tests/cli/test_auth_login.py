@@ -79,6 +79,10 @@ def test_login_status_use_refresh_and_logout(engine: EngineServer, tmp_path: Pat
     assert held["client_id"] in status.stdout and "a refresh token" in status.stdout
     assert held["access_token"] not in status.stdout + status.stderr
 
+    shown = run_badgegate(["config", "show", "--engine-url", engine.api_url], cwd=work, env=env)
+    assert f"credentials: the stored login for {engine.api_url}" in shown.stdout
+    assert held["access_token"] not in shown.stdout
+
     # A command with no token configured uses the stored login.
     smoke = ["run", "--suite", "smoke", "--engine-url", engine.api_url]
     ran = run_badgegate([*smoke, "--report-dir", str(tmp_path / "r1")], cwd=work, env=env)

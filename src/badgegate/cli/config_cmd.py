@@ -8,6 +8,7 @@ import sys
 from typing import Any
 
 from badgegate.cli.options import add_config_options, config_from_args
+from badgegate.config import HarnessConfig
 from badgegate.errors import ConfigError, ExitCode
 
 
@@ -34,7 +35,8 @@ def show_config(args: argparse.Namespace) -> int:
         print(reference_markdown(), end="")
         return ExitCode.OK
     problems: list[ConfigError] = []
-    rows = config_from_args(args, problems=problems).describe()
+    config = config_from_args(args, problems=problems)
+    rows = config.describe()
     if args.format == "json":
         shown = {key: {"value": value, "source": source} for key, value, source in rows}
         print(json.dumps(shown, indent=2))
@@ -42,8 +44,25 @@ def show_config(args: argparse.Namespace) -> int:
         width = max(len(key) for key, _, _ in rows)
         for key, value, source in rows:
             print(f"{key:<{width}}  {value}  [{source}]")
+    if args.format == "text":
+        print(f"credentials: {_credentials(config)}")
     for problem in problems:
         print(f"badgegate: error: {problem}", file=sys.stderr)
     if problems:
         print("badgegate: a value that could not be read is shown at its default", file=sys.stderr)
     return ExitCode.USAGE if problems else ExitCode.OK
+
+
+def _credentials(config: HarnessConfig) -> str:
+    """Which credentials a command would use, by the documented precedence (never a value)."""
+    if config.engine_token:
+        return f"the bearer token from {config.sources.get('engine_token', 'the environment')}"
+    if config.client_id or config.client_secret:
+        return f"client credentials of {config.client_id!r}"
+    if config.engine_url:
+        from badgegate.client.login import login_path, stored_logins
+
+        if any(login.engine_url == config.engine_url for login in stored_logins()):
+            return f"the stored login for {config.engine_url} ({login_path(config.engine_url)})"
+        return "none (no token, client credentials or stored login for the engine URL)"
+    return "the embedded stack's own clients (no engine_url)"
