@@ -8,8 +8,9 @@ import subprocess
 import sys
 import time
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 
@@ -90,10 +91,23 @@ def test_a_flaky_target_gets_the_right_verdict(
         }
 
 
-def test_sigint_during_run_exits_130_with_junit_and_no_traceback(tmp_path: Path) -> None:
-    reports = tmp_path / "reports"
-    command = [sys.executable, "-m", "badgegate", "run", "--suite", "smoke", "--suite", "fuzz"]
-    command += ["--report-dir", str(reports), "--", "-v"]
+class Interrupted(NamedTuple):
+    """A ``badgegate run`` sent one Ctrl-C: its exit code, output, and the seconds it took
+    to stop after the signal."""
+
+    code: int
+    output: str
+    after_signal: str
+    stopped_after: float
+    signalled: bool
+
+
+def _interrupt_run(tmp_path: Path, suites: list[str], when: Callable[[str], bool]) -> Interrupted:
+    """Run ``badgegate run`` on ``suites`` (verbose) and send SIGINT at the first output line
+    ``when`` accepts."""
+    command = [sys.executable, "-m", "badgegate", "run"]
+    command += [word for suite in suites for word in ("--suite", suite)]
+    command += ["--report-dir", str(tmp_path / "reports"), "--", "-v"]
     process = subprocess.Popen(
         command,
         cwd=tmp_path,
@@ -106,65 +120,48 @@ def test_sigint_during_run_exits_130_with_junit_and_no_traceback(tmp_path: Path)
     )
     assert process.stdout is not None
     seen: list[str] = []
+    signalled_at = None
     try:
         for line in process.stdout:
             seen.append(line)
-            if " PASSED" in line:
+            if when(line):
                 process.send_signal(signal.SIGINT)
+                signalled_at = time.monotonic()
                 break
         rest = process.stdout.read()
         code = process.wait(timeout=120)
+        stopped_after = time.monotonic() - (signalled_at or time.monotonic())
     finally:
         if process.poll() is None:
             process.kill()
             process.wait()
     output = "".join(seen) + rest
-    assert any(" PASSED" in line for line in seen), output[-3000:]
+    return Interrupted(code, output, rest, stopped_after, signalled_at is not None)
+
+
+def test_sigint_during_run_exits_130_with_junit_and_no_traceback(tmp_path: Path) -> None:
+    run = _interrupt_run(tmp_path, ["smoke", "fuzz"], lambda line: " PASSED" in line)
+    assert run.signalled, run.output[-3000:]
     # What came right after the signal says where it landed; the tail says how the run ended.
-    assert code == ExitCode.INTERRUPTED, f"{rest[:3000]}\n[...]\n{output[-1500:]}"
-    assert TRACEBACK not in output
-    assert "badgegate: interrupted; partial reports kept" in output
-    assert len(_testcases(reports / "junit.xml")) >= 1
+    assert run.code == ExitCode.INTERRUPTED, (
+        f"{run.after_signal[:3000]}\n[...]\n{run.output[-1500:]}"
+    )
+    assert TRACEBACK not in run.output
+    assert "badgegate: interrupted; partial reports kept" in run.output
+    assert len(_testcases(tmp_path / "reports" / "junit.xml")) >= 1
 
 
 def test_one_ctrl_c_in_a_migration_check_stops_the_run_within_5_seconds(tmp_path: Path) -> None:
     """migrate handles Ctrl-C itself (the run stays resumable); inside a check of the integrity
     suite the Ctrl-C must still stop the whole run, quickly, keeping the reports."""
-    reports = tmp_path / "reports"
-    command = [sys.executable, "-m", "badgegate", "run", "--suite", "integrity"]
-    command += ["--report-dir", str(reports), "--", "-v"]
-    process = subprocess.Popen(
-        command,
-        cwd=tmp_path,
-        env=badgegate_env(),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    run = _interrupt_run(
+        tmp_path, ["integrity"], lambda line: "test_runs.py::test_an_interrupted_migration" in line
     )
-    assert process.stdout is not None
-    seen: list[str] = []
-    signalled = None
-    try:
-        for line in process.stdout:
-            seen.append(line)
-            if "test_runs.py::test_an_interrupted_migration" in line:
-                process.send_signal(signal.SIGINT)
-                signalled = time.monotonic()
-                break
-        rest = process.stdout.read()
-        code = process.wait(timeout=120)
-        stopped_after = time.monotonic() - (signalled or time.monotonic())
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
-    output = "".join(seen) + rest
-    assert signalled is not None, output[-3000:]
-    assert code == ExitCode.INTERRUPTED, output[-3000:]
-    assert stopped_after <= 5, f"the run took {stopped_after:.1f} s to stop"
-    assert "badgegate: interrupted; partial reports kept" in output
-    assert (reports / "junit.xml").exists()
+    assert run.signalled, run.output[-3000:]
+    assert run.code == ExitCode.INTERRUPTED, run.output[-3000:]
+    assert run.stopped_after <= 5, f"the run took {run.stopped_after:.1f} s to stop"
+    assert "badgegate: interrupted; partial reports kept" in run.output
+    assert (tmp_path / "reports" / "junit.xml").exists()
 
 
 @pytest.mark.parametrize(

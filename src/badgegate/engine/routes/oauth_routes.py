@@ -96,11 +96,10 @@ def _redirect(redirect_uri: str, answer: dict[str, str], state: str | None) -> R
     return Response(status_code=302, headers={**_NO_STORE, "Location": location})
 
 
-@router.post("/token")
-async def token(request: Request) -> Response:
-    """Issue an access token (authorization_code or client_credentials grant, HTTP Basic
-    client authentication)."""
-    context = engine_context(request)
+def _authenticated_client(
+    context: EngineContext, request: Request
+) -> tuple[tuple[str, str], frozenset[str]] | Response:
+    """The HTTP Basic credentials and scopes of the calling client, or the 401 answer."""
     credentials = _basic_credentials(request.headers.get("authorization", ""))
     allowed = context.authority.authenticate_client(*credentials) if credentials else None
     if credentials is None or allowed is None:
@@ -110,6 +109,18 @@ async def token(request: Request) -> Response:
             "client authentication failed",
             **{"WWW-Authenticate": 'Basic realm="badge-engine"'},
         )
+    return credentials, allowed
+
+
+@router.post("/token")
+async def token(request: Request) -> Response:
+    """Issue an access token (authorization_code or client_credentials grant, HTTP Basic
+    client authentication)."""
+    context = engine_context(request)
+    client = _authenticated_client(context, request)
+    if isinstance(client, Response):
+        return client
+    credentials, allowed = client
     form = await _form(request)
     if form is None:
         return _oauth_error(
@@ -226,15 +237,10 @@ async def revoke(request: Request) -> Response:
     refresh token with its whole family); 200 whatever the token, 401 for an unauthenticated
     client, 400 without a ``token``."""
     context = engine_context(request)
-    credentials = _basic_credentials(request.headers.get("authorization", ""))
-    allowed = context.authority.authenticate_client(*credentials) if credentials else None
-    if credentials is None or allowed is None:
-        return _oauth_error(
-            401,
-            "invalid_client",
-            "client authentication failed",
-            **{"WWW-Authenticate": 'Basic realm="badge-engine"'},
-        )
+    client = _authenticated_client(context, request)
+    if isinstance(client, Response):
+        return client
+    credentials, _allowed = client
     form = await _form(request)
     if form is None or not form.get("token"):
         return _oauth_error(400, "invalid_request", "send the token to revoke as a form member")
