@@ -341,7 +341,7 @@ def _token_request(
 
 
 def refresh(transport: Transport, login: Login) -> Login:
-    """The login with a fresh access token (and the rotated refresh token), saved."""
+    """The login with a fresh access token (and the rotated refresh token); not saved."""
     if login.refresh_token is None:
         raise ConfigError(
             f"the login for {login.engine_url} has expired and holds no refresh token; log in "
@@ -353,8 +353,24 @@ def refresh(transport: Transport, login: Login) -> Login:
     )
     if fresh.refresh_token is None:
         fresh = dataclasses.replace(fresh, refresh_token=login.refresh_token)
-    save_login(fresh)
     return fresh
+
+
+def revoke_token(
+    transport: Transport, revocation_url: str, token: Secret, client: tuple[str, Secret | None]
+) -> bool:
+    """Ask ``revocation_url`` to revoke ``token`` (RFC 7009); return whether it said 200."""
+    client_id, secret = client
+    auth = (client_id, secret.reveal()) if secret else None
+    answer = transport.send(
+        "POST",
+        revocation_url,
+        data={"token": token.reveal()},
+        auth=auth,
+        timeout=10,
+        idempotent=True,
+    )
+    return answer.status_code == 200
 
 
 def log_out(transport: Transport, engine_url: str) -> bool:
@@ -363,19 +379,12 @@ def log_out(transport: Transport, engine_url: str) -> bool:
     login = load_login(engine_url)
     if login is None:
         return False
-    auth = (login.client_id, login.client_secret.reveal()) if login.client_secret else None
+    client = (login.client_id, login.client_secret)
     for token in (login.refresh_token, login.access_token):
         if token is None:
             continue
         try:
-            transport.send(
-                "POST",
-                engine_url + "/oauth/revoke",
-                data={"token": token.reveal()},
-                auth=auth,
-                timeout=10,
-                idempotent=True,
-            )
+            revoke_token(transport, engine_url + "/oauth/revoke", token, client)
         except requests.RequestException:
             break
     login_path(engine_url).unlink(missing_ok=True)
@@ -396,6 +405,7 @@ class StoredLogin:
         with self._lock:
             if self._login.expires_at - REFRESH_MARGIN <= time.time():
                 self._login = refresh(self._transport, self._login)
+                save_login(self._login)
             return self._login.access_token.reveal()
 
     def invalidate(self) -> bool:

@@ -2,7 +2,8 @@
 
 It reads the Service Description, the issuer Profile, pages of credentials (first page, a
 middle page with ``Link`` and ``X-Total-Count``, ``since``), achievements and progress records
-by key and as lists. Refusals: 401 without a token, 400 for a bad ``limit``.
+by key and as lists. Refusals: 401 without a token, 400 for a bad ``limit``. Logged in, it
+refreshes its access token and revokes its refresh token (:mod:`badgegate.contracts.login`).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from badgegate.contracts import examples as ex
 from badgegate.contracts import matchers as m
 from badgegate.contracts import states
 from badgegate.contracts.consumer import ConsumerContract, ContractInteraction
+from badgegate.contracts.login import LOGIN_INTERACTIONS
 from badgegate.contracts.names import API_BASE_PATH, READER
 from badgegate.ob3 import INVALID_QUERY
 
@@ -277,5 +279,6 @@ READER_CONTRACT = ConsumerContract(
         ContractInteraction(
             "a read of the progress records", _progress_list_define, _progress_list_exercise
         ),
+        *LOGIN_INTERACTIONS,
     ),
 )

@@ -16,6 +16,7 @@ ACHIEVEMENT_EXISTS = "an achievement with key K exists"
 PROGRESS_EXISTS = "a progress record with key K exists"
 CLIENT_HOLDS_TOKEN = "client C holds token T with scopes S"
 CLIENT_REGISTERED = "client C is registered with secret X and scopes S"
+CLIENT_HOLDS_REFRESH_TOKEN = "client C holds refresh token R with scopes S"
 MIGRATION_RUN = "a migration run R created records"
 ISSUER_PROFILE = "the issuer profile with id I exists"
 

@@ -29,6 +29,24 @@ class RefreshTokens:
     def __init__(self) -> None:
         self._families: dict[str, _Family] = {}
         self._family_of: dict[str, str] = {}
+        self._fixed: set[str] = set()
+
+    def add_fixed(self, token: str, client_id: str, scopes: frozenset[str]) -> None:
+        """A live refresh token of the caller's choosing (for a provider state); forgotten
+        again by :meth:`drop_fixed`."""
+        family_id = secrets.token_hex(8)
+        self._families[family_id] = _Family(client_id, scopes, live=token)
+        self._family_of[token] = family_id
+        self._fixed.add(family_id)
+
+    def drop_fixed(self) -> set[str]:
+        """Forget the families provider states made; return the access tokens issued through
+        them, to revoke."""
+        issued: set[str] = set()
+        for family_id in self._fixed:
+            issued |= self.revoke_family(family_id)
+        self._fixed.clear()
+        return issued
 
     def start(self, client_id: str, scopes: frozenset[str], access_token: str) -> str:
         """A new family for an authorization: its first refresh token."""

@@ -75,6 +75,8 @@ def reset(engine: EngineContext) -> None:
     """Forget every record, run, profile and state-registered token."""
     engine.store.reset()
     engine.authority.drop_fixed()
+    for access_token in engine.refresh_tokens.drop_fixed():
+        engine.authority.revoke(access_token)
 
 
 @provider_state("no credentials")
@@ -179,6 +181,18 @@ def client_registered(scope: StateScope, params: dict[str, Any]) -> dict[str, An
     scopes = scopes_from(params.get("scopes", "all"))
     scope.engine.authority.add_state_client(client, secret_digest(secret), scopes, scope.tenant)
     return {"client": client, "tenant": scope.tenant, "scopes": list(scopes)}
+
+
+@provider_state("client C holds refresh token R with scopes S")
+def client_holds_refresh_token(scope: StateScope, params: dict[str, Any]) -> dict[str, Any]:
+    """Client ``client`` holds the live refresh token ``token`` for ``scopes``."""
+    client = str(params.get("client", ""))
+    token = str(params.get("token", ""))
+    if not client or not token:
+        raise ValueError("params.client and params.token must be non-empty")
+    scopes = scopes_from(params.get("scopes", "all"))
+    scope.engine.refresh_tokens.add_fixed(token, client, frozenset(scopes))
+    return {"client": client, "scopes": list(scopes)}
 
 
 @provider_state("the issuer profile with id I exists")
