@@ -54,6 +54,13 @@ def test_seeded_credentials_are_served_back(fuzz_session: FuzzSession) -> None:
     _probe(fuzz_session, "upsert-read-back", lambda s: s.seeded.problems + seeded_read_back(s))
 
 
+def test_since_must_be_an_rfc3339_date_time(fuzz_session: FuzzSession) -> None:
+    """since=1, 2024, 0.5 or empty is a 400 with an Imsx body (read-only: every profile)."""
+    from badgegate.fuzz.probes import loose_since
+
+    _probe(fuzz_session, "since-format", loose_since)
+
+
 def test_pages_return_each_record_exactly_once(fuzz_session: FuzzSession) -> None:
     """Walking every page returns each record once, every seeded one, as many as the total."""
     from badgegate.fuzz.seeding import exactly_once

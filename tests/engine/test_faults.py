@@ -108,6 +108,13 @@ def inclusive_since(engine: Engine) -> None:
     assert credentials[0] in served
 
 
+def loose_since(engine: Engine) -> None:
+    engine.store(2)
+    for since in ("1", "2024", "0.5", ""):
+        answer = engine.listed(since=since)
+        assert answer.status_code == 200 and len(answer.json()["credential"]) >= 2
+
+
 def unenforced_scope(engine: Engine) -> None:
     credential = sample_credential(str(uuid.uuid4()))
     assert engine.call("POST", "/credentials", "reader", json=credential).status_code == 201
@@ -234,6 +241,7 @@ DEMONSTRATIONS: dict[str, Callable[[Engine], None]] = {
     faults.PAGE_SKIP: page_skip,
     faults.PAGE_DUPLICATE: page_duplicate,
     faults.INCLUSIVE_SINCE: inclusive_since,
+    faults.LOOSE_SINCE: loose_since,
     faults.UNENFORCED_SCOPE: unenforced_scope,
     faults.TENANT_LEAK: tenant_leak,
     faults.NON_IMSX_ERROR: non_imsx_error,

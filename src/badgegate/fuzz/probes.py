@@ -26,6 +26,8 @@ from badgegate.transport import curl_command
 LIST_PAGE = 500
 MAX_PAGES = 200
 FAR_FUTURE = "2999-01-01T00:00:00Z"
+#: ``since`` values that are no RFC 3339 date-time: a number, a year, a fraction, nothing.
+NOT_DATE_TIMES = ("1", "2024", "0.5", "")
 
 
 def problem(message: str, response: requests.Response) -> str:
@@ -243,4 +245,24 @@ def undocumented_methods(session: FuzzSession) -> list[str]:
                     )
                 )
             problems += _imsx_problems(response)
+    return problems
+
+
+def loose_since(session: FuzzSession) -> list[str]:
+    """``since`` is an RFC 3339 date-time (OB 3.0 §getCredentials, RFC 3339 §5.6): anything
+    else is a 400 with an Imsx_StatusInfo, never a 200 that filters by something or nothing.
+    Read-only: safe on every profile."""
+    problems: list[str] = []
+    for since in NOT_DATE_TIMES:
+        response = session.send("GET", "/credentials", params={"since": since, "limit": 1})
+        if response.status_code != 400:
+            problems.append(
+                problem(
+                    f"since={since!r} is no RFC 3339 date-time (OB 3.0 getCredentials): "
+                    "expected 400 invalid_query_parameter",
+                    response,
+                )
+            )
+            continue
+        problems += _imsx_problems(response)
     return problems

@@ -38,6 +38,8 @@ OWNING_CHECKS: dict[str, tuple[str, ...]] = {
     f.WRONG_ALLOW_HEADER: ("fuzz:methods",),
     # No pact sends the same upsert twice, so verification cannot see the duplicate.
     f.REUPSERT_DUPLICATES: ("fuzz:double-upsert",),
+    # Read-only: the same check runs on staging.
+    f.LOOSE_SINCE: ("fuzz:loose-since",),
 }
 
 

@@ -37,6 +37,7 @@ JSON_CONTENT_TYPE_LOST = "json-content-type-lost"
 NO_WWW_AUTHENTICATE = "no-www-authenticate"
 WRONG_ALLOW_HEADER = "wrong-allow-header"
 REUPSERT_DUPLICATES = "reupsert-duplicates"
+LOOSE_SINCE = "loose-since"
 
 SILENT_LIMIT = 50
 
@@ -97,6 +98,11 @@ CATALOGUE: tuple[Fault, ...] = (
     Fault(
         REUPSERT_DUPLICATES,
         "an identical re-upsert stores a second copy and answers 201 instead of 304",
+        "fuzz",
+    ),
+    Fault(
+        LOOSE_SINCE,
+        "a since that is no RFC 3339 date-time (1, 2024, 0.5, empty) is ignored: 200, unfiltered",
         "fuzz",
     ),
 )

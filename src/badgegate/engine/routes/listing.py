@@ -30,8 +30,10 @@ async def list_response(
     context: EngineContext, request: Request, kind: str, tenant: str
 ) -> Response:
     """Answer a paged list of ``kind`` records of ``tenant`` with the paging headers."""
-    page = page_request(request, allow_since=kind == "credential")
     faults = context.faults
+    page = page_request(
+        request, allow_since=kind == "credential", loose_since=fault.LOOSE_SINCE in faults
+    )
     if fault.EDGE_500 in faults and page.limit == 1000:
         raise ApiError(500, "internal error while paging")
     query = _list_query(page, kind, tenant, faults)

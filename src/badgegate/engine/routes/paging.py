@@ -28,8 +28,9 @@ class PageRequest:
     since_key: str | None = None
 
 
-def page_request(request: Request, *, allow_since: bool) -> PageRequest:
-    """Parse ``limit``, ``offset`` (and ``since`` when allowed) strictly from the raw query."""
+def page_request(request: Request, *, allow_since: bool, loose_since: bool = False) -> PageRequest:
+    """Parse ``limit``, ``offset`` (and ``since`` when allowed) strictly from the raw query
+    (``loose_since``, a fault: a ``since`` that is no date-time is ignored instead)."""
     params = query_parameters(request)
     limit = _integer(params, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT)
     offset = _integer(params, "offset", 0, 0, MAX_OFFSET)
@@ -37,7 +38,9 @@ def page_request(request: Request, *, allow_since: bool) -> PageRequest:
     since_key = None
     if since is not None:
         since_key = instant_key(since)
-        if since_key is None:
+        if since_key is None and loose_since:
+            since = None
+        elif since_key is None:
             raise query_error(
                 f"since must be an RFC 3339 date-time with a time zone, got {since!r}"
             )
