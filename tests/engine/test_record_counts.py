@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Any
 
 from sqlalchemy import text
 
@@ -68,8 +69,9 @@ def test_records_stored_before_the_counts_existed_are_counted_on_open(
         asyncio.run(reopened.aclose())
 
 
-def _wait_for_a_lock_wait(store: Store) -> None:
-    """Return once some other backend of the database waits for a lock."""
+def _wait_for_a_lock_wait(store: Store, waiter: Future[Any]) -> None:
+    """Return once some other backend of the database waits for a lock (``waiter``, the call
+    expected to wait, must still be running: if it ended, say how)."""
     waiting = text(
         "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
         " AND wait_event_type = 'Lock'"
@@ -77,6 +79,12 @@ def _wait_for_a_lock_wait(store: Store) -> None:
     deadline = time.monotonic() + 30
     with store.engine.connect() as connection:
         while not connection.execute(waiting).scalar_one():
+            if waiter.done():
+                raise AssertionError(
+                    f"the call that should wait for the lock ended first: {waiter.exception()!r}"
+                    if waiter.exception()
+                    else f"the call that should wait for the lock ended first: {waiter.result()!r}"
+                )
             assert time.monotonic() < deadline, "nothing came to wait for a lock"
             time.sleep(0.02)
 
@@ -95,7 +103,7 @@ def test_a_rollback_that_loses_a_deadlock_is_retried(
         with writer.begin():
             writer.execute(counter, {"t": tenant})  # the rollback's delete trigger waits here
             undone = pool.submit(store.rollback, tenant, "run-1")
-            _wait_for_a_lock_wait(store)
+            _wait_for_a_lock_wait(store, undone)
             # waits on the rows the rollback deleted: a cycle, which the rollback loses
             writer.execute(touch, {"t": tenant})
         deleted, restored = undone.result(timeout=60)
