@@ -48,8 +48,16 @@ def test_credentials_refuse_a_missing_or_wrong_token(
     response = badgegate_target.client.transport.session.get(
         badgegate_target.api_url + "/credentials", headers=headers
     )
-    assert response.status_code == 401, response.text[:300]
-    assert response.headers.get("WWW-Authenticate", "").lower().startswith("bearer")
+    sent = "no token" if authorization is None else "an unknown token"
+    assert response.status_code == 401, (
+        f"GET /credentials with {sent} answered {response.status_code}, not 401 "
+        f"(RFC 6750 §3.1): {response.text[:300]}"
+    )
+    challenge = response.headers.get("WWW-Authenticate")
+    assert (challenge or "").lower().startswith("bearer"), (
+        f"the 401 to GET /credentials with {sent} carries WWW-Authenticate {challenge!r}; "
+        "RFC 6750 §3 requires a Bearer challenge"
+    )
     findings = check_error_body(401, response.headers.get("Content-Type", ""), response.text)
     assert not findings, _render(findings)
 
