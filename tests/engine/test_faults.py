@@ -115,6 +115,12 @@ def loose_since(engine: Engine) -> None:
         assert answer.status_code == 200 and len(answer.json()["credential"]) >= 2
 
 
+def unsupported_method_404(engine: Engine) -> None:
+    for method in ("TRACE", "PATCH", "BADGEGATE-PROBE"):
+        answer = engine.call(method, "/credentials")
+        assert answer.status_code == 404 and answer.headers["Content-Type"].startswith("text/plain")
+
+
 def unenforced_scope(engine: Engine) -> None:
     credential = sample_credential(str(uuid.uuid4()))
     assert engine.call("POST", "/credentials", "reader", json=credential).status_code == 201
@@ -242,6 +248,7 @@ DEMONSTRATIONS: dict[str, Callable[[Engine], None]] = {
     faults.PAGE_DUPLICATE: page_duplicate,
     faults.INCLUSIVE_SINCE: inclusive_since,
     faults.LOOSE_SINCE: loose_since,
+    faults.UNSUPPORTED_METHOD_404: unsupported_method_404,
     faults.UNENFORCED_SCOPE: unenforced_scope,
     faults.TENANT_LEAK: tenant_leak,
     faults.NON_IMSX_ERROR: non_imsx_error,

@@ -37,10 +37,13 @@ class CountingServer:
                 self.wfile.write(body)
 
             do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _answer
+            do_TRACE = do_OPTIONS = do_HEAD = _answer
 
             def log_message(self, format: str, *args: object) -> None:
                 return
 
+        # badgegate's unknown-method probe token, answered like any other method.
+        setattr(Handler, "do_BADGEGATE-PROBE", Handler._answer)
         self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
         self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)

@@ -16,7 +16,12 @@ from badgegate.client import BadgeEngineClient
 from badgegate.config import HarnessConfig
 from badgegate.samples import sample_credential, sample_key, sample_valid_from
 from badgegate.transport import Transport, WriteRefused
-from badgegate.transport.guard import STAGING_RATE_LIMIT, effective_rate_limit, staging_write_guard
+from badgegate.transport.guard import (
+    STAGING_RATE_LIMIT,
+    UNKNOWN_METHOD_PROBE,
+    effective_rate_limit,
+    staging_write_guard,
+)
 
 from .conftest import CountingServer
 
@@ -36,6 +41,23 @@ def test_staging_write_is_refused_before_it_leaves_the_process(
             transport.send(method, counting_server.url + API + "/credentials", json={})
         transport.send("GET", counting_server.url + API + "/credentials")
     assert counting_server.requests == [("GET", API + "/credentials")]
+
+
+@pytest.mark.parametrize("method", ["PROPFIND", "MKCOL", "COPY", "FOO"])
+def test_the_staging_guard_is_an_allow_list(counting_server: CountingServer, method: str) -> None:
+    """Any method but the safe ones (GET, HEAD, OPTIONS, TRACE and badgegate's own unknown
+    probe token) counts as a write, known to HTTP or not."""
+    with Transport.from_config(_staging(counting_server)) as transport:
+        with pytest.raises(WriteRefused, match="staging profile is read-only"):
+            transport.send(method, counting_server.url + API + "/credentials")
+        for safe in ("TRACE", UNKNOWN_METHOD_PROBE, "OPTIONS", "HEAD"):
+            transport.send(safe, counting_server.url + API + "/credentials")
+    assert [method for method, _ in counting_server.requests] == [
+        "TRACE",
+        UNKNOWN_METHOD_PROBE,
+        "OPTIONS",
+        "HEAD",
+    ]
 
 
 def test_the_client_cannot_upsert_on_staging(counting_server: CountingServer) -> None:

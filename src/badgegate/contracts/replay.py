@@ -24,7 +24,7 @@ from typing import Any
 from badgegate.config import HarnessConfig
 from badgegate.contracts.names import API_BASE_PATH
 from badgegate.errors import ConfigError
-from badgegate.transport.guard import WRITE_METHODS, is_staging, writes_allowed
+from badgegate.transport.guard import SAFE_METHODS, is_staging, writes_allowed
 
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -42,7 +42,7 @@ class Interaction:
     @property
     def writes(self) -> bool:
         """True when replaying it sends a POST, PUT, PATCH or DELETE."""
-        return self.method in WRITE_METHODS
+        return self.method not in SAFE_METHODS
 
     @property
     def state_free(self) -> bool:

@@ -16,11 +16,16 @@ from fastapi import APIRouter, FastAPI
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import PlainTextResponse, Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from badgegate.engine.context import API_BASE, EngineContext, EngineSettings
-from badgegate.engine.faults.catalogue import FLAKY, HEADER_FAULTS, NON_IMSX_ERROR
+from badgegate.engine.faults.catalogue import (
+    FLAKY,
+    HEADER_FAULTS,
+    NON_IMSX_ERROR,
+    UNSUPPORTED_METHOD_404,
+)
 from badgegate.engine.faults.flaky import FlakyMiddleware
 from badgegate.engine.faults.header_faults import HeaderFaultsMiddleware
 from badgegate.engine.routes import ext_routes, oauth_routes, ob3_routes, state_routes
@@ -52,7 +57,10 @@ def create_app(settings: EngineSettings) -> ASGIApp:
         app.include_router(router, prefix=prefix)
     _install_error_handlers(app, imsx=NON_IMSX_ERROR not in settings.faults)
     guarded: ASGIApp = MethodGuard(
-        app, _path_table(mounted), imsx=NON_IMSX_ERROR not in settings.faults
+        app,
+        _path_table(mounted),
+        imsx=NON_IMSX_ERROR not in settings.faults,
+        plain_404=UNSUPPORTED_METHOD_404 in settings.faults,
     )
     if settings.faults & HEADER_FAULTS:
         guarded = HeaderFaultsMiddleware(guarded, settings.faults)
@@ -77,10 +85,14 @@ def _path_table(mounted: list[tuple[str, APIRouter]]) -> PathTable:
 class MethodGuard:
     """Answers 404 for unknown paths and 405 (with ``Allow``) for undocumented methods."""
 
-    def __init__(self, app: ASGIApp, table: PathTable, *, imsx: bool) -> None:
+    def __init__(
+        self, app: ASGIApp, table: PathTable, *, imsx: bool, plain_404: bool = False
+    ) -> None:
         self.app = app
         self.table = table
         self.imsx = imsx
+        # The unsupported-method-404 fault: an unsupported method gets a plain-text 404.
+        self.plain_404 = plain_404
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Route the request on, or answer 404/405 before the framework sees it."""
@@ -91,6 +103,9 @@ class MethodGuard:
         allowed = [methods for pattern, methods in self.table if pattern.fullmatch(path)]
         if not allowed:
             error = ApiError(404, f"no resource at {path[:200]}")
+        elif not any(method in methods for methods in allowed) and self.plain_404:
+            await PlainTextResponse("Not Found", 404)(scope, receive, send)
+            return
         elif not any(method in methods for methods in allowed):
             documented = sorted({name for methods in allowed for name in methods})
             error = ApiError(

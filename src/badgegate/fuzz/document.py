@@ -20,7 +20,7 @@ import yaml
 from badgegate.config import HarnessConfig
 from badgegate.errors import ConfigError
 from badgegate.paths import schemas_dir
-from badgegate.transport.guard import WRITE_METHODS
+from badgegate.transport.guard import SAFE_METHODS
 
 #: Operations that manage OAuth clients and tokens rather than records.
 OAUTH_OPERATIONS = frozenset({"requestAccessToken", "revokeToken", "registerClient"})
@@ -131,4 +131,4 @@ def operation_id(operation: Any) -> str:
 
 def is_write(operation: Any) -> bool:
     """True for operations whose method changes the target (POST, PUT, PATCH, DELETE)."""
-    return str(operation.method).upper() in WRITE_METHODS
+    return str(operation.method).upper() not in SAFE_METHODS

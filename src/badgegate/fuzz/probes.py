@@ -22,6 +22,7 @@ from badgegate.fuzz.records import identity, json_body, listed_records, parse_in
 from badgegate.fuzz.report import mask_reproduction
 from badgegate.fuzz.session import FuzzSession
 from badgegate.transport import curl_command
+from badgegate.transport.guard import UNKNOWN_METHOD_PROBE
 
 LIST_PAGE = 500
 MAX_PAGES = 200
@@ -221,15 +222,27 @@ def isolation_read_leaks(session: FuzzSession, path: str) -> list[str]:
     return []
 
 
-def undocumented_methods(session: FuzzSession) -> list[str]:
-    """Undocumented methods answer 405, ``Allow`` listing exactly the documented methods."""
+#: What a target may be sent to see how it refuses a method where nothing may change: TRACE
+#: and a method token no server defines (both let through by the staging guard).
+SAFE_METHOD_PROBES = ("TRACE", UNKNOWN_METHOD_PROBE)
+
+
+def undocumented_methods(session: FuzzSession, *, safe_only: bool = False) -> list[str]:
+    """Undocumented methods answer 405, ``Allow`` listing exactly the path's documented
+    methods, with an Imsx body (RFC 9110 §15.5.6; OB 3.0 errors); a plain 404 is a finding.
+    ``safe_only`` (the staging profile) sends only :data:`SAFE_METHOD_PROBES`."""
     problems = []
     for path, item in session.schema.raw_schema["paths"].items():
         documented = {
             m.upper() for m in item if m.lower() in {"get", "post", "put", "patch", "delete"}
         }
         concrete = path.replace("{key}", str(uuid.uuid4())).replace("{run_id}", "fuzz-run")
-        for method in sorted({"GET", "POST", "PUT", "PATCH", "DELETE"} - documented):
+        candidates = (
+            set(SAFE_METHOD_PROBES)
+            if safe_only
+            else {"GET", "POST", "PUT", "PATCH", "DELETE", *SAFE_METHOD_PROBES}
+        )
+        for method in sorted(candidates - documented):
             response = session.send(method, concrete)
             allow = {
                 part.strip()

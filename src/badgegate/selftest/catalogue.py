@@ -40,6 +40,7 @@ OWNING_CHECKS: dict[str, tuple[str, ...]] = {
     f.REUPSERT_DUPLICATES: ("fuzz:double-upsert",),
     # Read-only: the same check runs on staging.
     f.LOOSE_SINCE: ("fuzz:loose-since",),
+    f.UNSUPPORTED_METHOD_404: ("fuzz:methods",),
 }
 
 

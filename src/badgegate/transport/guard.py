@@ -25,6 +25,12 @@ class WriteRefused(ConfigError):
     """A write guard stopped a request before it left the process (e.g. on staging)."""
 
 
+#: An extension method no server defines (RFC 9110 §9.1): it cannot change anything, so the
+#: staging profile may send it to see how a target refuses an unknown method.
+UNKNOWN_METHOD_PROBE = "BADGEGATE-PROBE"
+#: Methods that cannot change anything on a target: the staging guard lets only these through
+#: (an allow-list: anything else, known or not, counts as a write).
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE", UNKNOWN_METHOD_PROBE})
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 #: Requests per second on staging when the config sets no ``rate_limit``.
 STAGING_RATE_LIMIT = 10.0
@@ -69,7 +75,7 @@ def staging_write_guard(
     exempt = {_without_query(url) for url in exempt_urls}
 
     def guard(method: str, url: str) -> None:
-        if method.upper() not in WRITE_METHODS or _without_query(url) in exempt:
+        if method.upper() in SAFE_METHODS or _without_query(url) in exempt:
             return
         if writes_allowed(config, urlsplit(url).hostname):
             return

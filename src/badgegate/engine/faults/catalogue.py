@@ -38,6 +38,7 @@ NO_WWW_AUTHENTICATE = "no-www-authenticate"
 WRONG_ALLOW_HEADER = "wrong-allow-header"
 REUPSERT_DUPLICATES = "reupsert-duplicates"
 LOOSE_SINCE = "loose-since"
+UNSUPPORTED_METHOD_404 = "unsupported-method-404"
 
 SILENT_LIMIT = 50
 
@@ -98,6 +99,11 @@ CATALOGUE: tuple[Fault, ...] = (
     Fault(
         REUPSERT_DUPLICATES,
         "an identical re-upsert stores a second copy and answers 201 instead of 304",
+        "fuzz",
+    ),
+    Fault(
+        UNSUPPORTED_METHOD_404,
+        "a method a path does not support (TRACE, an unknown one, ...) gets a plain-text 404",
         "fuzz",
     ),
     Fault(
