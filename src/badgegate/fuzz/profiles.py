@@ -2,7 +2,8 @@
 
 ``ci``: every operation, positive and negative data, a fixed seed (derandomized) and a bounded
 number of examples. ``staging``: read-only operations only unless writes are allowed for the
-host, no unsupported-method probing; the staging write guard and rate cap themselves live in
+host, unsupported methods probed with TRACE and an unknown method token only; the staging
+write guard and rate cap themselves live in
 :mod:`badgegate.transport.guard` and sit on the transport every call goes through. ``nightly``:
 many more examples from a random seed that every report records.
 """
@@ -31,7 +32,8 @@ class FuzzProfile:
     random_seed: bool
     negative: bool = True
     stateful: bool = True
-    #: Send undocumented methods to every path and expect 405 with the documented ``Allow``.
+    #: Probe undocumented methods with every method (else only with TRACE and an unknown
+    #: method token, which cannot change anything) and expect 405 with the documented ``Allow``.
     probe_methods: bool = True
     #: Whether generated POST/PUT/DELETE may leave the process.
     writes: bool = True
