@@ -7,6 +7,8 @@ the contracts expect them.
 
 from __future__ import annotations
 
+#: The base path of the OB 3.0 API on a Host (OB 3.0, API: "/ims/ob/v3p0").
+API_BASE_PATH = "/ims/ob/v3p0"
 VC_V2_CONTEXT = "https://www.w3.org/ns/credentials/v2"
 OB_CONTEXT_PREFIX = "https://purl.imsglobal.org/spec/ob/v3p0/context"
 #: The OB 3.0 context of the current version (3.0.3).

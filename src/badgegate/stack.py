@@ -132,7 +132,7 @@ def check_engine_base(config: HarnessConfig) -> None:
 
     import requests
 
-    from badgegate.contracts.names import API_BASE_PATH
+    from badgegate.ob3 import API_BASE_PATH
     from badgegate.transport import Transport
 
     base = config.engine_url

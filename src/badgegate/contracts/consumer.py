@@ -16,8 +16,9 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from badgegate.contracts.names import API_BASE_PATH, PROVIDER, disable_tracking, pact_file_name
+from badgegate.contracts.names import PROVIDER, disable_tracking, pact_file_name
 from badgegate.errors import BadgegateError
+from badgegate.ob3 import API_BASE_PATH
 
 # ``define`` receives pact-python's HTTP interaction builder; ``exercise`` the API base URL
 # of the mock server (``http://127.0.0.1:PORT/ims/ob/v3p0``).

@@ -15,7 +15,8 @@ from badgegate.client.login import Login, refresh, revoke_token
 from badgegate.contracts import matchers as m
 from badgegate.contracts import states
 from badgegate.contracts.consumer import ContractInteraction
-from badgegate.contracts.names import API_BASE_PATH, READER
+from badgegate.contracts.names import READER
+from badgegate.ob3 import API_BASE_PATH
 from badgegate.secret import Secret
 from badgegate.transport import Transport
 

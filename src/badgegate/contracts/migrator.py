@@ -22,7 +22,8 @@ from badgegate.contracts import examples as ex
 from badgegate.contracts import matchers as m
 from badgegate.contracts import states
 from badgegate.contracts.consumer import ConsumerContract, ContractInteraction
-from badgegate.contracts.names import API_BASE_PATH, MIGRATOR
+from badgegate.contracts.names import MIGRATOR
+from badgegate.ob3 import API_BASE_PATH
 from badgegate.transport import Transport
 
 CLIENT = MIGRATOR

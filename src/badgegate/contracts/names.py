@@ -8,7 +8,6 @@ PROVIDER = "badge-engine"
 MIGRATOR = "badge-migrator"
 READER = "badge-reader"
 CONSUMERS = (MIGRATOR, READER)
-API_BASE_PATH = "/ims/ob/v3p0"
 
 
 def pact_file_name(consumer: str, provider: str = PROVIDER) -> str:

@@ -18,8 +18,8 @@ from badgegate.contracts import matchers as m
 from badgegate.contracts import states
 from badgegate.contracts.consumer import ConsumerContract, ContractInteraction
 from badgegate.contracts.login import LOGIN_INTERACTIONS
-from badgegate.contracts.names import API_BASE_PATH, READER
-from badgegate.ob3 import INVALID_QUERY
+from badgegate.contracts.names import READER
+from badgegate.ob3 import API_BASE_PATH, INVALID_QUERY
 
 CLIENT = READER
 TOKEN = "badge-reader-contract-token"

@@ -22,8 +22,8 @@ from pathlib import Path
 from typing import Any
 
 from badgegate.config import HarnessConfig
-from badgegate.contracts.names import API_BASE_PATH
 from badgegate.errors import ConfigError
+from badgegate.ob3 import API_BASE_PATH
 from badgegate.transport.guard import SAFE_METHODS, is_staging, writes_allowed
 
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})

@@ -16,8 +16,9 @@ from badgegate.engine.auth.refresh import RefreshTokens
 from badgegate.engine.faults.catalogue import UNENFORCED_SCOPE
 from badgegate.engine.storage.store import Store
 from badgegate.engine.wire.imsx import ApiError
+from badgegate.ob3 import API_BASE_PATH
 
-API_BASE = "/ims/ob/v3p0"
+API_BASE = API_BASE_PATH
 DEFAULT_TOKEN_TTL = 3600
 T = TypeVar("T")
 _RUN_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}", re.ASCII)

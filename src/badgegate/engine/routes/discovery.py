@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from badgegate.ob3 import API_BASE_PATH
 from badgegate.scopes import OB3_SCOPES
 
-API_BASE = "/ims/ob/v3p0"
+API_BASE = API_BASE_PATH
 _SCOPE_TEXT = {
     "credential.readonly": "Permission to read AchievementCredentials of the authenticated entity.",
     "credential.upsert": "Permission to create or update AchievementCredentials.",
