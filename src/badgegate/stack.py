@@ -114,9 +114,16 @@ def check_target(config: HarnessConfig) -> None:
 
 
 def _credential_source(config: HarnessConfig) -> str:
-    if config.engine_token:
-        return "BADGEGATE_ENGINE_TOKEN / --engine-token-file"
-    return "BADGEGATE_CLIENT_ID and BADGEGATE_CLIENT_SECRET / --client-secret-file"
+    from badgegate.client.login import credentials_in_use
+
+    return {
+        "token": "BADGEGATE_ENGINE_TOKEN / --engine-token-file",
+        "client credentials": "BADGEGATE_CLIENT_ID and BADGEGATE_CLIENT_SECRET / "
+        "--client-secret-file",
+        "stored login": f"the stored login; log in again with `badgegate auth login "
+        f"--engine-url {config.engine_url}`",
+        "none": "the credentials given",
+    }[credentials_in_use(config)]
 
 
 def check_engine_base(config: HarnessConfig) -> None:
@@ -162,6 +169,7 @@ def check_engine_base(config: HarnessConfig) -> None:
 def _embedded_target(config: HarnessConfig, announce: Callable[[str], None]) -> Iterator[Target]:
     from badgegate.client import BadgeEngineClient
     from badgegate.engine.server import ClientSpec, EngineServer
+    from badgegate.legacy import describe_url
 
     primary = ClientSpec("badgegate-primary", secrets.token_urlsafe(24), tenant=PRIMARY_TENANT)
     other = ClientSpec("badgegate-isolation", secrets.token_urlsafe(24), tenant=ISOLATION_TENANT)
@@ -202,13 +210,6 @@ def _embedded_target(config: HarnessConfig, announce: Callable[[str], None]) -> 
             legacy_db=legacy_db,
             migration_run=run_id,
         )
-
-
-def describe_url(url: str) -> str:
-    """``url`` for messages, any password hidden."""
-    from badgegate.legacy import describe_url as describe_legacy_url
-
-    return describe_legacy_url(url)
 
 
 def _seed_sample_legacy_db(path: Path) -> str:

@@ -16,6 +16,7 @@ import sys
 from typing import Any
 
 from badgegate.cli.options import add_config_options, config_from_args
+from badgegate.config import HarnessConfig
 from badgegate.errors import ConfigError, ExitCode
 
 AUTH_KEYS = ("engine_url", "client_id", "client_secret_file", "ca_bundle", "verify_tls")
@@ -60,8 +61,8 @@ def register(subparsers: Any) -> None:
     logout.set_defaults(func=run_logout)
 
 
-def _engine_url(args: argparse.Namespace) -> str:
-    url = config_from_args(args).engine_url
+def _engine_url(config: HarnessConfig) -> str:
+    url = config.engine_url
     if not url:
         raise ConfigError("no engine URL given: use --engine-url URL or BADGEGATE_ENGINE_URL")
     return url
@@ -75,7 +76,7 @@ def run_login(args: argparse.Namespace) -> int:
     from badgegate.transport import Transport
 
     config = config_from_args(args)
-    engine_url = _engine_url(args)
+    engine_url = _engine_url(config)
     if config.client_id and not config.client_secret:
         raise ConfigError(
             "--client-id needs its secret: set BADGEGATE_CLIENT_SECRET or --client-secret-file"
@@ -127,7 +128,7 @@ def run_logout(args: argparse.Namespace) -> int:
     from badgegate.transport import Transport
 
     config = config_from_args(args)
-    engine_url = _engine_url(args)
+    engine_url = _engine_url(config)
     with Transport.from_config(config) as transport:
         held = log_out(transport, engine_url)
     print(f"logged out of {engine_url}" if held else f"no login held for {engine_url}")

@@ -55,14 +55,15 @@ def show_config(args: argparse.Namespace) -> int:
 
 def _credentials(config: HarnessConfig) -> str:
     """Which credentials a command would use, by the documented precedence (never a value)."""
-    if config.engine_token:
-        return f"the bearer token from {config.sources.get('engine_token', 'the environment')}"
-    if config.client_id or config.client_secret:
-        return f"client credentials of {config.client_id!r}"
-    if config.engine_url:
-        from badgegate.client.login import login_path, stored_logins
+    from badgegate.client.login import credentials_in_use, login_path
 
-        if any(login.engine_url == config.engine_url for login in stored_logins()):
-            return f"the stored login for {config.engine_url} ({login_path(config.engine_url)})"
-        return "none (no token, client credentials or stored login for the engine URL)"
-    return "the embedded stack's own clients (no engine_url)"
+    kind = credentials_in_use(config)
+    if kind == "token":
+        return f"the bearer token from {config.sources.get('engine_token', 'the environment')}"
+    if kind == "client credentials":
+        return f"client credentials of {config.client_id!r}"
+    if config.engine_url is None:
+        return "the embedded stack's own clients (no engine_url)"
+    if kind == "stored login":
+        return f"the stored login for {config.engine_url} ({login_path(config.engine_url)})"
+    return "none (no token, client credentials or stored login for the engine URL)"

@@ -25,10 +25,11 @@ import time
 import urllib.parse
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import requests
 
+from badgegate.config import HarnessConfig
 from badgegate.errors import ConfigError
 from badgegate.secret import Secret
 from badgegate.transport import Transport, register_secret
@@ -131,6 +132,21 @@ def stored_logins() -> Iterator[Login]:
             yield Login.from_json(json.loads(path.read_text(encoding="utf-8")))
         except (OSError, ValueError, KeyError, TypeError):
             continue
+
+
+CredentialKind = Literal["token", "client credentials", "stored login", "none"]
+
+
+def credentials_in_use(config: HarnessConfig) -> CredentialKind:
+    """The credentials commands use for ``config``'s engine, first found wins: a bearer token,
+    then client credentials, then the login stored for the engine URL."""
+    if config.engine_token:
+        return "token"
+    if config.client_id or config.client_secret:
+        return "client credentials"
+    if config.engine_url and login_path(config.engine_url).exists():
+        return "stored login"
+    return "none"
 
 
 @dataclasses.dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 Every read of a legacy database — migrate, reconcile, ``mapping check`` — goes through
 :func:`legacy_engine` with ``read_only=True``: sessions that cannot write, and a statement
-timeout (:data:`DEFAULT_STATEMENT_TIMEOUT` unless the caller passes the config's
+timeout (:data:`badgegate.config.LEGACY_STATEMENT_TIMEOUT` unless the caller passes the config's
 ``legacy_statement_timeout``). The timeout bounds each statement, and each fetch of a streaming
 cursor is one, so a long streaming run is never cut off while each step stays bounded. There is
 no idle-in-transaction timeout: migrate keeps its reading transaction open while it waits on
@@ -29,9 +29,6 @@ from badgegate.config import LEGACY_STATEMENT_TIMEOUT
 from badgegate.errors import ConfigError, TargetUnreachable
 from badgegate.legacy.tables import metadata
 
-#: Statement timeout of read-only legacy sessions, in seconds (config key
-#: ``legacy_statement_timeout``).
-DEFAULT_STATEMENT_TIMEOUT = LEGACY_STATEMENT_TIMEOUT
 # SQLite calls the progress handler every this many virtual-machine instructions.
 _SQLITE_PROGRESS_STEPS = 10_000
 _DEADLINE = "badgegate_statement_deadline"
@@ -73,11 +70,12 @@ def legacy_engine(
     ``read_only`` opens SQLite files with ``mode=ro`` (a missing file is an error, never created)
     and ``PRAGMA query_only``, PostgreSQL sessions with ``default_transaction_read_only``; a
     write then fails. Read-only sessions also get a statement timeout of ``statement_timeout``
-    seconds (default :data:`DEFAULT_STATEMENT_TIMEOUT`): PostgreSQL cancels a slower statement
-    (``QueryCanceled``), SQLite interrupts it (``OperationalError: interrupted``). Raises
-    :class:`ConfigError` for a malformed URL, an unknown dialect or a timeout that is not positive.
+    seconds (default: the config key's, ``LEGACY_STATEMENT_TIMEOUT``): PostgreSQL cancels a
+    slower statement (``QueryCanceled``), SQLite interrupts it (``OperationalError:
+    interrupted``). Raises :class:`ConfigError` for a malformed URL, an unknown dialect or a
+    timeout that is not positive.
     """
-    timeout = DEFAULT_STATEMENT_TIMEOUT if statement_timeout is None else statement_timeout
+    timeout = LEGACY_STATEMENT_TIMEOUT if statement_timeout is None else statement_timeout
     if not timeout > 0:
         raise ConfigError(
             f"legacy_statement_timeout must be a positive number of seconds, got {timeout}"

@@ -103,7 +103,7 @@ def migrate(
     continues run ``run_id`` (default: the newest unfinished run of this legacy database,
     engine and tenant in ``state_dir``). ``verify_legacy`` computes the legacy checksum before
     and after; ``statement_timeout`` bounds each legacy statement (seconds, default
-    :data:`badgegate.legacy.DEFAULT_STATEMENT_TIMEOUT`). Returns the summary; its ``status`` is
+    :data:`badgegate.config.LEGACY_STATEMENT_TIMEOUT`). Returns the summary; its ``status`` is
     ``interrupted`` after Ctrl-C (resumable) and ``aborted`` once ``max_failures`` records
     failed. Raises ``EngineUnreachable`` (exit 3)
     when the engine cannot be reached, with the run left resumable.
