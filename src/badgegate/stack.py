@@ -89,15 +89,14 @@ def check_target(config: HarnessConfig) -> None:
     """
     from badgegate.client import BadgeEngineClient, EngineError, EngineUnreachable, Unauthorized
 
-    check_engine_base(config)
-
     with BadgeEngineClient.from_config(config, retries=1) as client:
         try:
             client.discovery()
         except EngineUnreachable:
             raise
         except EngineError:
-            pass
+            # No discovery at the given base: a mistyped base, if the usual one answers.
+            check_engine_base(config)
         if client.tokens is None:
             return
         try:
