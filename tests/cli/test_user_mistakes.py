@@ -35,18 +35,25 @@ class Row(NamedTuple):
     option: str
 
 
-def _options(parser: argparse.ArgumentParser, command: tuple[str, ...]) -> Iterator[tuple]:
+def _all_options(parser: argparse.ArgumentParser, command: tuple[str, ...]) -> Iterator[tuple]:
+    """Every option of every command: ``(command words, action)``."""
     for action in parser._actions:
         if isinstance(action, argparse._SubParsersAction):
             for name, sub in action.choices.items():
-                yield from _options(sub, (*command, name))
-        elif (
-            action.option_strings
-            and action.nargs is None
+                yield from _all_options(sub, (*command, name))
+        elif action.option_strings:
+            yield command, action
+
+
+def _options(parser: argparse.ArgumentParser, command: tuple[str, ...]) -> Iterator[tuple]:
+    """The options that take a value."""
+    for words, action in _all_options(parser, command):
+        if (
+            action.nargs is None
             and action.const is None
             and not isinstance(action, argparse._HelpAction | argparse._VersionAction)
         ):
-            yield command, action
+            yield words, action
 
 
 def _typed(action: argparse.Action) -> bool:
@@ -244,12 +251,3 @@ def test_every_option_has_help_text() -> None:
         if not action.help
     ]
     assert not missing, missing
-
-
-def _all_options(parser: argparse.ArgumentParser, command: tuple[str, ...]) -> Iterator[tuple]:
-    for action in parser._actions:
-        if isinstance(action, argparse._SubParsersAction):
-            for name, sub in action.choices.items():
-                yield from _all_options(sub, (*command, name))
-        elif action.option_strings:
-            yield command, action
