@@ -230,6 +230,8 @@ SAFE_METHOD_PROBES = ("TRACE", UNKNOWN_METHOD_PROBE)
 def undocumented_methods(session: FuzzSession, *, safe_only: bool = False) -> list[str]:
     """Undocumented methods answer 405, ``Allow`` listing exactly the path's documented
     methods, with an Imsx body (RFC 9110 §15.5.6; OB 3.0 errors); a plain 404 is a finding.
+    For TRACE and the unknown method token, which a server may implement for no resource at
+    all, a 501 is right too (RFC 9110 §15.6.2).
     ``safe_only`` (the staging profile) sends only :data:`SAFE_METHOD_PROBES`."""
     problems = []
     for path, item in session.schema.raw_schema["paths"].items():
@@ -244,6 +246,8 @@ def undocumented_methods(session: FuzzSession, *, safe_only: bool = False) -> li
         )
         for method in sorted(candidates - documented):
             response = session.send(method, concrete)
+            if method in SAFE_METHOD_PROBES and response.status_code == 501:
+                continue  # RFC 9110 §15.6.2: 501 for a method the server implements nowhere
             allow = {
                 part.strip()
                 for part in response.headers.get("Allow", "").split(",")
