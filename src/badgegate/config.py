@@ -227,7 +227,7 @@ _CONVERTERS: dict[str, Callable[[Any], Any]] = {
     "write_allowlist": _parse_list,
     "redact_fields": _parse_list,
     "rate_limit": _parse_rate,
-    "legacy_statement_timeout": lambda v: _parse_positive_seconds(v),
+    "legacy_statement_timeout": _parse_positive_seconds,
     "profile": _parse_profile,
     "state_dir": str,
     "report_dir": str,
