@@ -2,7 +2,8 @@
 
 Every HTTP test runs against a real engine process on loopback, once on SQLite and once on
 PostgreSQL (``pg_url``). Each test gets a tenant of its own, so tests never see each other's
-records although they share the test run's engine.
+records although they share the test run's engine. ``engine_as`` starts engines that behave as
+legitimate OB 3.0 variants (and faults), called with static tokens.
 """
 
 from __future__ import annotations
@@ -144,6 +145,38 @@ def engine(engine_db: str) -> Iterator[EngineServer]:
         clients=[client], tokens=[TokenSpec(ADMIN_TOKEN)], engine_db=engine_db, test_endpoints=True
     ) as server:
         yield server
+
+
+EngineFactory = Callable[..., EngineServer]
+
+
+@pytest.fixture(scope="session")
+def engine_as() -> Iterator[EngineFactory]:
+    """``engine_as(*variants, faults=(), test_endpoints=True)``: an engine (on SQLite) that
+    behaves as ``variants``, started once per session, with the OAuth client of
+    :func:`client_credentials` and the static token ``ADMIN_TOKEN`` (every scope, tenant
+    ``default``); stopped at the end of the session."""
+    started: dict[tuple[Any, ...], EngineServer] = {}
+
+    def start(
+        *variants: str, faults: tuple[str, ...] = (), test_endpoints: bool = True
+    ) -> EngineServer:
+        key = (frozenset(variants), frozenset(faults), test_endpoints)
+        if key not in started:
+            client = ClientSpec(CLIENT_ID, CLIENT_SECRET, ALL_SCOPES, "default")
+            server = EngineServer(
+                clients=[client],
+                tokens=[TokenSpec(ADMIN_TOKEN)],
+                variants=variants,
+                faults=faults,
+                test_endpoints=test_endpoints,
+            )
+            started[key] = server.__enter__()
+        return started[key]
+
+    yield start
+    for server in started.values():
+        server.__exit__(None, None, None)
 
 
 @pytest.fixture

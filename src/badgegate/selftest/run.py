@@ -29,13 +29,18 @@ class Outcome:
 
 
 def run_checks(
-    fault: str | None, names: Iterable[str], config: HarnessConfig, *, examples: int
+    fault: str | None,
+    names: Iterable[str],
+    config: HarnessConfig,
+    *,
+    examples: int,
+    variants: Sequence[str] = (),
 ) -> list[Outcome]:
-    """Start one engine with ``fault`` and run the named checks against it."""
+    """Start one engine with ``fault`` (as ``variants``) and run the named checks against it."""
     chosen = _contracts_last(names)
     tests = {name: PYTEST_CHECKS[name] for name in chosen if name in PYTEST_CHECKS}
     results: dict[str, list[str]] = {}
-    with fault_target(fault, config, examples=examples) as engine:
+    with fault_target(fault, config, examples=examples, variants=variants) as engine:
         for name in chosen:
             if name in tests:
                 continue
