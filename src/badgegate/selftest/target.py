@@ -15,6 +15,7 @@ from badgegate.secret import Secret, reveal
 from badgegate.stack import ISOLATION_TENANT, PRIMARY_TENANT, Target
 
 if TYPE_CHECKING:
+    from badgegate.capabilities import Capabilities
     from badgegate.fuzz.session import FuzzSession
 
 #: Examples per operation and mode when the self-test fuzzes an operation.
@@ -29,6 +30,8 @@ class FaultTarget:
     target: Target
     fuzz: FuzzSession
     isolation_token: Secret
+    #: What the engine offers as started (a variant offers less than the reference engine).
+    capabilities: Capabilities
 
     def environment(self, report_dir: str) -> dict[str, str]:
         """Environment of a pytest process checking this engine (secrets through env only)."""
@@ -58,6 +61,7 @@ def fault_target(
 ) -> Iterator[FaultTarget]:
     """Start the engine with ``fault`` (as ``variants``), seed it through the fuzz session, and
     yield it."""
+    from badgegate.capabilities import learn
     from badgegate.client import BadgeEngineClient
     from badgegate.engine.server import ClientSpec, EngineServer, TokenSpec
     from badgegate.fuzz.seeding import seed_credentials
@@ -90,7 +94,8 @@ def fault_target(
             )
         )
         target = Target(server.api_url, client, isolation, True, server.state_url, engine)
-        fuzz = open_session(target)
+        offered = learn(client, engine, state_url=server.state_url, writable=True)
+        fuzz = open_session(target, capabilities=offered)
         fuzz.profile = fuzz.profile.with_examples(examples)
         seed_credentials(fuzz)
-        yield FaultTarget(fault, target, fuzz, Secret(isolation_token))
+        yield FaultTarget(fault, target, fuzz, Secret(isolation_token), offered)
