@@ -295,6 +295,15 @@ def test_ob3_stays_on_every_variant(engine_as: EngineFactory, name: str | None) 
     ob3_stays(Host(engine_as(*([name] if name else []))))
 
 
+def test_plain_serves_no_provider_states_even_with_test_endpoints() -> None:
+    with EngineServer(variants=[variants.PLAIN], extra_args=["--test-endpoints"]) as server:
+        answer = requests.post(server.root_url + STATE_PATH, json={"action": "reset"}, timeout=30)
+        assert_imsx(answer, 404)
+        assert "--test-endpoints has no effect" in server.stderr()
+    with EngineServer(variants=[variants.PLAIN], test_endpoints=True) as server:
+        assert server.state_url is None and "--test-endpoints" not in server.stderr()
+
+
 def test_plain_keeps_the_documented_methods_of_ob3_paths(engine_as: EngineFactory) -> None:
     answer = Host(engine_as(variants.PLAIN)).call("PATCH", "/profile")
     assert_imsx(answer, 405)
