@@ -69,7 +69,8 @@ def register(subparsers: Any) -> None:
     serve.add_argument(
         "--test-endpoints",
         action="store_true",
-        help="serve POST /_badgegate/provider-states for contract verification",
+        help="serve POST /_badgegate/provider-states for contract verification (not as the "
+        "plain variant)",
     )
     serve.add_argument("--tls-cert", help="PEM certificate: serve HTTPS")
     serve.add_argument("--tls-key", help="PEM private key of --tls-cert")
@@ -113,12 +114,19 @@ def run_variants(_args: argparse.Namespace) -> int:
 def run_serve(args: argparse.Namespace) -> int:
     """Serve the engine until interrupted."""
     from badgegate.engine.launcher import serve
+    from badgegate.engine.variants import PLAIN
 
     if bool(args.tls_cert) != bool(args.tls_key):
         raise ConfigError("--tls-cert and --tls-key go together")
     if args.token_ttl is not None and args.token_ttl <= 0:
         raise ConfigError("--token-ttl must be a positive number of seconds")
     settings = _settings(args)
+    if settings.test_endpoints and PLAIN in settings.variants:
+        print(
+            "badge-engine: --variant plain serves no provider-state endpoint, so "
+            "--test-endpoints has no effect; leave out one of the two",
+            file=sys.stderr,
+        )
     if not settings.clients and not settings.tokens:
         print(
             "badge-engine: no --client or --clients-file given, so only clients registered "

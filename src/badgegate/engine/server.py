@@ -57,6 +57,9 @@ class EngineServer:
         with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
             json.dump(clients_document(clients, tokens), handle)
         self._stderr_path = folder / "engine.stderr"
+        # The plain variant serves no provider states, whatever the test endpoints say.
+        serves_states = test_endpoints and PLAIN not in variants
+        self._serves_states = serves_states
         self._args = [
             "--engine-db",
             self.engine_db,
@@ -64,11 +67,10 @@ class EngineServer:
             str(self._clients_file),
             *(arg for name in faults for arg in ("--fault", name)),
             *(arg for name in variants for arg in ("--variant", name)),
-            *(["--test-endpoints"] if test_endpoints else []),
+            *(["--test-endpoints"] if serves_states else []),
             *(["--token-ttl", str(token_ttl)] if token_ttl is not None else []),
             *extra_args,
         ]
-        self._serves_states = test_endpoints and PLAIN not in variants
         self.process: subprocess.Popen[str] | None = None
         self.api_url = ""
         self.root_url = ""
