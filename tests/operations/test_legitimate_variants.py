@@ -15,10 +15,11 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 import pytest
+from tests.cli.oauth_host import log_in_following_the_url
 
 from badgegate.client import BadgeEngineClient
 from badgegate.engine.server import ClientSpec, EngineServer, TokenSpec
-from badgegate.engine.variants import VARIANT_NAMES
+from badgegate.engine.variants import AUTHORIZATION_CODE_ONLY, VARIANT_NAMES
 from badgegate.samples import sample_compact_jws, sample_credential, sample_key, sample_valid_from
 from badgegate.stack import ISOLATION_TENANT, PRIMARY_TENANT
 
@@ -39,8 +40,8 @@ RUNS = [
 
 def test_the_runs_cover_every_variant() -> None:
     covered = {name for param in RUNS for name in param.values[0]}
-    # authorization-code-only logs in like an OB 3.0 client: its run is in the login tests.
-    assert covered | {"authorization-code-only"} == set(VARIANT_NAMES)
+    # authorization-code-only logs in like an OB 3.0 client: its run is the last test here.
+    assert covered | {AUTHORIZATION_CODE_ONLY} == set(VARIANT_NAMES)
 
 
 @pytest.fixture
@@ -83,6 +84,16 @@ def _seed(client: BadgeEngineClient) -> None:
         )
 
 
+def _assert_no_false_positives(
+    reports: Path, result: object, where: str
+) -> tuple[list[str], list[str]]:
+    failed, skipped = _outcomes(reports / "junit.xml")
+    assert not failed, f"false positives on {where}:\n" + "\n".join(failed)
+    unexplained = [s for s in skipped if ": not applicable" not in s]
+    assert not unexplained, "skips without an applicability reason:\n" + "\n".join(unexplained)
+    return failed, skipped
+
+
 def _outcomes(junit: Path) -> tuple[list[str], list[str]]:
     """(failed or errored tests with their messages, skip reasons) of a JUnit report."""
     failed, skipped = [], []
@@ -109,11 +120,48 @@ def test_every_suite_passes_or_is_not_applicable(
         env={**env, "BADGEGATE_STATE_DIR": str(tmp_path / "state")},
     )
     took = time.monotonic() - started
-    failed, skipped = _outcomes(reports / "junit.xml")
-    assert not failed, f"false positives on {server.api_url} ({profile}):\n" + "\n".join(failed)
+    _, skipped = _assert_no_false_positives(reports, result, f"{server.api_url} ({profile})")
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    unexplained = [s for s in skipped if ": not applicable" not in s]
-    assert not unexplained, "skips without an applicability reason:\n" + "\n".join(unexplained)
     # What the target offers is learned and said.
     assert "badgegate: what the target offers:" in result.stdout
     print(f"{profile} run took {took:.1f} s; {len(skipped)} not applicable")
+
+
+def test_an_authorization_code_only_host_passes_with_the_stored_login(tmp_path: Path) -> None:
+    """A Host offering only the authorization-code grant (no client credentials): the QA
+    engineer logs in once with ``badgegate auth login``; every suite then runs on the stored
+    login and passes or is not applicable."""
+    isolation_token = secrets.token_urlsafe(24)
+    work, state = tmp_path / "work", tmp_path / "state"
+    work.mkdir()
+    env = {"XDG_STATE_HOME": str(state)}
+    with EngineServer(
+        tokens=[TokenSpec(isolation_token, tenant=ISOLATION_TENANT)],
+        variants=[AUTHORIZATION_CODE_ONLY],
+        test_endpoints=True,
+    ) as server:
+        login = log_in_following_the_url(server.api_url, work, env)
+        assert login.returncode == 0, login.stderr
+        reports = tmp_path / "reports"
+        result = run_badgegate(
+            [
+                "run",
+                "--profile",
+                "ci",
+                "--engine-url",
+                server.api_url,
+                "--report-dir",
+                str(reports),
+            ],
+            cwd=work,
+            env={
+                **env,
+                "BADGEGATE_ISOLATION_TOKEN": isolation_token,
+                "BADGEGATE_STATE_URL": str(server.state_url),
+                "BADGEGATE_STATE_DIR": str(tmp_path / "run-state"),
+            },
+        )
+    _assert_no_false_positives(reports, result, f"{server.api_url} (authorization code only)")
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    offered = result.stdout.split("badgegate: what the target offers:", 1)[1]
+    assert "grants: authorization_code, refresh_token\n" in offered
