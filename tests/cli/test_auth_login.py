@@ -92,3 +92,22 @@ def test_the_login_file_is_keyed_by_engine_url_outside_the_working_directory(
     assert first == login_path("http://a.example/ims/ob/v3p0/")
     assert first != login_path("http://b.example/ims/ob/v3p0")
     assert first.parent == logins_dir() and not str(first).startswith(os.getcwd())
+
+
+def test_every_command_that_calls_an_engine_takes_a_token_file() -> None:
+    """A token file works wherever a target is called (``auth`` manages the stored login itself,
+    the last of the credentials)."""
+    from badgegate.cli import build_parser
+    from tests.cli.test_user_mistakes import _all_options
+
+    options: dict[tuple[str, ...], set[str]] = {}
+    for words, action in _all_options(build_parser(), ()):
+        options.setdefault(words, set()).update(action.option_strings)
+    calling = {words for words, names in options.items() if "--engine-url" in names}
+    assert ("contracts", "verify") in calling and ("run",) in calling
+    missing = [
+        " ".join(words)
+        for words in sorted(calling)
+        if words[0] != "auth" and "--engine-token-file" not in options[words]
+    ]
+    assert missing == []
