@@ -136,3 +136,20 @@ def test_a_refused_refresh_says_to_log_in_again_and_keeps_the_login(
     assert f"log in again with `badgegate auth login --engine-url {engine.api_url}`" in line
     assert held["refresh_token"] not in result.stdout + result.stderr
     assert path.read_bytes() == before, "a refused refresh must leave the stored login as it was"
+
+
+def test_refused_client_credentials_point_at_the_stored_login(
+    engine: EngineServer, tmp_path: Path
+) -> None:
+    env = {"XDG_STATE_HOME": str(_state(tmp_path))}
+    smoke = ["run", "--suite", "smoke", "--engine-url", engine.api_url, "--report-dir"]
+    wrong = {**env, "BADGEGATE_CLIENT_ID": "nobody", "BADGEGATE_CLIENT_SECRET": "wrong-secret"}
+    before = run_badgegate([*smoke, str(tmp_path / "r1")], cwd=tmp_path, env=wrong)
+    (line,) = _error_lines(before.stderr)
+    assert "refused badgegate's own credentials" in line and "login is stored" not in line
+
+    assert log_in_following_the_url(engine.api_url, tmp_path, env).returncode == 0
+    after = run_badgegate([*smoke, str(tmp_path / "r2")], cwd=tmp_path, env=wrong)
+    assert after.returncode == ExitCode.USAGE
+    (line,) = _error_lines(after.stderr)
+    assert "a login is stored for this engine URL" in line and "wrong-secret" not in line
