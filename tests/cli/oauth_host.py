@@ -29,13 +29,17 @@ class OAuthHost:
     """How the host behaves, and what it received.
 
     ``consent`` is ``grant``, ``deny`` (``error=access_denied``) or ``forge-state`` (a code
-    with another ``state``); ``api_status`` is what ``GET /credentials`` answers to any token.
+    with another ``state``); ``api_status`` is what ``GET /credentials`` answers to any token;
+    ``strict_scopes`` refuses to register a client asking for a scope it does not describe.
     """
 
     registration: bool = True
+    strict_scopes: bool = False
     consent: str = "grant"
     api_status: int = 200
     token_requests: list[dict[str, str]] = dataclasses.field(default_factory=list)
+    registrations: list[str] = dataclasses.field(default_factory=list)
+    authorized_scopes: list[str] = dataclasses.field(default_factory=list)
     api_tokens: list[str] = dataclasses.field(default_factory=list)
     base_url: str = ""
     _lock: threading.Lock = dataclasses.field(default_factory=threading.Lock)
@@ -62,8 +66,17 @@ class OAuthHost:
             scheme["x-imssf-registrationUrl"] = f"{self.api_url}/oauth/register"
         return {"openapi": "3.0.1", "components": {"securitySchemes": {"OAuth2ACG": scheme}}}
 
+    def register(self, metadata: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        """An RFC 7591 answer to ``metadata`` (recording the scopes asked for)."""
+        scope = str(metadata.get("scope", ""))
+        self.registrations.append(scope)
+        if self.strict_scopes and set(scope.split()) - {SCOPE}:
+            return 400, {"error": "invalid_client_metadata", "error_description": "scope"}
+        return 201, {"client_id": "registered", "client_secret": "s3cret"}
+
     def authorization_redirect(self, query: dict[str, str]) -> str:
         """Where the authorization endpoint sends the browser back to."""
+        self.authorized_scopes.append(query.get("scope", ""))
         answer = {"code": secrets.token_urlsafe(8), "state": query.get("state", "")}
         if self.consent == "deny":
             answer = {
@@ -122,7 +135,7 @@ class OAuthHost:
                 if self.path == BASE + "/oauth/token":
                     self.answer(200, host.issue(dict(urllib.parse.parse_qsl(body))))
                 elif self.path == BASE + "/oauth/register" and host.registration:
-                    self.answer(201, {"client_id": "registered", "client_secret": "s3cret"})
+                    self.answer(*host.register(json.loads(body)))
                 else:
                     self.answer(404, {"imsx_codeMajor": "failure"})
 

@@ -14,6 +14,7 @@ import requests
 
 from badgegate.engine.server import EngineServer
 from badgegate.errors import ExitCode
+from badgegate.scopes import ALL_SCOPES
 from tests.cli.oauth_host import log_in_following_the_url
 from tests.operations.conftest import run_badgegate
 
@@ -38,6 +39,7 @@ def test_login_status_use_refresh_and_logout(engine: EngineServer, tmp_path: Pat
     assert not any(work.iterdir()), "the login must not be kept in the working directory"
     held = json.loads(files[0].read_text(encoding="utf-8"))
     assert held["access_token"] not in out and held["refresh_token"]
+    assert set(held["scopes"]) == set(ALL_SCOPES), "the registration grants the extension scopes"
 
     status = run_badgegate(["auth", "status"], cwd=work, env=env)
     assert status.returncode == 0 and engine.api_url in status.stdout

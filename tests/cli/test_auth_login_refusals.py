@@ -15,7 +15,7 @@ import requests
 
 from badgegate.engine.server import EngineServer
 from badgegate.errors import ExitCode
-from tests.cli.oauth_host import OAuthHost, log_in_following_the_url
+from tests.cli.oauth_host import SCOPE, OAuthHost, log_in_following_the_url
 from tests.conftest import ServeOnLoopback
 from tests.operations.conftest import run_badgegate
 
@@ -153,3 +153,19 @@ def test_refused_client_credentials_point_at_the_stored_login(
     assert after.returncode == ExitCode.USAGE
     (line,) = _error_lines(after.stderr)
     assert "a login is stored for this engine URL" in line and "wrong-secret" not in line
+
+
+def test_a_registration_refusing_extension_scopes_is_asked_for_the_described_ones(
+    serve_on_loopback: ServeOnLoopback, tmp_path: Path
+) -> None:
+    from badgegate.scopes import ALL_SCOPES
+
+    env = {"XDG_STATE_HOME": str(_state(tmp_path))}
+    lenient = _host(serve_on_loopback)
+    assert log_in_following_the_url(lenient.api_url, tmp_path, env).returncode == 0
+    assert lenient.registrations == [" ".join((SCOPE, *(s for s in ALL_SCOPES if s != SCOPE)))]
+
+    strict = _host(serve_on_loopback, strict_scopes=True)
+    assert log_in_following_the_url(strict.api_url, tmp_path, env).returncode == 0
+    assert len(strict.registrations) == 2 and strict.registrations[1] == SCOPE
+    assert strict.authorized_scopes == [SCOPE]

@@ -33,6 +33,7 @@ import requests
 
 from badgegate.config import HarnessConfig
 from badgegate.errors import ConfigError, TargetUnreachable
+from badgegate.scopes import ALL_SCOPES
 from badgegate.secret import Secret
 from badgegate.transport import Transport, register_secret
 
@@ -233,8 +234,37 @@ def _pkce() -> tuple[str, str]:
 
 
 def _register(
+    transport: Transport, endpoints: Endpoints, redirect_uri: str, scopes: Sequence[str] | None
+) -> tuple[str, Secret, tuple[str, ...]]:
+    """Register a client (RFC 7591); return its id, secret and the scopes it was granted.
+
+    Without ``scopes`` it asks for every scope the target describes and badgegate's own
+    extension scopes, then, should the target refuse that, for the described ones alone.
+    """
+    described = tuple(endpoints.scopes)
+    asked = [tuple(scopes)] if scopes else [_with_extension_scopes(described), described]
+    for wanted in dict.fromkeys(asked):
+        answer = _registration(transport, endpoints, redirect_uri, wanted)
+        body = _json(answer)
+        if answer.status_code == 201 and "client_id" in body and "client_secret" in body:
+            granted = tuple(str(body.get("scope") or " ".join(wanted)).split())
+            return str(body["client_id"]), Secret(str(body["client_secret"])), granted
+        if answer.status_code != 400:
+            break
+    raise ConfigError(
+        f"the target refused to register a client ({answer.status_code}: "
+        f"{body.get('error_description') or body.get('error') or 'no reason given'}); "
+        "pass --client-id of a registered client"
+    )
+
+
+def _with_extension_scopes(described: tuple[str, ...]) -> tuple[str, ...]:
+    return described + tuple(name for name in ALL_SCOPES if name not in described)
+
+
+def _registration(
     transport: Transport, endpoints: Endpoints, redirect_uri: str, scopes: Sequence[str]
-) -> tuple[str, Secret]:
+) -> requests.Response:
     assert endpoints.registration_url is not None
     metadata = {
         "client_name": "badgegate",
@@ -244,20 +274,12 @@ def _register(
         "scope": " ".join(scopes),
     }
     try:
-        answer = transport.send("POST", endpoints.registration_url, json=metadata, timeout=10)
+        return transport.send("POST", endpoints.registration_url, json=metadata, timeout=10)
     except requests.RequestException as error:
         raise TargetUnreachable(
             f"the registration endpoint {endpoints.registration_url} did not answer "
             f"({type(error).__name__}); check that the target is up, or pass --client-id"
         ) from None
-    body = _json(answer)
-    if answer.status_code != 201 or "client_id" not in body or "client_secret" not in body:
-        raise ConfigError(
-            f"the target refused to register a client ({answer.status_code}: "
-            f"{body.get('error_description') or body.get('error') or 'no reason given'}); "
-            "pass --client-id of a registered client"
-        )
-    return str(body["client_id"]), Secret(str(body["client_secret"]))
 
 
 def _json(answer: requests.Response) -> dict[str, Any]:
@@ -293,8 +315,8 @@ def log_in(
     redirects = _Redirects()
     try:
         if client_id is None:
-            client_id, client_secret = _register(
-                transport, endpoints, redirects.redirect_uri, wanted
+            client_id, client_secret, wanted = _register(
+                transport, endpoints, redirects.redirect_uri, scopes
             )
         verifier, challenge = _pkce()
         state = secrets.token_urlsafe(16)
