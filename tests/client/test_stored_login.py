@@ -149,3 +149,15 @@ def test_processes_sharing_a_login_refresh_it_one_at_a_time(
     assert len(set(tokens)) == 1, "the second user must take the tokens the first one stored"
     with _client(engine.api_url) as client:
         assert client.list_credentials(limit=1).items == []
+
+
+def test_a_login_deleted_meanwhile_is_not_written_back(engine: EngineServer, logins: Path) -> None:
+    _logged_in(engine.api_url)
+    _expire(engine.api_url)
+    expired = load_login(engine.api_url)
+    assert expired is not None
+    login_path(engine.api_url).unlink()
+    with Transport() as transport:
+        fresh = StoredLogin(transport, expired).token()
+    assert fresh != expired.access_token.reveal()
+    assert not login_path(engine.api_url).exists(), "a logged-out login must stay gone"

@@ -500,7 +500,9 @@ class StoredLogin:
     def _fresh(self) -> Login:
         held = self._login.access_token.reveal()
         with _file_lock(login_path(self._login.engine_url)):
-            stored = load_login(self._login.engine_url) or self._login
+            stored = load_login(self._login.engine_url)
+            if stored is None:  # logged out meanwhile: refresh for this process alone
+                return refresh(self._transport, self._login)
             if stored.access_token.reveal() != held and not _expiring(stored):
                 return stored
             fresh = refresh(self._transport, stored)
