@@ -117,12 +117,19 @@ def check_target(config: HarnessConfig) -> None:
 
 
 def _credential_source(config: HarnessConfig) -> str:
-    from badgegate.client.login import credentials_in_use
+    from badgegate.client.login import credentials_in_use, login_path
 
+    stored = bool(config.engine_url) and login_path(str(config.engine_url)).exists()
+    below = (
+        "; a login is stored for this engine URL: without a token and client credentials, "
+        "commands use it"
+        if stored
+        else ""
+    )
     return {
-        "token": "BADGEGATE_ENGINE_TOKEN / --engine-token-file",
+        "token": "BADGEGATE_ENGINE_TOKEN / --engine-token-file" + below,
         "client credentials": "BADGEGATE_CLIENT_ID and BADGEGATE_CLIENT_SECRET / "
-        "--client-secret-file",
+        "--client-secret-file" + below,
         "stored login": f"the stored login; log in again with `badgegate auth login "
         f"--engine-url {config.engine_url}`",
         "none": "the credentials given",

@@ -43,7 +43,8 @@ def register(subparsers: Any) -> None:
         "--scope",
         action="append",
         dest="scopes",
-        help="a scope URI to ask for (repeatable; default: every scope the target describes)",
+        help="a scope URI to ask for (repeatable; default: every scope the target describes "
+        "and, where a registration grants them, badgegate's extension scopes)",
     )
     login.add_argument(
         "--timeout",
