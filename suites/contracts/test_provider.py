@@ -55,7 +55,7 @@ def test_engine_honours_every_pact(
             api_url,
             state_url=state_url,
             config=None if badgegate_target.embedded else badgegate_target.config,
-            offered=lambda path: target_capabilities.operation_reason(path) is None,
+            offered=lambda path, grant: target_capabilities.interaction_reason(path, grant) is None,
         )
     if not report.passed:
         attach_report(report)

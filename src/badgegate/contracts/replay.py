@@ -48,6 +48,8 @@ class Interaction:
     method: str
     path: str
     states: tuple[str, ...]
+    #: The OAuth 2.0 grant of a token request (``client_credentials``, ...), else ``None``.
+    grant: str | None = None
 
     @property
     def writes(self) -> bool:
@@ -153,7 +155,18 @@ def _interaction(pact: dict[str, Any], raw: dict[str, Any]) -> Interaction:
         method=str(request.get("method", "GET")).upper(),
         path=str(request.get("path", "/")),
         states=states,
+        grant=_grant_type(request),
     )
+
+
+def _grant_type(request: dict[str, Any]) -> str | None:
+    """The ``grant_type`` of a form-encoded token request, else ``None``."""
+    body = request.get("body")
+    content = body.get("content") if isinstance(body, dict) else body
+    if not isinstance(content, str) or "grant_type=" not in content:
+        return None
+    values = urllib.parse.parse_qs(content).get("grant_type")
+    return values[0] if values else None
 
 
 def plan_replay(
@@ -161,16 +174,16 @@ def plan_replay(
     *,
     description: str | None = None,
     only_state_free: bool = False,
-    offered: Callable[[str], bool] | None = None,
+    offered: Callable[[str, str | None], bool] | None = None,
     token: str | None = None,
 ) -> ReplayPlan:
     """Choose the interactions to replay from the pact files (or folders) in ``sources``.
 
     ``description`` is a regular expression an interaction's description must match (searched,
     like the Pact verifier's filter); ``only_state_free`` keeps the state-free reads only;
-    ``offered`` (given a path under the API base, such as ``/ext/achievements``) leaves out the
-    interactions on operations the target does not offer; ``token`` replaces the recorded
-    bearer tokens (see the module's description).
+    ``offered`` (given a path under the API base, such as ``/ext/achievements``, and the grant
+    of a token request) leaves out the interactions on what the target does not offer;
+    ``token`` replaces the recorded bearer tokens (see the module's description).
     """
     try:
         pattern = re.compile(description) if description else None
@@ -192,7 +205,9 @@ def plan_replay(
                 continue
             if only_state_free and not interaction.state_free:
                 continue
-            if offered is not None and not offered(_under_base(interaction.path)):
+            if offered is not None and not offered(
+                _under_base(interaction.path), interaction.grant
+            ):
                 continue
             chosen.append(raw)
             chosen_all.append(interaction)

@@ -144,7 +144,7 @@ def run_verification(
     description: str | None = None,
     config: HarnessConfig | None = None,
     only_state_free: bool = False,
-    offered: Callable[[str], bool] | None = None,
+    offered: Callable[[str, str | None], bool] | None = None,
     token: Secret | None = None,
 ) -> VerificationReport:
     """Replay the pacts and return the report, whatever the outcome.
@@ -154,10 +154,11 @@ def run_verification(
     provider state and there is no ``state_url``, or when ``config`` is a staging run that may
     not write to the target and an interaction, or a provider-state call, would write.
     ``only_state_free`` replays only the interactions that need no provider state and do not
-    write, with no provider-state calls at all. ``offered`` (a path under the API base ->
-    whether the target offers its operations) leaves the others out. ``token``, a bearer token
-    for the target, replaces the recorded bearer tokens of the interactions that do not show a
-    refusal (see :mod:`badgegate.contracts.replay`); the report never shows it.
+    write, with no provider-state calls at all. ``offered`` (a path under the API base and
+    the grant of a token request -> whether the target offers them) leaves the others out.
+    ``token``, a bearer token for the target, replaces the recorded bearer tokens of the
+    interactions that do not show a refusal (see :mod:`badgegate.contracts.replay`); the
+    report never shows it.
     """
     parts = urllib.parse.urlsplit(provider_url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
