@@ -19,7 +19,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from badgegate.engine.context import API_BASE, EngineContext, EngineSettings
+from badgegate.engine.context import EngineContext, EngineSettings
 from badgegate.engine.faults.catalogue import (
     FLAKY,
     HEADER_FAULTS,
@@ -47,9 +47,9 @@ def create_app(settings: EngineSettings) -> ASGIApp:
     app = FastAPI(openapi_url=None, docs_url=None, redoc_url=None, lifespan=lifespan)
     app.state.engine = context
     mounted: list[tuple[str, APIRouter]] = [
-        (API_BASE, ob3_routes.router),
-        (API_BASE, ext_routes.router),
-        (API_BASE, oauth_routes.router),
+        (settings.api_base, ob3_routes.router),
+        (settings.api_base, ext_routes.router),
+        (settings.api_base, oauth_routes.router),
     ]
     if settings.test_endpoints:
         mounted.append(("", state_routes.router))
