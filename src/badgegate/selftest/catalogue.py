@@ -41,6 +41,9 @@ OWNING_CHECKS: dict[str, tuple[str, ...]] = {
     # Read-only: the same check runs on staging.
     f.LOOSE_SINCE: ("fuzz:loose-since",),
     f.UNSUPPORTED_METHOD_404: ("fuzz:methods",),
+    # Read-only: both run on staging too.
+    f.EMPTY_DISCOVERY: ("smoke:discovery",),
+    f.ROOT_BASE_PATH: ("smoke:base-path",),
 }
 
 

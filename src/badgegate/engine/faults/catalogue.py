@@ -39,6 +39,8 @@ WRONG_ALLOW_HEADER = "wrong-allow-header"
 REUPSERT_DUPLICATES = "reupsert-duplicates"
 LOOSE_SINCE = "loose-since"
 UNSUPPORTED_METHOD_404 = "unsupported-method-404"
+EMPTY_DISCOVERY = "empty-discovery"
+ROOT_BASE_PATH = "root-base-path"
 
 SILENT_LIMIT = 50
 
@@ -110,6 +112,17 @@ CATALOGUE: tuple[Fault, ...] = (
         LOOSE_SINCE,
         "a since that is no RFC 3339 date-time (1, 2024, 0.5, empty) is ignored: 200, unfiltered",
         "fuzz",
+    ),
+    Fault(
+        EMPTY_DISCOVERY,
+        "discovery passes the official schema but is empty: blank terms, privacy and "
+        "registration URLs, no refreshUrl, no scopes, servers or paths",
+        "smoke",
+    ),
+    Fault(
+        ROOT_BASE_PATH,
+        "the API is served at the root (/) instead of under /ims/ob/v3p0",
+        "smoke",
     ),
 )
 
