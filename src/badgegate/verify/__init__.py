@@ -100,12 +100,11 @@ def verify_file(
 
 
 def _distinct(findings: list[Finding]) -> list[Finding]:
-    """Findings in order, each (rule, pointer) once: the data model and the verifier both
-    judge expiry."""
-    seen: set[tuple[str, str]] = set()
-    kept = []
+    """Findings in order, each (rule, pointer) once, as an error if either said so: the data
+    model and the verifier both judge expiry and a missing proof."""
+    kept: dict[tuple[str, str], Finding] = {}
     for finding in findings:
-        if (finding.rule, finding.pointer) not in seen:
-            seen.add((finding.rule, finding.pointer))
-            kept.append(finding)
-    return kept
+        key = (finding.rule, finding.pointer)
+        if key not in kept or (finding.is_error and not kept[key].is_error):
+            kept[key] = finding
+    return list(kept.values())

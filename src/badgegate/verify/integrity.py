@@ -178,19 +178,17 @@ def _key(method: Any, pointer: str, verifying: Verifying) -> tuple[PublicKey | N
         if key is None and verifying.allow_network:
             key = keys_module.fetch_key(method)
     except KeyFormatError as error:
-        return None, [Finding("unknown-key", f"{method}: {error}", pointer=where, actual=method)]
+        return None, [Finding("unknown-key", f"{method}: {error}", pointer=where)]
     if key is None:
         hint = (
             "it was not found there"
             if verifying.allow_network
             else "pass its key with --keys (or allow the network to resolve it)"
         )
-        return None, [
-            Finding("unknown-key", f"no key for {method}; {hint}", pointer=where, actual=method)
-        ]
+        return None, [Finding("unknown-key", f"no key for {method}; {hint}", pointer=where)]
     if key.kind != "Ed25519":
         message = f"{method} is a {key.kind} key; {CRYPTOSUITE} needs an Ed25519 key"
-        return None, [Finding("unknown-key", message, pointer=where, actual=method)]
+        return None, [Finding("unknown-key", message, pointer=where)]
     return key, []
 
 

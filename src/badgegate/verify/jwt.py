@@ -89,7 +89,6 @@ def _key(
             "unknown-key",
             f"{where}; pass the issuer's key with --keys (a JWK with that kid)",
             pointer="/kid",
-            actual=kid,
         )
     ]
 
