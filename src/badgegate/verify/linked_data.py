@@ -62,7 +62,9 @@ class ContextSet:
         return {
             "documentLoader": self.load,
             "contextResolver": ContextResolver(self.resolved, self.load),
-            "base": "",
+            # None keeps a relative IRI relative (pyld resolves against an example base for ""),
+            # so safe mode sees it
+            "base": None,
             "processingMode": "json-ld-1.1",
         }
 
@@ -182,8 +184,13 @@ def _jsonld_finding(error: jsonld.JsonLdError) -> Finding:
                 pointer="/@context",
                 actual=cause.url,
             )
-    messages = [str(cause).splitlines()[0] for cause in _causes(error)]
+    messages = [_message(cause) for cause in _causes(error)]
     return Finding("jsonld-invalid", f"not processable as JSON-LD: {messages[-1]}")
+
+
+def _message(error: BaseException) -> str:
+    first = error.args[0] if error.args else error
+    return str(first).splitlines()[0] if str(first) else type(error).__name__
 
 
 def _safe_mode_findings(processor: _Processor) -> list[Finding]:
