@@ -47,6 +47,16 @@ def base58btc_decode(text: str) -> bytes:
     return b"\0" * zeros + number.to_bytes((number.bit_length() + 7) // 8, "big")
 
 
+def base58btc_encode(data: bytes) -> str:
+    """Encode bytes as base58 (bitcoin alphabet)."""
+    number = int.from_bytes(data, "big")
+    digits = []
+    while number:
+        number, digit = divmod(number, 58)
+        digits.append(_BASE58[digit])
+    return "1" * (len(data) - len(data.lstrip(b"\0"))) + "".join(reversed(digits))
+
+
 def multibase_decode(value: str) -> bytes:
     """Decode a base58btc multibase string (``z...``)."""
     if not value.startswith("z"):
