@@ -18,6 +18,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from cachetools import LRUCache
+from frozendict import frozendict
 from pyld import jsonld
 from pyld.context_resolver import ContextResolver
 
@@ -27,6 +28,8 @@ from badgegate.verify.rdfc import Rdfc10
 
 # Processed contexts kept per context set; the pinned contexts need a few hundred.
 PROCESSED_CONTEXTS = 4096
+EXPANDED_IRIS = 65536
+_MISSING = object()
 # Deeper than any credential; far below what pyld's recursion can take.
 MAX_DEPTH = 64
 MAX_NODES = 100_000
@@ -50,6 +53,7 @@ class ContextSet:
         self.processed: LRUCache[tuple[Any, ...], tuple[Any, Any]] = LRUCache(
             maxsize=PROCESSED_CONTEXTS
         )
+        self.iris: LRUCache[tuple[Any, ...], Any] = LRUCache(maxsize=EXPANDED_IRIS)
 
     def load(self, url: str, options: Any = None) -> dict[str, Any]:
         """pyld's document loader: a pinned context, or ``ContextNotPinned``."""
@@ -118,6 +122,27 @@ class _Processor(jsonld.JsonLdProcessor):  # type: ignore[misc]
         )
         self.context_set.processed[key] = (local_ctx, result)
         return result
+
+    def _expand_iri(
+        self,
+        active_ctx: Any,
+        value: Any,
+        base: Any = None,
+        vocab: bool = False,
+        local_ctx: Any = None,
+        defined: Any = None,
+    ) -> Any:
+        # With a finished (frozen) active context and outside context processing, an IRI's
+        # expansion depends only on that context and these arguments: it is kept with the
+        # context set. A context still being built changes, so it is never cached.
+        if local_ctx is not None or not isinstance(active_ctx, frozendict):
+            return super()._expand_iri(active_ctx, value, base, vocab, local_ctx, defined)
+        key = (active_ctx["_uuid"], value, base, vocab)
+        expanded = self.context_set.iris.get(key, _MISSING)
+        if expanded is _MISSING:
+            expanded = super()._expand_iri(active_ctx, value, base, vocab)
+            self.context_set.iris[key] = expanded
+        return expanded
 
 
 def canonical_nquads(document: Any, context_set: ContextSet | None = None) -> Canonical:
