@@ -54,9 +54,7 @@ class Rdfc10(URDNA2015):  # type: ignore[misc]
             nquads = sorted(
                 canonical_quad(
                     {
-                        key: component
-                        if key == "predicate"
-                        else self.modify_first_degree_component(id_, component, key)
+                        key: _first_degree(component, id_) if key != "predicate" else component
                         for key, component in quad.items()
                     }
                 )
@@ -64,3 +62,10 @@ class Rdfc10(URDNA2015):  # type: ignore[misc]
             )
             info["hash"] = self.hash_nquads(nquads)
         return str(info["hash"])
+
+
+def _first_degree(component: dict[str, Any], id_: str) -> dict[str, Any]:
+    """A quad component as Hash First Degree Quads serializes it (§4.7 step 3.1.1)."""
+    if component["type"] != "blank node":
+        return component
+    return {"type": "blank node", "value": "_:a" if component["value"] == id_ else "_:z"}
