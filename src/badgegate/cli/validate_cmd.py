@@ -1,5 +1,9 @@
 """``badgegate validate PATH...``: check OB 3.0 files (JSON, compact JWS, baked PNG/SVG).
 
+``--mode conformance`` (default) judges the data model alone; ``--mode verify`` gives the
+verifier's verdict: the data model judged at ``--at`` plus the proof (Data Integrity
+``eddsa-rdfc-2022`` or the JWS signature), with keys from ``--keys FILE``.
+
 Exit 0 when every file is valid (warnings allowed), 1 when any has an error, 2 on usage errors.
 The ``--format json`` output is versioned: ``{"format": "badgegate.validate/1", "summary": {...},
 "files": [{"path", "kind", "valid", "findings": [Finding.to_dict(), ...]}]}``.
@@ -9,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -45,9 +50,23 @@ def register(subparsers: Any) -> None:
         "--mode",
         choices=("conformance", "verify"),
         default="conformance",
-        help="verify: expired / not-yet-valid are errors, judged at --at",
+        help="conformance: the data model alone (default); verify: the verifier's verdict, "
+        "signatures verified and expired / not-yet-valid as errors, judged at --at",
     )
     parser.add_argument("--at", metavar="TIME", help="RFC 3339 date-time with zone (default now)")
+    parser.add_argument(
+        "--keys",
+        metavar="FILE",
+        type=Path,
+        help="with --mode verify: public keys, a JSON file holding a JWKS, or one verification "
+        "method (id, publicKeyMultibase) or JWK (kid), or a list of them",
+    )
+    parser.add_argument(
+        "--allow-network",
+        action="store_true",
+        help="with --mode verify: resolve did:web and https verification methods over the "
+        "network (default: never)",
+    )
     parser.set_defaults(func=run)
 
 
@@ -70,9 +89,24 @@ def run(args: argparse.Namespace) -> int:
     files = list(expand(args.paths))
     if not files:
         raise ConfigError("no .json, .jwt, .jws, .png or .svg files under the paths given")
-    results = [validate_file(p, variant=args.variant, mode=args.mode, at=at) for p in files]
+    if args.mode == "verify":
+        results = _verified(files, args, at)
+    elif args.keys is not None or args.allow_network:
+        raise ConfigError("--keys and --allow-network belong to --mode verify")
+    else:
+        results = [validate_file(p, variant=args.variant, mode=args.mode, at=at) for p in files]
     print(render_json(results) if args.format == "json" else render_text(results))
     return ExitCode.OK if all(result.valid for result in results) else ExitCode.FAILED
+
+
+def _verified(files: list[Path], args: argparse.Namespace, at: datetime | None) -> list[FileResult]:
+    from badgegate.verify import Keys, load_keys, verify_file
+
+    keys = load_keys(args.keys) if args.keys is not None else Keys()
+    return [
+        verify_file(path, keys, at=at, allow_network=args.allow_network, variant=args.variant)
+        for path in files
+    ]
 
 
 def _summary(results: list[FileResult]) -> dict[str, int]:

@@ -35,6 +35,7 @@ class LoadedDocument:
     findings: list[Finding] = dataclasses.field(default_factory=list)
     header: dict[str, Any] | None = None  # set when the credential came as a compact JWS
     payload: dict[str, Any] | None = None
+    token: str | None = None  # the compact JWS itself (its signature covers header.payload)
 
 
 def expand(paths: list[Path]) -> Iterator[Path]:
@@ -94,7 +95,7 @@ def _from_jws(loaded: LoadedDocument, text: str) -> LoadedDocument:
         header, payload = jws.decode(text)
     except jws.JwsError as error:
         return _fail(loaded, "jws-malformed", str(error))
-    loaded.header, loaded.payload = header, payload
+    loaded.header, loaded.payload, loaded.token = header, payload, text.strip()
     loaded.document = jws.credential_of(payload)
     loaded.findings.extend(jws.header_findings(header))
     loaded.findings.extend(jws.claim_findings(payload))
