@@ -31,6 +31,7 @@ from typing import Any, Literal
 
 import requests
 
+from badgegate import __version__
 from badgegate.config import HarnessConfig
 from badgegate.errors import ConfigError, TargetUnreachable
 from badgegate.scopes import ALL_SCOPES
@@ -268,6 +269,8 @@ def _registration(
     assert endpoints.registration_url is not None
     metadata = {
         "client_name": "badgegate",
+        "software_id": "badgegate",
+        "software_version": __version__,
         "redirect_uris": [redirect_uri],
         "grant_types": ["authorization_code", "refresh_token"],
         "token_endpoint_auth_method": "client_secret_basic",
@@ -336,11 +339,12 @@ def log_in(
         answer = redirects.wait(timeout)
     finally:
         redirects.close()
-    code = _authorization_code(answer, state, url, engine_url, timeout)
+    code, granted = _authorization_code(answer, state, url, engine_url, timeout)
     form = {
         "grant_type": "authorization_code",
         "code": code,
         "redirect_uri": redirects.redirect_uri,
+        "scope": granted or " ".join(wanted),
         "code_verifier": verifier,
     }
     return _token_request(
@@ -350,9 +354,9 @@ def log_in(
 
 def _authorization_code(
     answer: dict[str, str] | None, state: str, url: str, engine_url: str, timeout: float
-) -> str:
-    """The code of the authorization answer; refuse one that is missing, forged or a refusal
-    (one line each)."""
+) -> tuple[str, str]:
+    """The code and granted scope (``""`` when not said) of the authorization answer; refuse
+    one that is missing, forged or a refusal (one line each)."""
     again = f"run `badgegate auth login --engine-url {engine_url}` again"
     if answer is None:
         raise ConfigError(
@@ -376,7 +380,7 @@ def _authorization_code(
     code = answer.get("code")
     if not code:
         raise ConfigError(f"the authorization answer carried no code; {again}")
-    return code
+    return code, answer.get("scope", "")
 
 
 def _token_request(
