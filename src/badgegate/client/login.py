@@ -461,23 +461,27 @@ def revoke_token(
     return answer.status_code == 200
 
 
-def log_out(transport: Transport, engine_url: str) -> bool:
+def log_out(transport: Transport, engine_url: str) -> bool | None:
     """Revoke the stored login's tokens where the target offers RFC 7009 revocation, delete
-    its file; return whether a login was held."""
+    its file; return ``None`` when no login was held, else whether every token was revoked."""
     login = load_login(engine_url)
     if login is None:
-        return False
+        return None
     client = (login.client_id, login.client_secret)
+    revoked = True
     for token in (login.refresh_token, login.access_token):
         if token is None:
             continue
         try:
-            revoke_token(transport, engine_url + "/oauth/revoke", token, client)
+            revoked = (
+                revoke_token(transport, engine_url + "/oauth/revoke", token, client) and revoked
+            )
         except requests.RequestException:
+            revoked = False
             break
     login_path(engine_url).unlink(missing_ok=True)
     login_path(engine_url).with_suffix(".lock").unlink(missing_ok=True)
-    return True
+    return revoked
 
 
 class StoredLogin:
