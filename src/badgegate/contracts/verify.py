@@ -18,7 +18,7 @@ import os
 import sys
 import tempfile
 import urllib.parse
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import IO, Any
 
@@ -108,6 +108,7 @@ def verify_provider(
     pending: bool = False,
     config: HarnessConfig | None = None,
     only_state_free: bool = False,
+    offered: Callable[[str], bool] | None = None,
 ) -> VerificationReport:
     """Replay the pacts in ``sources`` (files or folders) against ``provider_url``.
 
@@ -143,6 +144,7 @@ def run_verification(
     description: str | None = None,
     config: HarnessConfig | None = None,
     only_state_free: bool = False,
+    offered: Callable[[str], bool] | None = None,
     token: Secret | None = None,
 ) -> VerificationReport:
     """Replay the pacts and return the report, whatever the outcome.
@@ -152,9 +154,10 @@ def run_verification(
     provider state and there is no ``state_url``, or when ``config`` is a staging run that may
     not write to the target and an interaction, or a provider-state call, would write.
     ``only_state_free`` replays only the interactions that need no provider state and do not
-    write, with no provider-state calls at all. ``token``, a bearer token for the target,
-    replaces the recorded bearer tokens of the interactions that do not show a refusal (see
-    :mod:`badgegate.contracts.replay`); the report never shows it.
+    write, with no provider-state calls at all. ``offered`` (a path under the API base ->
+    whether the target offers its operations) leaves the others out. ``token``, a bearer token
+    for the target, replaces the recorded bearer tokens of the interactions that do not show a
+    refusal (see :mod:`badgegate.contracts.replay`); the report never shows it.
     """
     parts = urllib.parse.urlsplit(provider_url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
@@ -167,6 +170,7 @@ def run_verification(
         sources,
         description=description,
         only_state_free=only_state_free,
+        offered=offered,
         token=token.reveal() if token else None,
     )
     if only_state_free:
