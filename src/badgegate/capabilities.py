@@ -81,13 +81,18 @@ class Capabilities:
     def operation_reason(self, path: str) -> str | None:
         """Why an operation of badgegate's document at ``path`` does not apply here, or ``None``.
 
-        ``/ext/*`` needs the extension API and ``/oauth/*`` the endpoint at that path; what OB
-        3.0 itself defines always applies.
+        ``/ext/*`` needs the extension API and ``/oauth/*`` the endpoint at that path; a token
+        request for the client-credentials grant (``/oauth/token?grant_type=client_credentials``)
+        needs that grant too; what OB 3.0 itself defines always applies.
         """
+        path, _, query = path.partition("?")
         if path.startswith("/ext/"):
             return self.missing(EXTENSION_API)
         if path in OAUTH_PATHS:
-            return self.missing(OAUTH_PATHS[path])
+            needed = [OAUTH_PATHS[path]]
+            if query == "grant_type=client_credentials":
+                needed.append(CLIENT_CREDENTIALS)
+            return self.missing(*needed)
         return None
 
     def environment(self) -> dict[str, str]:

@@ -48,6 +48,7 @@ class Interaction:
     method: str
     path: str
     states: tuple[str, ...]
+    grant_type: str | None = None
 
     @property
     def writes(self) -> bool:
@@ -153,7 +154,16 @@ def _interaction(pact: dict[str, Any], raw: dict[str, Any]) -> Interaction:
         method=str(request.get("method", "GET")).upper(),
         path=str(request.get("path", "/")),
         states=states,
+        grant_type=_grant_type(request.get("body")),
     )
+
+
+def _grant_type(body: Any) -> str | None:
+    """The ``grant_type`` of a form body (a token request), else ``None``."""
+    content = body.get("content") if isinstance(body, dict) else body
+    if not isinstance(content, str) or "grant_type=" not in content:
+        return None
+    return dict(urllib.parse.parse_qsl(content)).get("grant_type")
 
 
 def plan_replay(
@@ -168,7 +178,8 @@ def plan_replay(
 
     ``description`` is a regular expression an interaction's description must match (searched,
     like the Pact verifier's filter); ``only_state_free`` keeps the state-free reads only;
-    ``offered`` (given a path under the API base, such as ``/ext/achievements``) leaves out the
+    ``offered`` (given a path under the API base, such as ``/ext/achievements``, a token
+    request's with its grant: ``/oauth/token?grant_type=client_credentials``) leaves out the
     interactions on operations the target does not offer; ``token`` replaces the recorded
     bearer tokens (see the module's description).
     """
@@ -192,7 +203,7 @@ def plan_replay(
                 continue
             if only_state_free and not interaction.state_free:
                 continue
-            if offered is not None and not offered(_under_base(interaction.path)):
+            if offered is not None and not offered(_operation(interaction)):
                 continue
             chosen.append(raw)
             chosen_all.append(interaction)
@@ -207,9 +218,11 @@ def plan_replay(
     return ReplayPlan(tuple(pacts), tuple(chosen_all))
 
 
-def _under_base(path: str) -> str:
-    """A pact path (``/ims/ob/v3p0/...``) relative to the OB 3.0 API base."""
-    return path.removeprefix(API_BASE_PATH) or "/"
+def _operation(interaction: Interaction) -> str:
+    """The interaction's path relative to the OB 3.0 API base, with its grant for a token
+    request (``/oauth/token?grant_type=client_credentials``)."""
+    path = interaction.path.removeprefix(API_BASE_PATH) or "/"
+    return f"{path}?grant_type={interaction.grant_type}" if interaction.grant_type else path
 
 
 def check_replay_allowed(
