@@ -15,7 +15,8 @@ import requests
 from badgegate.engine.server import EngineServer
 from badgegate.errors import ExitCode
 from badgegate.scopes import ALL_SCOPES
-from tests.cli.oauth_host import log_in_following_the_url
+from tests.cli.oauth_host import OAuthHost, log_in_following_the_url
+from tests.conftest import ServeOnLoopback
 from tests.operations.conftest import run_badgegate
 
 pytestmark = pytest.mark.slow
@@ -67,6 +68,7 @@ def test_login_status_use_refresh_and_logout(engine: EngineServer, tmp_path: Pat
 
     out = run_badgegate(["auth", "logout", "--engine-url", engine.api_url], cwd=work, env=env)
     assert out.returncode == 0 and "logged out" in out.stdout
+    assert "its tokens are revoked" in out.stdout
     assert not files[0].exists()
     headers = {"Authorization": f"Bearer {refreshed['access_token']}"}
     refused = requests.get(engine.api_url + "/credentials", headers=headers, timeout=30)
@@ -113,3 +115,15 @@ def test_every_command_that_calls_an_engine_takes_a_token_file() -> None:
         if words[0] != "auth" and "--engine-token-file" not in options[words]
     ]
     assert missing == []
+
+
+def test_logout_says_when_the_target_could_not_revoke(
+    serve_on_loopback: ServeOnLoopback, tmp_path: Path
+) -> None:
+    host = OAuthHost()
+    host.base_url = serve_on_loopback(host.handler())
+    env = {"XDG_STATE_HOME": str(tmp_path / "state")}
+    assert log_in_following_the_url(host.api_url, tmp_path, env).returncode == 0
+    out = run_badgegate(["auth", "logout", "--engine-url", host.api_url], cwd=tmp_path, env=env)
+    assert out.returncode == 0 and "did not revoke its tokens" in out.stdout
+    assert not list((tmp_path / "state" / "badgegate" / "logins").iterdir())

@@ -68,7 +68,9 @@ def test_a_target_without_registration_asks_for_a_client_id(
     )
     assert given.returncode == 0, given.stderr
     assert len(host.token_requests) == 1
-    assert host.token_requests[0]["grant_type"] == "authorization_code"
+    exchange = host.token_requests[0]
+    assert exchange["grant_type"] == "authorization_code" and exchange["scope"] == SCOPE
+    assert exchange["code_verifier"] and exchange["redirect_uri"].startswith("http://127.0.0.1:")
 
 
 def test_a_denied_consent_is_refused_and_a_granted_one_logs_in(

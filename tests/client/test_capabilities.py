@@ -144,33 +144,3 @@ def test_capabilities_join_the_report_environment(tmp_path: Path) -> None:
     assert "target.provider.states=yes" in lines
     assert "target.page.size.without.limit=50" in lines
     assert "target.base.url=https://host.example/ims/ob/v3p0" in lines
-
-
-def test_contract_interactions_on_what_the_target_lacks_are_left_out() -> None:
-    from badgegate.contracts import committed_pacts_dir
-    from badgegate.contracts.replay import plan_replay
-
-    plain = Capabilities(base_url="https://host.example/ims/ob/v3p0", offered=frozenset())
-    assert plain.interaction_reason("/oauth/token", "client_credentials") == not_applicable(
-        OAUTH_TOKEN
-    )
-    code_only = Capabilities(
-        base_url="https://host.example/ims/ob/v3p0", offered=frozenset({OAUTH_TOKEN})
-    )
-    assert code_only.interaction_reason("/oauth/token", "client_credentials") == not_applicable(
-        CLIENT_CREDENTIALS
-    )
-    assert code_only.interaction_reason("/oauth/token", "refresh_token") is None
-
-    everything = plan_replay([committed_pacts_dir()])
-    kept = plan_replay(
-        [committed_pacts_dir()],
-        offered=lambda path, grant: code_only.interaction_reason(path, grant) is None,
-    )
-    left_out = {i.description for i in everything.interactions} - {
-        i.description for i in kept.interactions
-    }
-    assert any("client credentials" in name for name in left_out)
-    assert all(i.grant != "client_credentials" for i in kept.interactions)
-    assert not any(i.path.startswith("/ims/ob/v3p0/ext/") for i in kept.interactions)
-    assert any(i.path.endswith("/credentials") for i in kept.interactions)

@@ -31,6 +31,7 @@ from typing import Any, Literal
 
 import requests
 
+from badgegate import __version__
 from badgegate.config import HarnessConfig
 from badgegate.errors import ConfigError, TargetUnreachable
 from badgegate.scopes import ALL_SCOPES
@@ -268,6 +269,8 @@ def _registration(
     assert endpoints.registration_url is not None
     metadata = {
         "client_name": "badgegate",
+        "software_id": "badgegate",
+        "software_version": __version__,
         "redirect_uris": [redirect_uri],
         "grant_types": ["authorization_code", "refresh_token"],
         "token_endpoint_auth_method": "client_secret_basic",
@@ -336,11 +339,12 @@ def log_in(
         answer = redirects.wait(timeout)
     finally:
         redirects.close()
-    code = _authorization_code(answer, state, url, engine_url, timeout)
+    code, granted = _authorization_code(answer, state, url, engine_url, timeout)
     form = {
         "grant_type": "authorization_code",
         "code": code,
         "redirect_uri": redirects.redirect_uri,
+        "scope": granted or " ".join(wanted),
         "code_verifier": verifier,
     }
     return _token_request(
@@ -350,9 +354,9 @@ def log_in(
 
 def _authorization_code(
     answer: dict[str, str] | None, state: str, url: str, engine_url: str, timeout: float
-) -> str:
-    """The code of the authorization answer; refuse one that is missing, forged or a refusal
-    (one line each)."""
+) -> tuple[str, str]:
+    """The code and granted scope (``""`` when not said) of the authorization answer; refuse
+    one that is missing, forged or a refusal (one line each)."""
     again = f"run `badgegate auth login --engine-url {engine_url}` again"
     if answer is None:
         raise ConfigError(
@@ -376,7 +380,7 @@ def _authorization_code(
     code = answer.get("code")
     if not code:
         raise ConfigError(f"the authorization answer carried no code; {again}")
-    return code
+    return code, answer.get("scope", "")
 
 
 def _token_request(
@@ -457,23 +461,27 @@ def revoke_token(
     return answer.status_code == 200
 
 
-def log_out(transport: Transport, engine_url: str) -> bool:
+def log_out(transport: Transport, engine_url: str) -> bool | None:
     """Revoke the stored login's tokens where the target offers RFC 7009 revocation, delete
-    its file; return whether a login was held."""
+    its file; return ``None`` when no login was held, else whether every token was revoked."""
     login = load_login(engine_url)
     if login is None:
-        return False
+        return None
     client = (login.client_id, login.client_secret)
+    revoked = True
     for token in (login.refresh_token, login.access_token):
         if token is None:
             continue
         try:
-            revoke_token(transport, engine_url + "/oauth/revoke", token, client)
+            revoked = (
+                revoke_token(transport, engine_url + "/oauth/revoke", token, client) and revoked
+            )
         except requests.RequestException:
+            revoked = False
             break
     login_path(engine_url).unlink(missing_ok=True)
     login_path(engine_url).with_suffix(".lock").unlink(missing_ok=True)
-    return True
+    return revoked
 
 
 class StoredLogin:
