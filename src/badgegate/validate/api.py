@@ -183,6 +183,7 @@ def _as_vc20(document: dict[str, Any]) -> tuple[dict[str, Any], list[Finding]]:
         pointer="/@context/0",
         severity="warning",
         section="B.1.2",
+        requirement="new credentials use the VC 2.0 data model",
     )
     return converted, [warning]
 
