@@ -41,6 +41,8 @@ OWNING_CHECKS: dict[str, tuple[str, ...]] = {
     # Read-only: the same check runs on staging.
     f.LOOSE_SINCE: ("fuzz:loose-since",),
     f.UNSUPPORTED_METHOD_404: ("fuzz:methods",),
+    # A URI-typed value without a scheme, three objects deep: the schema's format: iri.
+    f.RELATIVE_URI: ("schema:served", "fuzz:get-credentials"),
 }
 
 
