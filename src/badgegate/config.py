@@ -63,8 +63,8 @@ KEY_HELP: dict[str, str] = {
     "ca_bundle": "CA bundle for HTTPS targets",
     "verify_tls": "verify TLS certificates (true/false)",
     "strict": (
-        "warnings fail too: findings on a SHOULD or a missing optional member fail `validate` "
-        "and the suites, and legacy data findings fail `reconcile` (true/false)"
+        "warnings fail too: findings on a SHOULD or a missing optional member fail validate "
+        "and the suites, and legacy data findings fail reconcile (true/false)"
     ),
 }
 
