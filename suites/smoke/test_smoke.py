@@ -17,6 +17,7 @@ from badgegate.checks.discovery import render as render_discovery
 from badgegate.checks.imsx import check_error_body
 from badgegate.checks.paging import check_paging
 from badgegate.findings import Finding
+from badgegate.report.gate import gate
 from badgegate.stack import Target
 
 pytestmark = pytest.mark.suite("smoke")
@@ -101,7 +102,8 @@ def test_credentials_refuse_a_missing_or_wrong_token(
         "RFC 6750 §3 requires a Bearer challenge"
     )
     findings = check_error_body(401, response.headers.get("Content-Type", ""), response.text)
-    assert not findings, _render(findings)
+    failed = gate(findings, config=badgegate_target.config, name=f"401 body with {sent}")
+    assert not failed, f"the 401 to GET /credentials with {sent}:\n" + _render(failed)
 
 
 def test_paging_headers_follow_limit_offset_and_total(
@@ -121,4 +123,5 @@ def test_paging_headers_follow_limit_offset_and_total(
             # A page's items are credential[] and compactJwsString[] together.
             item_count=len(page),
         )
-    assert not findings, _render(findings)
+    failed = gate(findings, config=badgegate_target.config, name="paging headers")
+    assert not failed, _render(failed)

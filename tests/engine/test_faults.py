@@ -214,6 +214,12 @@ def naive_timestamps(engine: Engine) -> None:
     assert served["validUntil"] == "2030-01-01T00:00:00"
 
 
+def relative_uri(engine: Engine) -> None:
+    (credential,) = engine.store(1)
+    served = engine.served(credential)["credentialSubject"]["achievement"]["id"]
+    assert " " in served and ":" not in served, served
+
+
 def json_content_type_lost(engine: Engine) -> None:
     engine.store(1)
     answer = engine.listed()
@@ -286,6 +292,7 @@ DEMONSTRATIONS: dict[str, Callable[[Engine], None]] = {
     faults.REUPSERT_DUPLICATES: reupsert_duplicates,
     faults.EMPTY_DISCOVERY: empty_discovery,
     faults.ROOT_BASE_PATH: root_base_path,
+    faults.RELATIVE_URI: relative_uri,
 }
 SUITES = {"smoke", "schema", "contracts", "fuzz", "integrity", "client"}
 

@@ -67,8 +67,21 @@ def load(path: Path) -> LoadedDocument:
     return _from_json(loaded, text)
 
 
+# rule -> the requirement a file that cannot be read breaks
+_READING = {
+    "document-too-large": "a credential file is of a size a verifier can read",
+    "document-encoding": "OB 3.0 JSON is UTF-8",
+    "document-not-json": "a .json file holds one JSON document",
+    "document-too-deep": "a document is plain JSON that can be validated safely",
+    "jws-malformed": "a .jwt/.jws file holds one compact JWS",
+    "baked-image": "a baked image carries exactly one credential, uncompressed, as specified",
+}
+
+
 def _fail(loaded: LoadedDocument, rule: str, message: str, pointer: str = "") -> LoadedDocument:
-    loaded.findings.append(Finding(rule=rule, message=message, pointer=pointer))
+    loaded.findings.append(
+        Finding(rule=rule, message=message, pointer=pointer, requirement=_READING.get(rule))
+    )
     return loaded
 
 
