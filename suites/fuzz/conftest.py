@@ -9,7 +9,7 @@ import pytest
 from badgegate.capabilities import Capabilities
 from badgegate.fuzz import operation_labels
 from badgegate.fuzz.session import FuzzSession
-from badgegate.plugin import CONFIG_KEY
+from badgegate.plugin import CONFIG_KEY, say
 from badgegate.stack import Target
 
 
@@ -43,3 +43,4 @@ def fuzz_session(
         print(f"fuzz: adjusted for {session.report.document}: {note}")
     yield session
     session.report.write()
+    say(pytestconfig, *session.report.left_summary())

@@ -14,6 +14,7 @@ stay as sent. A Host may reorder ``type`` or ``tag``; it may not reorder ``@cont
 from __future__ import annotations
 
 import json
+import unicodedata
 from collections.abc import Iterator
 from typing import Any
 
@@ -49,6 +50,19 @@ def same_json(left: Any, right: Any) -> bool:
     return type(left) is type(right) and left == right
 
 
+def _short(value: Any, limit: int = 60) -> str:
+    text = json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _changed_value(sent: Any, served: Any) -> str:
+    if isinstance(sent, str) and isinstance(served, str):
+        for form in ("NFC", "NFD", "NFKC", "NFKD"):
+            if unicodedata.normalize(form, served) == sent != served:
+                return f"served as the same text in another Unicode form (sent is {form})"
+    return "served with another value than was accepted"
+
+
 def _set_key(value: Any) -> str:
     """A key equal for values that :func:`same_json` calls equal (whole floats as integers)."""
 
@@ -82,7 +96,7 @@ class _Comparison:
         elif not same_json(sent, served):
             yield self.finding(
                 "stored-value-changed",
-                "served with another value than was accepted",
+                _changed_value(sent, served),
                 pointer,
                 expected=sent,
                 actual=served,
@@ -112,10 +126,7 @@ class _Comparison:
                 )
             else:
                 yield self.finding(
-                    "stored-member-dropped",
-                    f"`{name}` was accepted but is not served",
-                    child,
-                    expected=value,
+                    "stored-member-dropped", f"`{name}` was accepted but is not served", child
                 )
         for name in extra:
             if name in renamed:
@@ -176,9 +187,8 @@ class _Comparison:
         for index in lost:
             yield self.finding(
                 "stored-item-dropped",
-                "this item was accepted but is not served",
+                f"the item {_short(sent[index])} was accepted but is not served",
                 pointer_to(pointer, index),
-                expected=sent[index],
             )
         for index in gained:
             yield self.finding(

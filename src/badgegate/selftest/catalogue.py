@@ -41,6 +41,9 @@ OWNING_CHECKS: dict[str, tuple[str, ...]] = {
     # Read-only: the same check runs on staging.
     f.LOOSE_SINCE: ("fuzz:loose-since",),
     f.UNSUPPORTED_METHOD_404: ("fuzz:methods",),
+    f.NULL_MEMBERS: ("fuzz:read-back",),
+    f.CONTEXT_RENAMED: ("fuzz:read-back",),
+    f.PROFILE_TAKEOVER: ("fuzz:profile",),
 }
 
 

@@ -39,6 +39,9 @@ WRONG_ALLOW_HEADER = "wrong-allow-header"
 REUPSERT_DUPLICATES = "reupsert-duplicates"
 LOOSE_SINCE = "loose-since"
 UNSUPPORTED_METHOD_404 = "unsupported-method-404"
+NULL_MEMBERS = "null-members"
+CONTEXT_RENAMED = "context-renamed"
+PROFILE_TAKEOVER = "profile-takeover"
 
 SILENT_LIMIT = 50
 
@@ -109,6 +112,17 @@ CATALOGUE: tuple[Fault, ...] = (
     Fault(
         LOOSE_SINCE,
         "a since that is no RFC 3339 date-time (1, 2024, 0.5, empty) is ignored: 200, unfiltered",
+        "fuzz",
+    ),
+    Fault(
+        NULL_MEMBERS,
+        "served credentials gain members set to null (evidence, credentialSubject.result)",
+        "fuzz",
+    ),
+    Fault(CONTEXT_RENAMED, "served credentials carry @context as context", "fuzz"),
+    Fault(
+        PROFILE_TAKEOVER,
+        "PUT /profile naming another Profile id is accepted: the tenant's Profile is replaced",
         "fuzz",
     ),
 )
@@ -185,7 +199,16 @@ def active_faults(names: Iterable[str]) -> frozenset[str]:
 
 
 STORE_FAULTS = frozenset({LOST_UNKNOWN_PROPERTY, NFD})
-READ_FAULTS = frozenset({DROP_REQUIRED_FIELD, TIMEZONE_SHIFT, CONTEXT_CHANGE, NAIVE_TIMESTAMPS})
+READ_FAULTS = frozenset(
+    {
+        DROP_REQUIRED_FIELD,
+        TIMEZONE_SHIFT,
+        CONTEXT_CHANGE,
+        NAIVE_TIMESTAMPS,
+        NULL_MEMBERS,
+        CONTEXT_RENAMED,
+    }
+)
 HEADER_FAULTS = frozenset({JSON_CONTENT_TYPE_LOST, NO_WWW_AUTHENTICATE, WRONG_ALLOW_HEADER})
 _ZONE = re.compile(r"(Z|[+-][0-9]{2}:[0-9]{2})$")
 
@@ -216,7 +239,21 @@ def on_read(kind: str, body: str, faults: frozenset[str]) -> str:
     context = record.get("@context")
     if CONTEXT_CHANGE in faults and isinstance(context, list) and len(context) >= 2:
         record["@context"] = [context[1], context[0], *context[2:]]
+    if kind == "credential":
+        record = _credential_read_faults(record, faults)
     return json.dumps(record, ensure_ascii=False, separators=(",", ":"))
+
+
+def _credential_read_faults(record: dict[str, Any], faults: frozenset[str]) -> dict[str, Any]:
+    """null-members and context-renamed: what a Host's serialiser does to a stored credential."""
+    if NULL_MEMBERS in faults:
+        record.setdefault("evidence", None)
+        subject = record.get("credentialSubject")
+        if isinstance(subject, dict):
+            subject.setdefault("result", None)
+    if CONTEXT_RENAMED in faults and "@context" in record:
+        record = {("context" if name == "@context" else name): v for name, v in record.items()}
+    return record
 
 
 def _normalise_strings(value: Any) -> Any:

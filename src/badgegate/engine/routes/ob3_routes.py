@@ -11,7 +11,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from badgegate.engine.context import engine_context, run_id
-from badgegate.engine.faults.catalogue import ACCEPT_INVALID
+from badgegate.engine.faults.catalogue import ACCEPT_INVALID, PROFILE_TAKEOVER
 from badgegate.engine.model.records import credential_record, jws_record
 from badgegate.engine.model.validation import rejection, upload_errors
 from badgegate.engine.routes.discovery import service_description
@@ -98,7 +98,12 @@ async def put_profile(request: Request) -> Response:
     stored = await context.storage(context.store.profile, grant.tenant)
     current_id = json.loads(stored)["id"] if stored else initial_profile(grant.tenant)["id"]
     body = canonical_json(profile)
-    check_profile(profile, current_id, validate=ACCEPT_INVALID not in context.faults)
+    check_profile(
+        profile,
+        current_id,
+        validate=ACCEPT_INVALID not in context.faults,
+        keep_id=PROFILE_TAKEOVER not in context.faults,
+    )
     await context.storage(context.store.put_profile, grant.tenant, body)
     return Response(body, 200, media_type=JSON)
 
@@ -122,13 +127,16 @@ def initial_profile(tenant: str) -> dict[str, Any]:
     }
 
 
-def check_profile(profile: Any, current_id: str, *, validate: bool = True) -> None:
-    """Refuse (400) a Profile sent to PUT /profile that is invalid or changes the ``id``."""
+def check_profile(
+    profile: Any, current_id: str, *, validate: bool = True, keep_id: bool = True
+) -> None:
+    """Refuse (400) a Profile sent to PUT /profile that is invalid or changes the ``id``
+    (``keep_id`` off: the profile-takeover fault)."""
     errors = upload_errors("profile", profile) if validate else []
     profile_id = profile.get("id") if isinstance(profile, dict) else None
     if not isinstance(profile_id, str):
         raise rejection("profile", errors, "[profile-id] /id: required, a URI string")
-    if profile_id != current_id:
+    if keep_id and profile_id != current_id:
         changed = f"[profile-id] /id: the Profile id cannot change (it is {current_id})"
         raise rejection("profile", errors, changed)
     if errors:
