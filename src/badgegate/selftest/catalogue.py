@@ -44,6 +44,8 @@ OWNING_CHECKS: dict[str, tuple[str, ...]] = {
     f.NULL_MEMBERS: ("fuzz:read-back",),
     f.CONTEXT_RENAMED: ("fuzz:read-back",),
     f.PROFILE_TAKEOVER: ("fuzz:profile",),
+    # Refusing the invalid upload proves nothing when the control credential is refused too.
+    f.REFUSE_UPLOADS: ("fuzz:read-back", "fuzz:invalid-upload"),
 }
 
 

@@ -42,6 +42,7 @@ UNSUPPORTED_METHOD_404 = "unsupported-method-404"
 NULL_MEMBERS = "null-members"
 CONTEXT_RENAMED = "context-renamed"
 PROFILE_TAKEOVER = "profile-takeover"
+REFUSE_UPLOADS = "refuse-uploads"
 
 SILENT_LIMIT = 50
 
@@ -120,6 +121,11 @@ CATALOGUE: tuple[Fault, ...] = (
         "fuzz",
     ),
     Fault(CONTEXT_RENAMED, "served credentials carry @context as context", "fuzz"),
+    Fault(
+        REFUSE_UPLOADS,
+        "every POST /credentials is refused with 400, a correctly formed credential too",
+        "fuzz",
+    ),
     Fault(
         PROFILE_TAKEOVER,
         "PUT /profile naming another Profile id is accepted: the tenant's Profile is replaced",

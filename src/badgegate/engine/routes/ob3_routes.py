@@ -11,7 +11,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from badgegate.engine.context import engine_context, run_id
-from badgegate.engine.faults.catalogue import ACCEPT_INVALID, PROFILE_TAKEOVER
+from badgegate.engine.faults.catalogue import ACCEPT_INVALID, PROFILE_TAKEOVER, REFUSE_UPLOADS
 from badgegate.engine.model.records import credential_record, jws_record
 from badgegate.engine.model.validation import rejection, upload_errors
 from badgegate.engine.routes.discovery import service_description
@@ -65,6 +65,8 @@ async def upsert_credential(request: Request) -> Response:
         answer_media = negotiate(request, JSON)
     run = run_id(request)
     body = await read_body(request, BODY_CAP)
+    if REFUSE_UPLOADS in context.faults:
+        raise ApiError(400, "the credential is refused")
     if media == "text/plain":
         try:
             text = body.decode("utf-8")
