@@ -392,6 +392,7 @@ def say(pytestconfig: pytest.Config, *lines: str) -> None:
         return
     capture = pytestconfig.pluginmanager.get_plugin("capturemanager")
     with capture.global_and_fixture_disabled() if capture else contextlib.nullcontext():
+        reporter.ensure_newline()
         for line in lines:
             reporter.write_line(line)
 
