@@ -98,8 +98,10 @@ class FuzzReport:
     def leave(self, kind: str, record_id: str, answered: int | None) -> None:
         """Note that a ``kind`` record ``record_id`` stays on the target (``answered``: the
         status of the write, ``None`` when no answer came)."""
+        entry = {"kind": kind, "id": record_id, "answered": answered}
         with self._lock:
-            self.left_on_target.append({"kind": kind, "id": record_id, "answered": answered})
+            if not any(e["kind"] == kind and e["id"] == record_id for e in self.left_on_target):
+                self.left_on_target.append(entry)
 
     def left_summary(self) -> list[str]:
         """What the run left on the target, for the terminal (empty when nothing)."""
