@@ -137,7 +137,7 @@ def test_invalid_uploads_are_refused(fuzz_session: FuzzSession) -> None:
     _probe(fuzz_session, "invalid-upload", invalid_upload_checks)
 
 
-def test_the_profile_stays_its_owners(fuzz_session: FuzzSession) -> None:
+def test_the_profile_stays_the_tenants_own(fuzz_session: FuzzSession) -> None:
     """PUT /profile naming another id, or an invalid Profile, is refused; an accepted PUT is
     served back; the served Profile is put back afterwards."""
     from badgegate.fuzz.profile import profile_checks
