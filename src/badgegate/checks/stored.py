@@ -23,6 +23,10 @@ from badgegate.ob3 import ORDERED_ARRAYS
 
 #: What a served credential rests on (the Provider (Write) conformance role).
 CREDENTIAL_SECTION = "OB 3.0 §6.9 Provider (Write): a later getCredentials returns it (§8.5)"
+#: What a served Profile rests on.
+PROFILE_SECTION = "OB 3.0 §6.4 putProfile: the entire Profile, as getProfile (§6.3) serves it"
+#: What a served record of badgegate's extension API rests on.
+EXTENSION_SECTION = "badgegate extension API: GET serves the record as the PUT stored it"
 
 
 def stored_changes(

@@ -17,7 +17,12 @@ import requests
 
 from badgegate.checks.imsx import check_error_body
 from badgegate.checks.paging import check_paging
-from badgegate.checks.stored import CREDENTIAL_SECTION, stored_changes
+from badgegate.checks.stored import (
+    CREDENTIAL_SECTION,
+    EXTENSION_SECTION,
+    PROFILE_SECTION,
+    stored_changes,
+)
 from badgegate.client.paging import parse_link_header
 from badgegate.fuzz.records import identity, json_body, listed_records, parse_instant
 from badgegate.fuzz.report import mask_reproduction
@@ -105,7 +110,8 @@ def read_back(session: FuzzSession, path: str, sent: Any) -> list[str]:
     response = session.send("GET", path)
     if response.status_code != 200:
         return [problem(f"GET {path} after its upsert is not 200", response)]
-    return changed_messages(sent, json_body(response.text), response)
+    section = PROFILE_SECTION if path == "/profile" else EXTENSION_SECTION
+    return changed_messages(sent, json_body(response.text), response, section=section)
 
 
 #: Findings shown per changed record (the rest are counted).

@@ -17,12 +17,12 @@ from typing import Any
 import requests
 
 from badgegate.checks.imsx import check_error_body
+from badgegate.checks.stored import PROFILE_SECTION
 from badgegate.fuzz import probes
 from badgegate.fuzz.records import json_body
 from badgegate.fuzz.seeding import seeded_id
 from badgegate.fuzz.session import FuzzSession
 
-SECTION = "OB 3.0 §6.4 putProfile: the entire Profile, as getProfile (§6.3) serves it"
 #: Seconds to wait before each read of a just-written Profile (a Host may settle first).
 SETTLE_DELAYS = (0.0, 0.2, 0.5, 1.0)
 #: What a Host that does not offer putProfile (optional in OB 3.0 §6.9) answers.
@@ -88,7 +88,7 @@ def _refused(
     if served is None:
         return problems + failed, current
     heading = f"after the PUT of a Profile {what}, GET /profile serves a changed Profile:"
-    problems += probes.changed_messages(current, served, section=SECTION, heading=heading)
+    problems += probes.changed_messages(current, served, section=PROFILE_SECTION, heading=heading)
     return problems, served
 
 
@@ -101,7 +101,7 @@ def settled_read(session: FuzzSession, sent: dict[str, Any]) -> list[str]:
         if served is None:
             return failed
         heading = "after an accepted PUT /profile, GET /profile serves another Profile:"
-        changes = probes.changed_messages(sent, served, section=SECTION, heading=heading)
+        changes = probes.changed_messages(sent, served, section=PROFILE_SECTION, heading=heading)
         if not changes:
             return []
     return changes
