@@ -25,8 +25,9 @@ from badgegate.fuzz.session import FuzzSession
 
 #: Seconds to wait before each read of a just-written Profile (a Host may settle first).
 SETTLE_DELAYS = (0.0, 0.2, 0.5, 1.0)
-#: What a Host that does not offer putProfile (optional in OB 3.0 §6.9) answers.
-NOT_OFFERED = frozenset({404, 405, 501})
+#: What a Host that does not offer putProfile (optional in OB 3.0 §6.9), or not to this
+#: client (403: its token lacks ``profile.update``), answers to a valid Profile.
+NOT_OFFERED = frozenset({403, 404, 405, 501})
 
 
 def served_profile(session: FuzzSession) -> tuple[dict[str, Any] | None, list[str]]:
@@ -48,7 +49,7 @@ def profile_checks(session: FuzzSession) -> list[str]:
     try:
         answer = session.send("PUT", "/profile", json=changed)
         if answer.status_code in NOT_OFFERED:
-            return []  # putProfile is optional: nothing here to take over
+            return []  # putProfile is optional: nothing here can be taken over
         if 200 <= answer.status_code < 300:
             problems += settled_read(session, changed)
             current = changed
