@@ -15,6 +15,11 @@ OB_CONTEXT_PREFIX = "https://purl.imsglobal.org/spec/ob/v3p0/context"
 OB_CONTEXT_CURRENT = f"{OB_CONTEXT_PREFIX}-3.0.3.json"
 #: The ``@context`` of an OB 3.0 document written now, in order.
 OB3_CONTEXTS = (VC_V2_CONTEXT, OB_CONTEXT_CURRENT)
+#: The arrays whose order carries meaning: ``@context`` (processed in order; OB 3.0: its order
+#: MUST be preserved by all processors), ``allowedValue`` (a JSON-LD ``@list`` since context
+#: 3.0.2) and ``rubricCriterionLevel`` (ordered low to high). Every other array is a set:
+#: JSON-LD gives multi-valued properties no order (JSON-LD 1.1 §4.3), ``type`` included.
+ORDERED_ARRAYS = frozenset({"@context", "allowedValue", "rubricCriterionLevel"})
 
 #: The ``imsx_codeMinorFieldValue`` of each error status (OB 3.0 API; see ARCHITECTURE.md).
 MINOR_BY_STATUS: dict[int, str] = {

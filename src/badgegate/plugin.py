@@ -396,6 +396,18 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
         terminalreporter.write_line(f"target unreachable: {config.stash[UNREACHABLE_KEY]}")
 
 
+def say(pytestconfig: pytest.Config, *lines: str) -> None:
+    """Write ``lines`` to the terminal as they happen, outside pytest's output capture."""
+    reporter = pytestconfig.pluginmanager.get_plugin("terminalreporter")
+    if reporter is None or not lines:
+        return
+    capture = pytestconfig.pluginmanager.get_plugin("capturemanager")
+    with capture.global_and_fixture_disabled() if capture else contextlib.nullcontext():
+        reporter.ensure_newline()
+        for line in lines:
+            reporter.write_line(line)
+
+
 @pytest.fixture(scope="session")
 def harness_config(pytestconfig: pytest.Config) -> HarnessConfig:
     """The run's :class:`HarnessConfig` (asking for it makes the session a badgegate session)."""

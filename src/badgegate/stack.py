@@ -41,8 +41,14 @@ class Target:
 
     @property
     def writable(self) -> bool:
-        """True when checks may write to the target (always on the embedded stack)."""
-        return self.embedded or not self.config.is_read_only
+        """True when checks may write to the target: always on the embedded stack, else
+        where the transport's write guard lets writes through (on staging: ``allow_writes``
+        and the host on ``write_allowlist``)."""
+        from urllib.parse import urlsplit
+
+        from badgegate.transport.guard import writes_allowed
+
+        return self.embedded or writes_allowed(self.config, urlsplit(self.api_url).hostname)
 
 
 @contextlib.contextmanager

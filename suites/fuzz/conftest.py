@@ -9,7 +9,7 @@ import pytest
 from badgegate.capabilities import Capabilities
 from badgegate.fuzz import operation_labels
 from badgegate.fuzz.session import FuzzSession
-from badgegate.plugin import CONFIG_KEY
+from badgegate.plugin import CONFIG_KEY, say
 from badgegate.stack import Target
 
 
@@ -25,8 +25,9 @@ def fuzz_session(
     badgegate_target: Target, target_capabilities: Capabilities, pytestconfig: pytest.Config
 ) -> Iterator[FuzzSession]:
     """The run's fuzz session; on a writable target, seeded first (seeding problems fail
-    ``test_seeded_credentials_are_served_back``). Operations the target does not offer
-    (:mod:`badgegate.capabilities`) are not applicable."""
+    ``test_seeded_credentials_are_served_back``) and its Profile put back at the end.
+    Operations the target does not offer (:mod:`badgegate.capabilities`) are not applicable."""
+    from badgegate.fuzz.profile import restore_profile, served_profile
     from badgegate.fuzz.seeding import seed_credentials
     from badgegate.fuzz.session import open_session
 
@@ -36,10 +37,15 @@ def fuzz_session(
         seed=int(seed) if seed is not None else None,
         capabilities=target_capabilities,
     )
+    original = None
     if badgegate_target.writable:
+        # Generated PUT /profile cases change the tenant's Profile: it is put back at the end.
+        original, _ = served_profile(session)
         seed_credentials(session)
     print(f"fuzz: profile {session.profile.name}, seed {session.profile.seed}")
     for note in session.adjustments.notes:
         print(f"fuzz: adjusted for {session.report.document}: {note}")
     yield session
+    unrestored = restore_profile(session, original) if original is not None else []
     session.report.write()
+    say(pytestconfig, *session.report.left_summary(), *unrestored)

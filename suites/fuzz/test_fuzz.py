@@ -49,9 +49,18 @@ def test_stateful_sequences_through_links(fuzz_session: FuzzSession) -> None:
 
 
 def test_seeded_credentials_are_served_back(fuzz_session: FuzzSession) -> None:
-    """Each seeded credential was created (201) and is served once, equal to what was sent."""
+    """The control credential and each seeded one were created (201) and are served once, as
+    they were sent (each change named by credential id and JSON pointer)."""
+    from badgegate.fuzz.report import attach_left_on_target
     from badgegate.fuzz.seeding import seeded_read_back
 
+    attach_left_on_target(fuzz_session.report)
+    if fuzz_session.seeded.problems and not fuzz_session.seeded.credentials:
+        # Seeding failed from the start (the control credential refused): nothing to read.
+        fail_with(
+            fuzz_session,
+            problems_as_failures(fuzz_session, "upsert-read-back", fuzz_session.seeded.problems),
+        )
     _needs_seeded_data(fuzz_session)
     _probe(fuzz_session, "upsert-read-back", lambda s: s.seeded.problems + seeded_read_back(s))
 
@@ -126,3 +135,13 @@ def test_invalid_uploads_are_refused(fuzz_session: FuzzSession) -> None:
     if not fuzz_session.profile.writes:
         pytest.skip("not applicable: writes are not allowed on this target")
     _probe(fuzz_session, "invalid-upload", invalid_upload_checks)
+
+
+def test_the_profile_stays_the_tenants_own(fuzz_session: FuzzSession) -> None:
+    """PUT /profile naming another id, or an invalid Profile, is refused; an accepted PUT is
+    served back; the served Profile is put back afterwards."""
+    from badgegate.fuzz.profile import profile_checks
+
+    if not fuzz_session.profile.writes:
+        pytest.skip("not applicable: writes are not allowed on this target")
+    _probe(fuzz_session, "profile-ownership", profile_checks)

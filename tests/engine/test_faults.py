@@ -263,6 +263,34 @@ def root_base_path(engine: Engine) -> None:
     assert [server["url"] for server in served] == [root]
 
 
+def null_members(engine: Engine) -> None:
+    (credential,) = engine.store(1)
+    served = engine.served(credential)
+    assert "evidence" in served and served["evidence"] is None
+    assert served["credentialSubject"]["result"] is None
+
+
+def context_renamed(engine: Engine) -> None:
+    engine.store(1)
+    (served,) = engine.listed(limit=1).json()["credential"]
+    assert "@context" not in served
+    assert served["context"][0] == "https://www.w3.org/ns/credentials/v2"
+
+
+def profile_takeover(engine: Engine) -> None:
+    profile = engine.call("GET", "/profile").json()
+    other = {**profile, "id": f"urn:uuid:{uuid.uuid4()}"}
+    assert engine.call("PUT", "/profile", json=other).status_code == 200
+    assert engine.call("GET", "/profile").json()["id"] == other["id"]
+    # Leave the tenant's own Profile behind for the other demonstrations.
+    assert engine.call("PUT", "/profile", json=profile).status_code == 200
+
+
+def refuse_uploads(engine: Engine) -> None:
+    credential = sample_credential(str(uuid.uuid4()))
+    assert engine.call("POST", "/credentials", json=credential).status_code == 400
+
+
 DEMONSTRATIONS: dict[str, Callable[[Engine], None]] = {
     faults.DROP_REQUIRED_FIELD: drop_required_field,
     faults.WRONG_STATUS: wrong_status,
@@ -293,6 +321,10 @@ DEMONSTRATIONS: dict[str, Callable[[Engine], None]] = {
     faults.EMPTY_DISCOVERY: empty_discovery,
     faults.ROOT_BASE_PATH: root_base_path,
     faults.RELATIVE_URI: relative_uri,
+    faults.NULL_MEMBERS: null_members,
+    faults.CONTEXT_RENAMED: context_renamed,
+    faults.PROFILE_TAKEOVER: profile_takeover,
+    faults.REFUSE_UPLOADS: refuse_uploads,
 }
 SUITES = {"smoke", "schema", "contracts", "fuzz", "integrity", "client"}
 

@@ -78,3 +78,23 @@ def test_json_report_holds_each_failure_with_curl_and_seed(tmp_path: Path) -> No
     assert written["seed"] == 1234 and written["profile"] == "nightly"
     assert written["failures"][0]["curl"].startswith("curl -X GET")
     assert "--hypothesis-seed=1234" in failure.render()
+
+
+def test_json_report_and_terminal_list_what_the_run_left_on_the_target(tmp_path: Path) -> None:
+    report = FuzzReport(tmp_path, seed=0, profile="staging", document="doc.yaml")
+    assert report.left_summary() == []
+    ids = [f"https://badgegate.invalid/seeded/run/credential/{n}" for n in range(5)]
+    for record_id in ids:
+        report.leave("credential", record_id, 201)
+    report.leave("profile", "urn:uuid:0", None)
+    report.write()
+    written = json.loads((tmp_path / "fuzz" / "fuzz-report.json").read_text(encoding="utf-8"))
+    assert written["left_on_target"][0] == {"kind": "credential", "id": ids[0], "answered": 201}
+    assert written["left_on_target"][-1] == {
+        "kind": "profile",
+        "id": "urn:uuid:0",
+        "answered": None,
+    }
+    head, where = report.left_summary()
+    assert "6 record(s)" in head and ids[0] in head and "(3 more)" in head
+    assert str(report.path) in where

@@ -56,6 +56,22 @@ def test_staging_writes_need_the_flag_and_the_host_on_the_allowlist(
     assert profile_for(config, host=STAGING).writes is writes
 
 
+@pytest.mark.parametrize(
+    "allow_writes,allowlist,writable",
+    [("true", STAGING, True), ("true", "other.example.org", False), ("false", STAGING, False)],
+)
+def test_a_given_target_is_written_to_only_where_the_guard_lets_writes_through(
+    allow_writes: str, allowlist: str, writable: bool
+) -> None:
+    """The fuzz suite seeds (and checks profile ownership) only on a writable target."""
+    from badgegate.stack import Target
+
+    config = _config(profile="staging", allow_writes=allow_writes, write_allowlist=allowlist)
+    target = Target(f"https://{STAGING}/ims/ob/v3p0", None, None, False, None, config)  # type: ignore[arg-type]
+    assert target.writable is writable
+    assert Target(target.api_url, None, None, False, None, _config()).writable  # type: ignore[arg-type]
+
+
 def test_staging_transport_refuses_a_write_before_it_leaves_the_process() -> None:
     # Port 9 (discard) is closed: a request that left the process would fail to connect.
     config = _config(profile="staging", engine_url="http://127.0.0.1:9/ims/ob/v3p0")

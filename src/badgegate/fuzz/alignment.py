@@ -4,6 +4,9 @@ Only positive cases are aligned (a negative case stays as wrong as generated):
 
 * an extension record's ``id`` is ``urn:uuid:{key}`` of its path (or batch item) key;
 * ``PUT /profile`` keeps the tenant's Profile ``id``;
+* a JSON credential sent by a run gets a recognisable id of that run
+  (:func:`badgegate.fuzz.seeding.seeded_id`): OB 3.0 has no delete, so what stays on the target
+  says whose it is;
 * a ``text/plain`` credential is a compact JWS carrying a valid OB 3.0 credential;
 * a progress record's whole-float ``progress`` (``57.0``, as schemathesis may spell a JSON
   integer) is sent as the integer it is.
@@ -15,6 +18,7 @@ import uuid
 from typing import Any
 
 from badgegate.fuzz.document import operation_id
+from badgegate.fuzz.seeding import seeded_id
 from badgegate.samples import sample_compact_jws
 
 JWS_ISSUER = "https://issuer.example/"
@@ -39,11 +43,14 @@ def _ext_record(record: Any, key: Any) -> None:
             record["progress"] = int(progress)
 
 
-def align_case(case: Any, profile_id: str | None) -> None:
-    """Align a positive ``case`` with the engine's rules (see the module docstring)."""
+def align_case(case: Any, profile_id: str | None, *, run: str | None = None) -> None:
+    """Align a positive ``case`` with the engine's rules (see the module docstring); ``run``
+    names the run whose credentials these are."""
     if not is_positive(case):
         return
     name = operation_id(case.operation)
+    if name == "upsertCredential" and isinstance(case.body, dict) and run:
+        case.body["id"] = seeded_id(run, f"credential/generated-{uuid.uuid4()}")
     if name in ("upsertAchievement", "upsertProgress"):
         _ext_record(case.body, (case.path_parameters or {}).get("key"))
     elif name == "putProfile" and isinstance(case.body, dict) and profile_id:

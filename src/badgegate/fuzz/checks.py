@@ -142,11 +142,21 @@ def badgegate_upsert_read_back(ctx: Any, response: Any, case: Any) -> bool | Non
     ):
         return None
     path = _concrete_path(case)
+    session.report.leave(
+        UPSERTS[(method, template)], _left_id(case.body, path), response.status_code
+    )
     problems = probes.read_back(session, path, case.body)
     if response.status_code == 201 and _budget(session, f"double:{template}"):
         problems += probes.double_upsert(session, response.request, case.body)
     _fail(problems)
     return True
+
+
+def _left_id(body: Any, path: str) -> str:
+    """How the report names an upserted record: its id, a compact JWS's start, or its path."""
+    if isinstance(body, dict) and isinstance(body.get("id"), str):
+        return str(body["id"])
+    return f"compact JWS {body[:32]}…" if isinstance(body, str) else path
 
 
 def _budget(session: Any, key: str) -> bool:

@@ -17,6 +17,12 @@ import requests
 
 from badgegate.checks.imsx import check_error_body
 from badgegate.checks.paging import check_paging
+from badgegate.checks.stored import (
+    CREDENTIAL_SECTION,
+    EXTENSION_SECTION,
+    PROFILE_SECTION,
+    stored_changes,
+)
 from badgegate.client.paging import parse_link_header
 from badgegate.findings import Finding, failing, warnings_of
 from badgegate.fuzz.records import identity, json_body, listed_records, parse_instant
@@ -102,22 +108,39 @@ def read_back(session: FuzzSession, path: str, sent: Any) -> list[str]:
             return [
                 f"credential {sent.get('id')!r} is served {len(found)} time(s) after its upsert"
             ]
-        return [] if found[0] == sent else [changed_message(sent, found[0])]
+        return changed_messages(sent, found[0])
     response = session.send("GET", path)
     if response.status_code != 200:
         return [problem(f"GET {path} after its upsert is not 200", response)]
-    served = json_body(response.text)
-    return [] if served == sent else [changed_message(sent, served, response)]
+    section = PROFILE_SECTION if path == "/profile" else EXTENSION_SECTION
+    return changed_messages(sent, json_body(response.text), response, section=section)
 
 
-def changed_message(
-    sent: dict[str, Any], served: Any, response: requests.Response | None = None
-) -> str:
-    """Say which members of ``sent`` came back different (or missing)."""
-    members = sorted(set(sent) | set(served if isinstance(served, dict) else {}))
-    differing = [m for m in members if not isinstance(served, dict) or sent.get(m) != served.get(m)]
-    message = f"record {sent.get('id')!r} is served changed after its upsert; members {differing}"
-    return problem(message, response) if response is not None else message
+#: Findings shown per changed record (the rest are counted).
+CHANGES_SHOWN = 8
+
+
+def changed_messages(
+    sent: dict[str, Any],
+    served: Any,
+    response: requests.Response | None = None,
+    *,
+    section: str = CREDENTIAL_SECTION,
+    heading: str | None = None,
+) -> list[str]:
+    """What came back different from the accepted ``sent``: one message (``heading``, else
+    "record … is served changed after its upsert") naming the record and the JSON pointer of
+    each change (none when it is served as sent)."""
+    record_id = sent.get("id") if isinstance(sent.get("id"), str) else None
+    findings = stored_changes(sent, served, record_id=record_id, section=section)
+    if not findings:
+        return []
+    lines = [f"  {finding.render()}" for finding in findings[:CHANGES_SHOWN]]
+    if len(findings) > CHANGES_SHOWN:
+        lines.append(f"  ... and {len(findings) - CHANGES_SHOWN} more change(s)")
+    heading = heading or f"record {record_id!r} is served changed after its upsert:"
+    message = "\n".join([heading, *lines])
+    return [problem(message, response) if response is not None else message]
 
 
 def double_upsert(session: FuzzSession, request: requests.PreparedRequest, sent: Any) -> list[str]:

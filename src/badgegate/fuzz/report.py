@@ -1,7 +1,8 @@
 """Fuzz failures as data: each carries a curl reproduction (secrets masked) and the seed.
 
 The console gets :meth:`FuzzFailure.render`; ``<report_dir>/fuzz/fuzz-report.json`` gets every
-failure of the run (:class:`FuzzReport`); a failing test attaches its failures to Allure.
+failure of the run (:class:`FuzzReport`) and every record the run left on the target; a failing
+test attaches its failures to Allure.
 """
 
 from __future__ import annotations
@@ -84,6 +85,8 @@ class FuzzReport:
         self.document = document
         self.cases = 0
         self.failures: list[FuzzFailure] = []
+        #: Records the run stored on the target and could not remove (OB 3.0 has no delete).
+        self.left_on_target: list[dict[str, Any]] = []
         self._lock = threading.Lock()
 
     def add(self, failures: Iterable[FuzzFailure]) -> None:
@@ -91,6 +94,25 @@ class FuzzReport:
         with self._lock:
             self.failures += failures
             self.write()
+
+    def leave(self, kind: str, record_id: str, answered: int | None) -> None:
+        """Note that a ``kind`` record ``record_id`` stays on the target (``answered``: the
+        status of the write, ``None`` when no answer came)."""
+        entry = {"kind": kind, "id": record_id, "answered": answered}
+        with self._lock:
+            if not any(e["kind"] == kind and e["id"] == record_id for e in self.left_on_target):
+                self.left_on_target.append(entry)
+
+    def left_summary(self) -> list[str]:
+        """What the run left on the target, for the terminal (empty when nothing)."""
+        if not self.left_on_target:
+            return []
+        ids = [entry["id"] for entry in self.left_on_target]
+        shown = ", ".join(ids[:3]) + (f", ... ({len(ids) - 3} more)" if len(ids) > 3 else "")
+        return [
+            f"fuzz: left on the target (OB 3.0 has no delete): {len(ids)} record(s): {shown}",
+            f"fuzz: every one is listed under left_on_target in {self.path}",
+        ]
 
     def count_case(self) -> None:
         """Count one generated case sent to the target."""
@@ -105,6 +127,7 @@ class FuzzReport:
             "document": self.document,
             "cases": self.cases,
             "failures": [failure.to_dict() for failure in self.failures],
+            "left_on_target": self.left_on_target,
         }
 
     def write(self) -> Path:
@@ -117,6 +140,20 @@ class FuzzReport:
 
 def _personal_data_redacted(document: Any, config: HarnessConfig | None) -> Any:
     return redact_for_report(document, config) if redacted_fields(config) else document
+
+
+def attach_left_on_target(report: FuzzReport) -> None:
+    """Attach the records the run left on the target to the current Allure test."""
+    if not report.left_on_target:
+        return
+    try:
+        import allure
+    except ImportError:  # pragma: no cover - allure-pytest is a dependency
+        return
+    document = json.dumps(report.left_on_target, indent=2)
+    allure.attach(
+        redact(document), name="left on the target", attachment_type=allure.attachment_type.JSON
+    )
 
 
 def attach_to_allure(failures: list[FuzzFailure], *, config: HarnessConfig | None = None) -> None:

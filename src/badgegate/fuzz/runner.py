@@ -48,7 +48,9 @@ class CaseRunner:
     def call(self, case: Any) -> Any:
         """Align ``case``, send it through the transport session and return the response."""
         align_case(
-            case, self.profile_id() if operation_id(case.operation) == "putProfile" else None
+            case,
+            self.profile_id() if operation_id(case.operation) == "putProfile" else None,
+            run=self.session.seeded.run,
         )
         headers = self.session.auth.headers_for(operation_id(case.operation), case.headers)
         self.session.report.count_case()

@@ -1,8 +1,15 @@
 """Data the harness stores before fuzzing a writable target, and the checks that need it.
 
-The seeded credentials are a minute apart (distinct ``since`` boundaries), carry a composed
-non-ASCII name and an unknown top-level property (both must come back unchanged), and are
-enough to page past any silent cap below 100.
+Everything is stored through the standard API (``POST /credentials``), so a plain OB 3.0 Host
+is checked like the reference engine. First a control credential, correctly formed and
+minimal: a Host that refuses it refuses everything and cannot pass. Then credentials a minute
+apart (distinct ``since`` boundaries), each carrying a composed non-ASCII name, an unknown
+top-level property, a set (``tag``) and an ordered list (``allowedValue``), all of which must
+come back unchanged; enough to page past any silent cap below 100.
+
+OB 3.0 has no delete: every seeded id says what it is
+(``https://badgegate.invalid/seeded/<run>/credential/<n>``, RFC 2606's reserved ``.invalid``),
+and the fuzz report lists each record the run left on the target.
 """
 
 from __future__ import annotations
@@ -14,7 +21,7 @@ import requests
 
 from badgegate.fuzz import probes
 from badgegate.fuzz.records import identity, listed_records
-from badgegate.fuzz.session import FuzzSession
+from badgegate.fuzz.session import FuzzSession, new_run_token
 from badgegate.samples import (
     sample_achievement,
     sample_credential,
@@ -24,53 +31,133 @@ from badgegate.samples import (
 
 SEED_COUNT = 60
 EXTENSION_PROPERTY = "badgegateFuzzNote"
+#: The reserved host (RFC 2606) of the ids of every record badgegate leaves on a target.
+SEEDED_HOST = "badgegate.invalid"
+#: The index of the control credential (its ``validFrom`` precedes every seeded one).
+CONTROL = -1
+#: Problems of one kind described one by one (the rest are counted).
+SHOWN = 5
+
+
+def seeded_id(run: str, name: str) -> str:
+    """The id of record ``name`` that run ``run`` leaves on a target."""
+    return f"https://{SEEDED_HOST}/seeded/{run}/{name}"
 
 
 def seed_credentials(session: FuzzSession, count: int = SEED_COUNT) -> list[str]:
-    """Store ``count`` fresh credentials one by one; return the problems seen on the way."""
+    """Store the control credential, then ``count`` fresh credentials, one by one; return the
+    problems seen on the way. Only the accepted ones are expected back."""
+    seeded = session.seeded
     response = session.send("GET", "/profile")
     if response.status_code != 200:
-        return [probes.problem("GET /profile (to learn the issuer id) failed", response)]
+        failed = probes.problem("GET /profile (to learn the issuer id) failed", response)
+        seeded.problems.append(failed)
+        return [failed]
     issuer = response.json()["id"]
-    problems: list[str] = []
+    control = control_credential(issuer, seeded.run)
+    answer, problems = post_credential(session, control)
+    seeded.control_accepted = answer in (200, 201)
+    if not seeded.control_accepted:
+        problems.append(
+            f"the control credential {control['id']}, a correctly formed OB 3.0 "
+            f"AchievementCredential, was refused ({answer}): a Host that refuses every upload "
+            "cannot pass; nothing more was seeded"
+        )
+        seeded.problems += problems
+        return problems
+    seeded.credentials.append(control)
     for index in range(count):
-        credential = _credential(index, issuer)
-        try:
-            answer = session.send("POST", "/credentials", json=credential)
-        except requests.RequestException as error:
-            problems.append(f"POST /credentials of {credential['id']} failed: {error}")
-            continue
-        if answer.status_code != 201:
-            problems.append(probes.problem("a new credential must be created with 201", answer))
-        session.seeded.credentials.append(credential)
-    session.seeded.problems += problems
+        credential = _credential(index, issuer, seeded.run)
+        answer, found = post_credential(session, credential)
+        problems += found
+        if answer in (200, 201):
+            seeded.credentials.append(credential)
+    seeded.problems += problems
     return problems
 
 
-def _credential(index: int, issuer: str) -> dict[str, Any]:
+def post_credential(
+    session: FuzzSession, credential: dict[str, Any]
+) -> tuple[int | None, list[str]]:
+    """``POST /credentials`` of a new ``credential``: the status (``None`` when no answer came)
+    and the problems; a record the target may now hold is noted in the report."""
+    try:
+        answer = session.send("POST", "/credentials", json=credential)
+    except requests.RequestException as error:
+        session.report.leave("credential", credential["id"], None)
+        return None, [f"POST /credentials of {credential['id']} failed: {error}"]
+    if not 400 <= answer.status_code < 500:
+        session.report.leave("credential", credential["id"], answer.status_code)
+    if answer.status_code == 201:
+        return 201, []
+    message = f"the new credential {credential['id']} must be created with 201"
+    return answer.status_code, [probes.problem(message, answer)]
+
+
+def control_credential(issuer: str, run: str) -> dict[str, Any]:
+    """A minimal, correctly formed AchievementCredential of ``issuer`` that every Host takes."""
+    credential = sample_credential(
+        sample_key("credential", f"fuzz:{run}:control"), sample_valid_from(CONTROL), issuer=issuer
+    )
+    credential["id"] = seeded_id(run, "credential/control")
+    return credential
+
+
+def _credential(index: int, issuer: str, run: str | None = None) -> dict[str, Any]:
     key = sample_key("credential", f"fuzz:{index}")
     credential = sample_credential(key, sample_valid_from(index), issuer=issuer)
-    credential["id"] = uuid.uuid4().urn
+    credential["id"] = seeded_id(run or new_run_token(), f"credential/{index}")
     credential["name"] = f"Caf\u00e9 r\u00e9sum\u00e9 {index}"
     credential[EXTENSION_PROPERTY] = {"kept": True, "index": index}
+    achievement = credential["credentialSubject"]["achievement"]
+    achievement["tag"] = ["badgegate", "seeded", f"n{index}"]
+    achievement["resultDescription"] = [
+        {
+            "id": f"urn:uuid:{sample_key('result-description', key)}",
+            "type": ["ResultDescription"],
+            "name": "Grade",
+            "resultType": "LetterGrade",
+            "allowedValue": ["D", "C", "B", "A"],
+        }
+    ]
     return credential
 
 
 def seeded_read_back(session: FuzzSession) -> list[str]:
-    """Every seeded credential is served exactly once, equal to what was sent."""
+    """Every accepted seeded credential is served exactly once, as it was sent: each change
+    named by credential id and JSON pointer."""
     listed = probes.walk(session, "/credentials", page_size=probes.LIST_PAGE)
     served: dict[Any, list[Any]] = {}
     for record in listed.records:
         if isinstance(record, dict):
             served.setdefault(identity(record), []).append(record)
-    problems = list(listed.problems)
+    lost: list[str] = []
+    repeated: list[str] = []
+    changed: list[str] = []
     for credential in session.seeded.credentials:
         found = served.get(identity(credential), [])
-        if len(found) != 1:
-            problems.append(f"seeded credential {credential['id']} is served {len(found)} time(s)")
-        elif found[0] != credential:
-            problems.append(probes.changed_message(credential, found[0]))
-    return problems
+        if not found:
+            lost.append(
+                f"credential {credential['id']} was accepted by POST /credentials but "
+                "GET /credentials never serves it (a lost write)"
+            )
+        elif len(found) > 1:
+            repeated.append(f"credential {credential['id']} is served {len(found)} times")
+        else:
+            changed += probes.changed_messages(credential, found[0])
+    return [
+        *listed.problems,
+        *_first(lost, "more accepted credential(s) are never served"),
+        *_first(repeated, "more credential(s) are served more than once"),
+        *_first(changed, "more credential(s) are served changed"),
+    ]
+
+
+def _first(problems: list[str], rest: str) -> list[str]:
+    """The first :data:`SHOWN` of ``problems``, then how many more (``rest`` says what)."""
+    if len(problems) <= SHOWN:
+        return problems
+    return [*problems[:SHOWN], f"... and {len(problems) - SHOWN} {rest}"]
 
 
 def exactly_once(session: FuzzSession, page_size: int = 7) -> list[str]:
@@ -173,11 +260,16 @@ def double_upsert_checks(session: FuzzSession) -> list[str]:
 def invalid_upload_checks(session: FuzzSession) -> list[str]:
     """Invalid OB 3.0 uploads are refused with 400 ``invalid_data`` and never served."""
     issuer = session.send("GET", "/profile").json()["id"]
-    credential = _credential(SEED_COUNT, issuer)
+    credential = _credential(SEED_COUNT, issuer, session.seeded.run)
     del credential["credentialSubject"]
     key = str(uuid.uuid4())
     achievement = {**_achievement(key), "type": ["NotAnAchievement"]}
     problems = []
+    if session.seeded.control_accepted is False:
+        problems.append(
+            "the correctly formed control credential was refused too, so refusing an invalid "
+            "one shows nothing"
+        )
     for method, path, body in _applicable(
         session,
         ("POST", "/credentials", credential),
@@ -186,6 +278,8 @@ def invalid_upload_checks(session: FuzzSession) -> list[str]:
         response = session.send(method, path, json=body)
         if response.status_code != 400:
             problems.append(probes.problem(f"{method} {path} of an invalid record", response))
+            if path == "/credentials" and response.status_code < 400:
+                session.report.leave("credential", credential["id"], response.status_code)
     if probes.served_credential(session, credential):
         problems.append(f"the invalid credential {credential['id']} is served")
     return problems

@@ -13,6 +13,8 @@ import base64
 import contextlib
 import contextvars
 import dataclasses
+import secrets
+import time
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -97,6 +99,11 @@ class FuzzAuth:
         return self.bearer()
 
 
+def new_run_token() -> str:
+    """A token naming one run's records on a target: UTC time and a random suffix."""
+    return time.strftime("%Y%m%dT%H%M%SZ", time.gmtime()) + "-" + secrets.token_hex(3)
+
+
 @dataclasses.dataclass
 class SeededData:
     """What the harness stored on the target before fuzzing, to check exact answers against."""
@@ -104,6 +111,10 @@ class SeededData:
     credentials: list[dict[str, Any]] = dataclasses.field(default_factory=list)
     #: What went wrong while seeding (reported by the read-back check).
     problems: list[str] = dataclasses.field(default_factory=list)
+    #: Names this run's records on the target (part of every seeded id).
+    run: str = dataclasses.field(default_factory=new_run_token)
+    #: Whether the target accepted the correctly formed control credential (``None``: not sent).
+    control_accepted: bool | None = None
 
 
 @dataclasses.dataclass

@@ -46,6 +46,11 @@ OWNING_CHECKS: dict[str, tuple[str, ...]] = {
     f.ROOT_BASE_PATH: ("smoke:base-path",),
     # A URI-typed value without a scheme, three objects deep: the schema's format: iri.
     f.RELATIVE_URI: ("schema:served", "fuzz:get-credentials"),
+    f.NULL_MEMBERS: ("fuzz:read-back",),
+    f.CONTEXT_RENAMED: ("fuzz:read-back",),
+    f.PROFILE_TAKEOVER: ("fuzz:profile",),
+    # Refusing the invalid upload proves nothing when the control credential is refused too.
+    f.REFUSE_UPLOADS: ("fuzz:read-back", "fuzz:invalid-upload"),
 }
 
 

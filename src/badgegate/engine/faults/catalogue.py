@@ -42,6 +42,10 @@ UNSUPPORTED_METHOD_404 = "unsupported-method-404"
 EMPTY_DISCOVERY = "empty-discovery"
 ROOT_BASE_PATH = "root-base-path"
 RELATIVE_URI = "relative-uri"
+NULL_MEMBERS = "null-members"
+CONTEXT_RENAMED = "context-renamed"
+PROFILE_TAKEOVER = "profile-takeover"
+REFUSE_UPLOADS = "refuse-uploads"
 
 SILENT_LIMIT = 50
 
@@ -130,6 +134,22 @@ CATALOGUE: tuple[Fault, ...] = (
         "the API is served at the root (/) instead of under /ims/ob/v3p0",
         "smoke",
     ),
+    Fault(
+        NULL_MEMBERS,
+        "served credentials gain members set to null (evidence, credentialSubject.result)",
+        "fuzz",
+    ),
+    Fault(CONTEXT_RENAMED, "served credentials carry @context as context", "fuzz"),
+    Fault(
+        REFUSE_UPLOADS,
+        "every POST /credentials is refused with 400, a correctly formed credential too",
+        "fuzz",
+    ),
+    Fault(
+        PROFILE_TAKEOVER,
+        "PUT /profile naming another Profile id is accepted: the tenant's Profile is replaced",
+        "fuzz",
+    ),
 )
 
 FAULT_NAMES: tuple[str, ...] = tuple(fault.name for fault in CATALOGUE)
@@ -205,7 +225,15 @@ def active_faults(names: Iterable[str]) -> frozenset[str]:
 
 STORE_FAULTS = frozenset({LOST_UNKNOWN_PROPERTY, NFD})
 READ_FAULTS = frozenset(
-    {DROP_REQUIRED_FIELD, TIMEZONE_SHIFT, CONTEXT_CHANGE, NAIVE_TIMESTAMPS, RELATIVE_URI}
+    {
+        DROP_REQUIRED_FIELD,
+        TIMEZONE_SHIFT,
+        CONTEXT_CHANGE,
+        NAIVE_TIMESTAMPS,
+        RELATIVE_URI,
+        NULL_MEMBERS,
+        CONTEXT_RENAMED,
+    }
 )
 HEADER_FAULTS = frozenset({JSON_CONTENT_TYPE_LOST, NO_WWW_AUTHENTICATE, WRONG_ALLOW_HEADER})
 _ZONE = re.compile(r"(Z|[+-][0-9]{2}:[0-9]{2})$")
@@ -237,9 +265,24 @@ def on_read(kind: str, body: str, faults: frozenset[str]) -> str:
     context = record.get("@context")
     if CONTEXT_CHANGE in faults and isinstance(context, list) and len(context) >= 2:
         record["@context"] = [context[1], context[0], *context[2:]]
-    if RELATIVE_URI in faults and kind == "credential":
-        _relative_achievement_id(record)
+    if kind == "credential":
+        record = _credential_read_faults(record, faults)
     return json.dumps(record, ensure_ascii=False, separators=(",", ":"))
+
+
+def _credential_read_faults(record: dict[str, Any], faults: frozenset[str]) -> dict[str, Any]:
+    """relative-uri, null-members and context-renamed: what a Host's serialiser does to a
+    stored credential."""
+    if RELATIVE_URI in faults:
+        _relative_achievement_id(record)
+    if NULL_MEMBERS in faults:
+        record.setdefault("evidence", None)
+        subject = record.get("credentialSubject")
+        if isinstance(subject, dict):
+            subject.setdefault("result", None)
+    if CONTEXT_RENAMED in faults and "@context" in record:
+        record = {("context" if name == "@context" else name): v for name, v in record.items()}
+    return record
 
 
 def _relative_achievement_id(record: dict[str, Any]) -> None:

@@ -11,7 +11,12 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from badgegate.engine.context import engine_context, run_id
-from badgegate.engine.faults.catalogue import ACCEPT_INVALID, EMPTY_DISCOVERY
+from badgegate.engine.faults.catalogue import (
+    ACCEPT_INVALID,
+    EMPTY_DISCOVERY,
+    PROFILE_TAKEOVER,
+    REFUSE_UPLOADS,
+)
 from badgegate.engine.model.records import credential_record, jws_record
 from badgegate.engine.model.validation import rejection, upload_errors
 from badgegate.engine.routes.discovery import service_description
@@ -65,6 +70,8 @@ async def upsert_credential(request: Request) -> Response:
         answer_media = negotiate(request, JSON)
     run = run_id(request)
     body = await read_body(request, BODY_CAP)
+    if REFUSE_UPLOADS in context.faults:
+        raise ApiError(400, "the credential is refused")
     if media == "text/plain":
         try:
             text = body.decode("utf-8")
@@ -98,7 +105,12 @@ async def put_profile(request: Request) -> Response:
     stored = await context.storage(context.store.profile, grant.tenant)
     current_id = json.loads(stored)["id"] if stored else initial_profile(grant.tenant)["id"]
     body = canonical_json(profile)
-    check_profile(profile, current_id, validate=ACCEPT_INVALID not in context.faults)
+    check_profile(
+        profile,
+        current_id,
+        validate=ACCEPT_INVALID not in context.faults,
+        keep_id=PROFILE_TAKEOVER not in context.faults,
+    )
     await context.storage(context.store.put_profile, grant.tenant, body)
     return Response(body, 200, media_type=JSON)
 
@@ -126,13 +138,16 @@ def initial_profile(tenant: str) -> dict[str, Any]:
     }
 
 
-def check_profile(profile: Any, current_id: str, *, validate: bool = True) -> None:
-    """Refuse (400) a Profile sent to PUT /profile that is invalid or changes the ``id``."""
+def check_profile(
+    profile: Any, current_id: str, *, validate: bool = True, keep_id: bool = True
+) -> None:
+    """Refuse (400) a Profile sent to PUT /profile that is invalid or changes the ``id``
+    (``keep_id`` off: the profile-takeover fault)."""
     errors = upload_errors("profile", profile) if validate else []
     profile_id = profile.get("id") if isinstance(profile, dict) else None
     if not isinstance(profile_id, str):
         raise rejection("profile", errors, "[profile-id] /id: required, a URI string")
-    if profile_id != current_id:
+    if keep_id and profile_id != current_id:
         changed = f"[profile-id] /id: the Profile id cannot change (it is {current_id})"
         raise rejection("profile", errors, changed)
     if errors:
