@@ -39,6 +39,7 @@ WRONG_ALLOW_HEADER = "wrong-allow-header"
 REUPSERT_DUPLICATES = "reupsert-duplicates"
 LOOSE_SINCE = "loose-since"
 UNSUPPORTED_METHOD_404 = "unsupported-method-404"
+IGNORED_AUTH = "ignored-auth"
 
 SILENT_LIMIT = 50
 
@@ -109,6 +110,11 @@ CATALOGUE: tuple[Fault, ...] = (
     Fault(
         LOOSE_SINCE,
         "a since that is no RFC 3339 date-time (1, 2024, 0.5, empty) is ignored: 200, unfiltered",
+        "fuzz",
+    ),
+    Fault(
+        IGNORED_AUTH,
+        "GET /profile answers 200 without a token or with an unknown one (a tenant's Profile)",
         "fuzz",
     ),
 )
