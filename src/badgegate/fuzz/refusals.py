@@ -7,7 +7,8 @@ first of the document's examples and positive cases the target accepts with the 
 is sent again (OB 3.0 API Security: a bearer token with the operation's scope; RFC 6750 §3):
 
 * without a token, with a malformed token, with an unknown token, and without a token but with
-  query (and JSON body) members claiming groups and scopes: 401 with a ``Bearer`` challenge;
+  query and JSON body members claiming groups, a role and every scope (an unknown
+  ``access_token`` in the query too, RFC 6750 §2.3): 401 with a ``Bearer`` challenge;
 * with another tenant's token (reads only, when an isolation token is configured): never this
   tenant's records — a 2xx for one of its records by key, or a list holding any of them, is a
   finding; the other tenant's own (or an empty) list is fine;
@@ -49,6 +50,8 @@ MALFORMED_TOKEN = (
 _COMPACT_JWS = re.compile(r"[\w-]+\.[\w-]+\.[\w-]*")
 #: Members a request may carry that claim rights no token granted.
 CLAIMED_GROUPS = ["admin"]
+#: A token in the query (RFC 6750 §2.3) that no server issued.
+UNKNOWN_QUERY_TOKEN = "badgegate-unknown-query-token"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -163,11 +166,12 @@ def _resend(
 
 def _add_claims(probe: requests.PreparedRequest, session: FuzzSession) -> None:
     every_scope = " ".join(declared_scopes(session.schema.raw_schema))
-    claimed = {"scope": every_scope, "groups": ",".join(CLAIMED_GROUPS), "role": "admin"}
-    probe.prepare_url(probe.url, claimed)
+    claims = {"scope": every_scope, "groups": CLAIMED_GROUPS, "role": "admin"}
+    query = {**claims, "groups": ",".join(CLAIMED_GROUPS), "access_token": UNKNOWN_QUERY_TOKEN}
+    probe.prepare_url(probe.url, query)
     body = _json_object(probe.body)
     if body is not None:
-        body.update({"scope": every_scope, "scopes": every_scope.split(), "groups": CLAIMED_GROUPS})
+        body.update({"scopes": every_scope.split(), "groups": CLAIMED_GROUPS, "claims": claims})
         probe.prepare_body(data=None, files=None, json=body)
 
 
