@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from badgegate.config import load_config
-from badgegate.engine.faults.catalogue import IGNORED_AUTH, UNENFORCED_SCOPE
+from badgegate.engine.faults.catalogue import IGNORED_AUTH, TENANT_LEAK, UNENFORCED_SCOPE
 from badgegate.fuzz.document import default_document, read_document
 from badgegate.fuzz.refusals import (
     oauth2_scopes,
@@ -79,6 +79,17 @@ def test_ignored_auth_is_caught_with_the_token_masked(tmp_path: Path) -> None:
     assert any("with an unknown token" in p and "Bearer ***" in p for p in problems)
     assert all("RFC 6750 §3" in p and "reproduce: curl" in p for p in problems)
     assert not any(token in p for p in problems)
+
+
+@pytest.mark.slow
+def test_another_tenants_token_is_served_none_of_this_tenants_records(tmp_path: Path) -> None:
+    config = load_config({"report_dir": str(tmp_path)}, env={})
+    with fault_target(TENANT_LEAK, config, examples=1) as engine:
+        problems = token_refusals(engine.fuzz)
+    assert problems, "a list holding this tenant's credentials went unnoticed"
+    assert all(
+        p.startswith("GET /credentials with another tenant's token is served") for p in problems
+    )
 
 
 @pytest.mark.slow
