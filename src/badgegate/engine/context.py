@@ -32,16 +32,19 @@ class EngineSettings:
     clients: Sequence[ClientSpec] = ()
     tokens: Sequence[TokenSpec] = ()
     faults: frozenset[str] = field(default_factory=frozenset)
+    #: Legitimate variants (:mod:`badgegate.engine.variants`) the engine behaves as.
+    variants: frozenset[str] = field(default_factory=frozenset)
     test_endpoints: bool = False
     token_ttl: int = DEFAULT_TOKEN_TTL
 
 
 class EngineContext:
-    """Storage, the token authority and the active faults of one engine process."""
+    """Storage, the token authority, the active faults and variants of one engine process."""
 
     def __init__(self, settings: EngineSettings) -> None:
         self.settings = settings
         self.faults = settings.faults
+        self.variants = settings.variants
         self.store = Store(settings.engine_db)
         self.authority = Authority(settings.clients, settings.tokens, settings.token_ttl)
         for client_id, client in self.store.registered_clients():

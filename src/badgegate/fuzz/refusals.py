@@ -18,7 +18,8 @@ is sent again (OB 3.0 API Security: a bearer token with the operation's scope; R
 
 None of these may be answered 2xx. When the target accepts none of the generated cases (a
 record by an unknown key, say), "never 2xx" is all that is asked: a target may route before it
-authenticates. On a read-only profile only safe operations are probed.
+authenticates. On a read-only profile only safe operations are probed, and operations the
+target does not offer (its learned capabilities) never.
 """
 
 from __future__ import annotations
@@ -115,6 +116,8 @@ def _find_protected(session: FuzzSession) -> Iterator[Protected]:
         scopes = oauth2_scopes(raw, operation.definition.raw)
         if scopes is None or not operation_allowed(session, operation):
             continue
+        if session.not_applicable(str(operation.path)):
+            continue  # an operation the target does not offer (its capabilities say why)
         sent = _accepted_or_first(runner, operation)
         if sent is not None:
             yield Protected(operation, scopes, sent.request, sent)

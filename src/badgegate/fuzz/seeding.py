@@ -128,6 +128,13 @@ def isolation_checks(session: FuzzSession) -> list[str]:
     return probes.isolation_list_leaks(session, "/credentials", ids)
 
 
+def _applicable(
+    session: FuzzSession, *calls: tuple[str, str, dict[str, Any]]
+) -> list[tuple[str, str, dict[str, Any]]]:
+    """The calls whose operation the target offers (``/ext/*`` needs the extension API)."""
+    return [call for call in calls if not session.not_applicable(call[1])]
+
+
 def _achievement(key: str) -> dict[str, Any]:
     return sample_achievement(key)
 
@@ -151,7 +158,8 @@ def invalid_upload_checks(session: FuzzSession) -> list[str]:
     key = str(uuid.uuid4())
     achievement = {**_achievement(key), "type": ["NotAnAchievement"]}
     problems = []
-    for method, path, body in (
+    for method, path, body in _applicable(
+        session,
         ("POST", "/credentials", credential),
         ("PUT", f"/ext/achievements/{key}", achievement),
     ):

@@ -35,6 +35,7 @@ from badgegate.secret import reveal
 from badgegate.transport import Transport
 
 if TYPE_CHECKING:
+    from badgegate.capabilities import Capabilities
     from badgegate.client import BadgeEngineClient
     from badgegate.stack import Target
 
@@ -150,6 +151,18 @@ class FuzzSession:
     #: The protected operations and the requests the target accepted for them, found once
     #: (:func:`badgegate.fuzz.refusals.protected_operations`).
     protected: list[Any] | None = None
+    #: What the target offers (``None``: everything badgegate's document describes).
+    capabilities: Capabilities | None = None
+
+    def not_applicable(self, path: str) -> str | None:
+        """Why the operations of badgegate's document at ``path`` do not apply to this target
+        (``None`` when they do)."""
+        return self.capabilities.operation_reason(path) if self.capabilities else None
+
+    @property
+    def default_page_size(self) -> int | None:
+        """The page size the target chose when no ``limit`` was asked for, if learned."""
+        return self.capabilities.default_page_size if self.capabilities else None
 
     @property
     def session(self) -> requests.Session:
@@ -207,8 +220,11 @@ def schemathesis_settings(adjustments: Adjustments, *, modes: str = "all") -> di
     }
 
 
-def open_session(target: Target, *, seed: int | None = None) -> FuzzSession:
-    """Build the fuzz session of ``target``: document, profile, auth and report."""
+def open_session(
+    target: Target, *, seed: int | None = None, capabilities: Capabilities | None = None
+) -> FuzzSession:
+    """Build the fuzz session of ``target``: document, profile, auth and report; operations
+    that ``capabilities`` say the target does not offer are not applicable."""
     config = target.config
     location = document_location(config)
     document = read_document(location, target.client.transport.session)
@@ -234,4 +250,5 @@ def open_session(target: Target, *, seed: int | None = None) -> FuzzSession:
         schema=schema,
         report=report,
         exact=target.embedded,
+        capabilities=capabilities,
     )

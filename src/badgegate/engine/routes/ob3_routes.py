@@ -17,12 +17,14 @@ from badgegate.engine.model.validation import rejection, upload_errors
 from badgegate.engine.routes.discovery import service_description
 from badgegate.engine.routes.listing import list_response
 from badgegate.engine.routes.upserts import upsert_response
+from badgegate.engine.variants import CONTENT_TYPE_ECHO
 from badgegate.engine.wire.imsx import ApiError
 from badgegate.engine.wire.inbound import (
     BODY_CAP,
     JSON,
     canonical_json,
     ensure_accepts,
+    negotiate,
     parse_json,
     read_body,
     require_media_type,
@@ -36,7 +38,8 @@ from badgegate.scopes import (
 )
 
 router = APIRouter()
-CREDENTIAL_MEDIA_TYPES = (JSON, "application/vc+ld+json", "text/plain")
+VC_JSON = "application/vc+ld+json"
+CREDENTIAL_MEDIA_TYPES = (JSON, VC_JSON, "text/plain")
 
 
 @router.get("/credentials")
@@ -54,7 +57,12 @@ async def upsert_credential(request: Request) -> Response:
     context = engine_context(request)
     grant = context.authorize(request, CREDENTIAL_UPSERT, write=True)
     media = require_media_type(request, CREDENTIAL_MEDIA_TYPES)
-    ensure_accepts(request, "text/plain" if media == "text/plain" else JSON)
+    if media == "text/plain":
+        answer_media = negotiate(request, "text/plain")
+    elif media == VC_JSON and CONTENT_TYPE_ECHO in context.variants:
+        answer_media = negotiate(request, VC_JSON, JSON)
+    else:
+        answer_media = negotiate(request, JSON)
     run = run_id(request)
     body = await read_body(request, BODY_CAP)
     if media == "text/plain":
@@ -65,7 +73,7 @@ async def upsert_credential(request: Request) -> Response:
             raise ApiError(400, "request body is not valid UTF-8") from None
     else:
         record = credential_record(parse_json(body), context.faults)
-    return await upsert_response(context, grant.tenant, record, run)
+    return await upsert_response(context, grant.tenant, record, run, answer_media)
 
 
 @router.get("/profile")
