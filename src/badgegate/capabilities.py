@@ -90,6 +90,12 @@ class Capabilities:
             return self.missing(OAUTH_PATHS[path])
         return None
 
+    def interaction_reason(self, path: str, grant: str | None = None) -> str | None:
+        """:meth:`operation_reason`, and for a token request the grant it asks for."""
+        if grant == "client_credentials":
+            return self.operation_reason(path) or self.missing(CLIENT_CREDENTIALS)
+        return self.operation_reason(path)
+
     def environment(self) -> dict[str, str]:
         """The capabilities as the report's environment shows them (no secrets)."""
         page = (

@@ -332,6 +332,14 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.allure_label(severity, label_type="severity"))
 
 
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Start the run's list of warnings afresh (several sessions may share a process)."""
+    if _active(session.config):
+        from badgegate.report.gate import forget
+
+        forget()
+
+
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     """Exit 3 when the target was unreachable; give Allure the environment and categories."""
     if not _active(session.config):
@@ -358,6 +366,7 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
     """Print the per-suite summary table and where the reports are."""
     if not _active(config):
         return
+    from badgegate.report.gate import summary_lines
     from badgegate.summary import render, tally
 
     try:
@@ -380,6 +389,8 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
     ]
     terminalreporter.section("badgegate summary")
     for line in render(tally(reports, root, config.rootpath), paths):
+        terminalreporter.write_line(line)
+    for line in summary_lines():
         terminalreporter.write_line(line)
     if UNREACHABLE_KEY in config.stash:
         terminalreporter.write_line(f"target unreachable: {config.stash[UNREACHABLE_KEY]}")

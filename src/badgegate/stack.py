@@ -117,12 +117,19 @@ def check_target(config: HarnessConfig) -> None:
 
 
 def _credential_source(config: HarnessConfig) -> str:
-    from badgegate.client.login import credentials_in_use
+    from badgegate.client.login import credentials_in_use, login_path
 
+    stored = bool(config.engine_url) and login_path(str(config.engine_url)).exists()
+    below = (
+        "; a login is stored for this engine URL: without a token and client credentials, "
+        "commands use it"
+        if stored
+        else ""
+    )
     return {
-        "token": "BADGEGATE_ENGINE_TOKEN / --engine-token-file",
+        "token": "BADGEGATE_ENGINE_TOKEN / --engine-token-file" + below,
         "client credentials": "BADGEGATE_CLIENT_ID and BADGEGATE_CLIENT_SECRET / "
-        "--client-secret-file",
+        "--client-secret-file" + below,
         "stored login": f"the stored login; log in again with `badgegate auth login "
         f"--engine-url {config.engine_url}`",
         "none": "the credentials given",
@@ -130,13 +137,14 @@ def _credential_source(config: HarnessConfig) -> str:
 
 
 def check_engine_base(config: HarnessConfig) -> None:
-    """Refuse an ``engine_url`` that is not the OB 3.0 API base when the usual base answers.
+    """Refuse an ``engine_url`` that is not the API base when another base of the host answers.
 
     When ``<engine_url>/discovery`` answers but not with a 2xx (a 404, say) while
-    ``<scheme://host:port>/ims/ob/v3p0/discovery`` answers 200, the base was mistyped: raise
-    :class:`ConfigError` naming the corrected URL. A target that serves discovery at the given
-    base, or that cannot be reached at all (reported later, as exit 3), passes. One GET (two at
-    most), through the run's guarded transport.
+    ``<scheme://host:port>/ims/ob/v3p0/discovery`` (the OB 3.0 base) or, failing that,
+    ``<scheme://host:port>/discovery`` (a Host serving the API at its root) answers 200, the
+    base was mistyped: raise :class:`ConfigError` naming the URL to use. A target that serves
+    discovery at the given base, or that cannot be reached at all (reported later, as exit 3),
+    passes. One GET (three at most), through the run's guarded transport.
     """
     import urllib.parse
 
@@ -149,7 +157,7 @@ def check_engine_base(config: HarnessConfig) -> None:
     if not base:
         return
     parts = urllib.parse.urlsplit(base)
-    usual = f"{parts.scheme}://{parts.netloc}{API_BASE_PATH}"
+    root = f"{parts.scheme}://{parts.netloc}"
     with Transport.from_config(config) as transport:
 
         def status(url: str) -> int | None:
@@ -159,13 +167,15 @@ def check_engine_base(config: HarnessConfig) -> None:
                 return None
 
         answered = status(base)
-        if answered is None or 200 <= answered < 300 or usual == base:
+        if answered is None or 200 <= answered < 300:
             return
-        if status(usual) == 200:
-            raise ConfigError(
-                f"engine_url {base} serves no OB 3.0 discovery ({base}/discovery answered "
-                f"{answered}) but {usual}/discovery does; did you mean --engine-url {usual}?"
-            )
+        for candidate in (root + API_BASE_PATH, root):
+            if candidate != base and status(candidate) == 200:
+                raise ConfigError(
+                    f"engine_url {base} serves no OB 3.0 discovery ({base}/discovery answered "
+                    f"{answered}) but {candidate}/discovery does; did you mean --engine-url "
+                    f"{candidate}?"
+                )
 
 
 @contextlib.contextmanager

@@ -25,4 +25,7 @@ def test_pact_file_is_written(harness_config: HarnessConfig) -> None:
     (path,) = write_pacts([READER_CONTRACT], report_pacts_dir(harness_config))
     pact = json.loads(path.read_bytes())
     written = [interaction["description"] for interaction in pact["interactions"]]
-    assert written == sorted(READER_CONTRACT.descriptions)
+    assert written == sorted(READER_CONTRACT.descriptions), (
+        f"{path.name} lists the interactions {written}, "
+        f"not the contract's {sorted(READER_CONTRACT.descriptions)}"
+    )

@@ -25,7 +25,10 @@ def _verification_target(target: Target) -> Iterator[tuple[str, str]]:
     an engine of its own and leaves the shared one, and the other suites' data, untouched.
     """
     if not target.embedded:
-        assert target.state_url is not None
+        assert target.state_url is not None, (
+            "contract verification against a given engine needs its provider-state endpoint: "
+            "set state_url (BADGEGATE_STATE_URL)"
+        )
         yield target.api_url, target.state_url
         return
     from badgegate.engine.server import EngineServer
@@ -55,9 +58,12 @@ def test_engine_honours_every_pact(
             api_url,
             state_url=state_url,
             config=None if badgegate_target.embedded else badgegate_target.config,
-            offered=lambda path: target_capabilities.operation_reason(path) is None,
+            offered=lambda path, grant: target_capabilities.interaction_reason(path, grant) is None,
         )
     if not report.passed:
         attach_report(report)
     assert report.passed, report.render()
-    assert len(report.outcomes) >= 2
+    assert len(report.outcomes) >= 2, (
+        f"verification replayed {len(report.outcomes)} pact(s); the consumer and migrator pacts "
+        "should both have been replayed"
+    )

@@ -71,7 +71,7 @@ def test_every_legacy_badge_is_intact_in_badge_engine(
         or (item["legacyId"] is not None and "lacks" not in item["message"])
     ]
     assert not lost, report.render() + "\n" + json.dumps(lost[:10], indent=1, ensure_ascii=False)
-    assert document["counts"]["badges"] > 0
+    assert document["counts"]["badges"] > 0, "reconcile read no legacy badges:\n" + report.render()
     assert document["summary"]["agreeingBadges"] == document["counts"]["badges"], report.render()
 
 

@@ -70,7 +70,9 @@ def test_a_second_migration_changes_nothing(
         second = migrate(sqlite_url, client, state_dir=tmp_path, mapping=mapping)
         undo_run(client, second.run_id)
         assert second.changed == 0, second.render()
-        assert engine_snapshot(client) == before
+        assert engine_snapshot(client) == before, (
+            f"undoing run {second.run_id}, which changed nothing, changed what the engine serves"
+        )
     finally:
         undo_run(client, first.run_id)
 
@@ -142,8 +144,12 @@ def test_rollback_restores_the_engine_and_leaves_legacy_untouched(
         if run.changed:  # a run that wrote nothing has nothing to roll back
             report = rollback(client, run.run_id, legacy_db=sqlite_url, state_dir=tmp_path)
             assert not report.problems, report.render()
-        assert engine_snapshot(client) == before
-        assert checksum(sqlite_url) == legacy_before
+        assert engine_snapshot(client) == before, (
+            f"after the rollback of run {run.run_id} the engine serves other records than before"
+        )
+        assert checksum(sqlite_url) == legacy_before, (
+            f"migrating and rolling back run {run.run_id} changed the legacy database"
+        )
     finally:
         undo_run(client, prior.run_id)
 

@@ -42,22 +42,31 @@ def _check(folder: str, name: str, entry: dict[str, Any]) -> list[Any]:
 @pytest.mark.parametrize("folder,manifest", [("valid", VALID), ("invalid", INVALID)])
 def test_every_fixture_file_has_an_expectation(folder: str, manifest: dict[str, Any]) -> None:
     files = {p.name for p in (FIXTURES / folder).iterdir() if p.suffix in SUFFIXES}
-    assert files == set(manifest)
+    assert files == set(manifest), (
+        f"fixtures/credentials/{folder}: files without an entry in expected.yaml "
+        f"{sorted(files - set(manifest))}, entries without a file {sorted(set(manifest) - files)}"
+    )
 
 
 def test_invalid_corpus_covers_at_least_sixty_cases() -> None:
-    assert len(INVALID) >= 60
+    assert len(INVALID) >= 60, f"only {len(INVALID)} invalid fixtures; the corpus needs 60"
 
 
 @pytest.mark.parametrize("name", sorted(VALID))
 def test_valid_fixture_passes(name: str) -> None:
     findings = _check("valid", name, VALID[name])
-    assert [f.render() for f in findings if f.is_error] == []
-    assert sorted({f.rule for f in findings}) == VALID[name]["warnings"]
+    errors = [f.render() for f in findings if f.is_error]
+    assert errors == [], f"the valid fixture {name} has errors:\n" + "\n".join(errors)
+    warned = sorted({f.rule for f in findings})
+    assert warned == VALID[name]["warnings"], (
+        f"{name} warns {warned}, expected.yaml records {VALID[name]['warnings']}"
+    )
 
 
 @pytest.mark.parametrize("name", sorted(INVALID))
 def test_invalid_fixture_fails_with_recorded_rule(name: str) -> None:
     entry = INVALID[name]
     errors = [(f.rule, f.pointer) for f in _check("invalid", name, entry) if f.is_error]
-    assert (entry["rule"], entry["pointer"]) in errors, errors
+    assert (entry["rule"], entry["pointer"]) in errors, (
+        f"{name} should fail {entry['rule']} at {entry['pointer'] or '/'}; its errors: {errors}"
+    )

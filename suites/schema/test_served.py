@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -10,6 +11,7 @@ import pytest
 from badgegate.capabilities import EXTENSION_API, Capabilities
 from badgegate.findings import Finding
 from badgegate.report import attach_evidence
+from badgegate.report.gate import gate
 from badgegate.stack import Target
 from badgegate.validate import Kind, validate_served_record
 
@@ -33,10 +35,7 @@ def _findings_of(record: Any, kind: Kind) -> list[Finding]:
         _, payload = decode(record)
         credential = credential_of(payload)
         record_id = str(credential.get("id", "<compact JWS without id>"))
-        claims = [
-            Finding(f.rule, f.message, f.pointer, f.severity, record_id, f.expected, f.actual)
-            for f in claim_findings(payload)
-        ]
+        claims = [dataclasses.replace(f, record_id=record_id) for f in claim_findings(payload)]
         return claims + validate_served_record(credential, kind, record_id=record_id)
     return validate_served_record(record, kind)
 
@@ -56,11 +55,12 @@ def served_kind(request: pytest.FixtureRequest, target_capabilities: Capabilitie
 def test_every_served_record_is_valid(badgegate_target: Target, served_kind: Kind) -> None:
     """Walk every page of the kind and validate each record; a failure names the record."""
     kind = served_kind
-    errors: list[Finding] = []
+    findings: list[Finding] = []
     count = 0
     for record in _served(badgegate_target, kind):
         count += 1
-        errors += [f for f in _findings_of(record, kind) if f.is_error]
+        findings += _findings_of(record, kind)
+    errors = gate(findings, config=badgegate_target.config, name=f"served {kind} records")
     if badgegate_target.embedded and kind == "credential":
         assert count > 0, "the embedded stack served no credentials to validate"
     if errors:
@@ -69,19 +69,24 @@ def test_every_served_record_is_valid(badgegate_target: Target, served_kind: Kin
             [finding.to_dict() for finding in errors],
             config=badgegate_target.config,
         )
-    assert not errors, f"{len(errors)} error(s) in {count} served {kind} record(s):\n" + "\n".join(
-        finding.render() for finding in errors[:50]
+    assert not errors, (
+        f"{len(errors)} finding(s) in {count} served {kind} record(s):\n"
+        + "\n".join(finding.render() for finding in errors[:50])
     )
 
 
 def test_served_issuer_profile_is_valid(badgegate_target: Target) -> None:
     """GET /profile answers a valid OB 3.0 Profile."""
     profile = badgegate_target.client.get_profile()
-    errors = [f for f in validate_served_record(profile, "profile") if f.is_error]
+    errors = gate(
+        validate_served_record(profile, "profile"),
+        config=badgegate_target.config,
+        name="served profile",
+    )
     if errors:
         attach_evidence(
             "schema findings (profile)",
             {"profile": profile, "findings": [finding.to_dict() for finding in errors]},
             config=badgegate_target.config,
         )
-    assert not errors, "\n".join(finding.render() for finding in errors)
+    assert not errors, "GET /profile:\n" + "\n".join(finding.render() for finding in errors)

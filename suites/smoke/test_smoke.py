@@ -5,10 +5,19 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+import requests
 
+from badgegate.checks.discovery import (
+    Probe,
+    check_base_path,
+    check_service_description,
+    served_operations,
+)
+from badgegate.checks.discovery import render as render_discovery
 from badgegate.checks.imsx import check_error_body
 from badgegate.checks.paging import check_paging
 from badgegate.findings import Finding
+from badgegate.report.gate import gate
 from badgegate.stack import Target
 
 pytestmark = pytest.mark.suite("smoke")
@@ -27,16 +36,50 @@ def served_total(badgegate_target: Target) -> int:
     return page.total
 
 
+def _discovery_document(target: Target) -> Any:
+    """``GET <base>/discovery`` without a token: the document, or ``None`` when it did not
+    answer 200 with JSON."""
+    response = target.client.transport.session.get(target.api_url + "/discovery")
+    if response.status_code != 200:
+        return None
+    try:
+        return response.json()
+    except ValueError:
+        return None
+
+
+def _status_without_token(target: Target) -> Probe:
+    session = target.client.transport.session
+
+    def status(method: str, url: str) -> int | None:
+        try:
+            return session.request(method, url, allow_redirects=False).status_code
+        except requests.RequestException:
+            return None
+
+    return status
+
+
 def test_discovery_describes_oauth2_without_auth(badgegate_target: Target) -> None:
-    """GET /discovery answers without a token with the Service Description's OAuth 2.0 scheme."""
+    """GET /discovery answers without a token with a Service Description that OB 3.0's text
+    accepts: info, the OAuth 2.0 scheme with its flow and scopes, servers naming the base, and
+    paths describing exactly the OB 3.0 read operations served. Read-only."""
     response = badgegate_target.client.transport.session.get(
         badgegate_target.api_url + "/discovery"
     )
     assert response.status_code == 200, response.text[:300]
-    schemes: dict[str, Any] = response.json()["components"]["securitySchemes"]
-    oauth = schemes.get("OAuth2ACG")
-    assert oauth is not None, f"no OAuth2ACG security scheme in {sorted(schemes)}"
-    assert oauth.get("x-imssf-registrationUrl"), "OAuth2ACG has no x-imssf-registrationUrl"
+    base = badgegate_target.api_url
+    served = served_operations(base, _status_without_token(badgegate_target))
+    findings = check_service_description(response.json(), base, served)
+    assert not findings, render_discovery(findings)
+
+
+def test_the_api_is_served_under_the_ob3_base_path(badgegate_target: Target) -> None:
+    """The OB 3.0 API lives under /ims/ob/v3p0: one finding for a Host serving it elsewhere
+    (at its root, say) while the other checks go on at the base given. Read-only."""
+    document = _discovery_document(badgegate_target)
+    findings = check_base_path(badgegate_target.api_url, document)
+    assert not findings, render_discovery(findings)
 
 
 @pytest.mark.parametrize("authorization", [None, "Bearer not-a-valid-token"], ids=["none", "wrong"])
@@ -59,7 +102,8 @@ def test_credentials_refuse_a_missing_or_wrong_token(
         "RFC 6750 §3 requires a Bearer challenge"
     )
     findings = check_error_body(401, response.headers.get("Content-Type", ""), response.text)
-    assert not findings, _render(findings)
+    failed = gate(findings, config=badgegate_target.config, name=f"401 body with {sent}")
+    assert not failed, f"the 401 to GET /credentials with {sent}:\n" + _render(failed)
 
 
 def test_paging_headers_follow_limit_offset_and_total(
@@ -79,4 +123,5 @@ def test_paging_headers_follow_limit_offset_and_total(
             # A page's items are credential[] and compactJwsString[] together.
             item_count=len(page),
         )
-    assert not findings, _render(findings)
+    failed = gate(findings, config=badgegate_target.config, name="paging headers")
+    assert not failed, _render(failed)

@@ -6,10 +6,7 @@ from __future__ import annotations
 import json
 import os
 import stat
-import subprocess
-import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -17,49 +14,19 @@ import requests
 
 from badgegate.engine.server import EngineServer
 from badgegate.errors import ExitCode
-from tests.operations.conftest import badgegate_env, run_badgegate
+from badgegate.scopes import ALL_SCOPES
+from tests.cli.oauth_host import OAuthHost, log_in_following_the_url
+from tests.conftest import ServeOnLoopback
+from tests.operations.conftest import run_badgegate
 
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture
-def engine() -> Iterator[EngineServer]:
-    """A reference engine whose clients register themselves."""
-    with EngineServer() as server:
-        yield server
-
-
 def _login(engine: EngineServer, work: Path, env: dict[str, str], *extra: str) -> str:
     """Run ``auth login --no-browser``, follow the URL it prints; return its stdout."""
-    process = subprocess.Popen(
-        [
-            *(sys.executable, "-m", "badgegate", "auth", "login", "--no-browser", *extra),
-            *("--engine-url", engine.api_url, "--timeout", "60"),
-        ],
-        cwd=work,
-        env=badgegate_env(env),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    assert process.stderr is not None
-    try:
-        url = None
-        for line in process.stderr:
-            if line.strip().startswith("http"):
-                url = line.strip()
-                break
-        assert url is not None, "no authorization URL was printed"
-        assert "code_challenge_method=S256" in url and "state=" in url
-        followed = requests.get(url, timeout=30)
-        assert followed.status_code == 200, followed.text
-        out, err = process.communicate(timeout=60)
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
-    assert process.returncode == 0, err
-    return out
+    result = log_in_following_the_url(engine.api_url, work, env, *extra)
+    assert result.returncode == 0, result.stderr
+    return result.stdout
 
 
 def test_login_status_use_refresh_and_logout(engine: EngineServer, tmp_path: Path) -> None:
@@ -73,6 +40,7 @@ def test_login_status_use_refresh_and_logout(engine: EngineServer, tmp_path: Pat
     assert not any(work.iterdir()), "the login must not be kept in the working directory"
     held = json.loads(files[0].read_text(encoding="utf-8"))
     assert held["access_token"] not in out and held["refresh_token"]
+    assert set(held["scopes"]) == set(ALL_SCOPES), "the registration grants the extension scopes"
 
     status = run_badgegate(["auth", "status"], cwd=work, env=env)
     assert status.returncode == 0 and engine.api_url in status.stdout
@@ -100,28 +68,12 @@ def test_login_status_use_refresh_and_logout(engine: EngineServer, tmp_path: Pat
 
     out = run_badgegate(["auth", "logout", "--engine-url", engine.api_url], cwd=work, env=env)
     assert out.returncode == 0 and "logged out" in out.stdout
+    assert "its tokens are revoked" in out.stdout
     assert not files[0].exists()
     headers = {"Authorization": f"Bearer {refreshed['access_token']}"}
     refused = requests.get(engine.api_url + "/credentials", headers=headers, timeout=30)
     assert refused.status_code == 401
     assert 'error="invalid_token"' in refused.headers["WWW-Authenticate"]
-
-
-def test_a_login_nobody_completes_times_out_saying_what_to_open(
-    engine: EngineServer, tmp_path: Path
-) -> None:
-    env = {"XDG_STATE_HOME": str(tmp_path / "state")}
-    result = run_badgegate(
-        ["auth", "login", "--no-browser", "--engine-url", engine.api_url, "--timeout", "1"],
-        cwd=tmp_path,
-        env=env,
-    )
-    assert result.returncode == ExitCode.USAGE
-    assert "open this URL" in result.stderr and "no authorization answer arrived" in result.stderr
-    assert "Traceback" not in result.stderr
-    assert not (tmp_path / "state" / "badgegate" / "logins").exists() or not list(
-        (tmp_path / "state" / "badgegate" / "logins").glob("*.json")
-    )
 
 
 def test_a_client_id_without_its_secret_is_refused(engine: EngineServer, tmp_path: Path) -> None:
@@ -144,3 +96,34 @@ def test_the_login_file_is_keyed_by_engine_url_outside_the_working_directory(
     assert first == login_path("http://a.example/ims/ob/v3p0/")
     assert first != login_path("http://b.example/ims/ob/v3p0")
     assert first.parent == logins_dir() and not str(first).startswith(os.getcwd())
+
+
+def test_every_command_that_calls_an_engine_takes_a_token_file() -> None:
+    """A token file works wherever a target is called (``auth`` manages the stored login itself,
+    the last of the credentials)."""
+    from badgegate.cli import build_parser
+    from tests.cli.test_user_mistakes import _all_options
+
+    options: dict[tuple[str, ...], set[str]] = {}
+    for words, action in _all_options(build_parser(), ()):
+        options.setdefault(words, set()).update(action.option_strings)
+    calling = {words for words, names in options.items() if "--engine-url" in names}
+    assert ("contracts", "verify") in calling and ("run",) in calling
+    missing = [
+        " ".join(words)
+        for words in sorted(calling)
+        if words[0] != "auth" and "--engine-token-file" not in options[words]
+    ]
+    assert missing == []
+
+
+def test_logout_says_when_the_target_could_not_revoke(
+    serve_on_loopback: ServeOnLoopback, tmp_path: Path
+) -> None:
+    host = OAuthHost()
+    host.base_url = serve_on_loopback(host.handler())
+    env = {"XDG_STATE_HOME": str(tmp_path / "state")}
+    assert log_in_following_the_url(host.api_url, tmp_path, env).returncode == 0
+    out = run_badgegate(["auth", "logout", "--engine-url", host.api_url], cwd=tmp_path, env=env)
+    assert out.returncode == 0 and "did not revoke its tokens" in out.stdout
+    assert not list((tmp_path / "state" / "badgegate" / "logins").iterdir())

@@ -221,6 +221,12 @@ def naive_timestamps(engine: Engine) -> None:
     assert served["validUntil"] == "2030-01-01T00:00:00"
 
 
+def relative_uri(engine: Engine) -> None:
+    (credential,) = engine.store(1)
+    served = engine.served(credential)["credentialSubject"]["achievement"]["id"]
+    assert " " in served and ":" not in served, served
+
+
 def json_content_type_lost(engine: Engine) -> None:
     engine.store(1)
     answer = engine.listed()
@@ -245,6 +251,23 @@ def reupsert_duplicates(engine: Engine) -> None:
     assert engine.call("POST", "/credentials", json=credential).status_code == 201
     assert engine.call("POST", "/credentials", json=credential).status_code == 201
     assert [item["id"] for item in engine.everything()].count(credential["id"]) == 2
+
+
+def empty_discovery(engine: Engine) -> None:
+    document = engine.call("GET", "/discovery", None).json()
+    assert document["info"]["termsOfService"] == "" and document["paths"] == {}
+    flow = document["components"]["securitySchemes"]["OAuth2ACG"]["flows"]["authorizationCode"]
+    assert flow["scopes"] == {} and "refreshUrl" not in flow and "servers" not in document
+
+
+def root_base_path(engine: Engine) -> None:
+    root = engine.server.root_url
+    assert engine.server.api_url == root
+    with requests.Session() as session:
+        assert session.get(root + "/discovery", timeout=30).status_code == 200
+        assert session.get(root + "/ims/ob/v3p0/discovery", timeout=30).status_code == 404
+        served = session.get(root + "/discovery", timeout=30).json()["servers"]
+    assert [server["url"] for server in served] == [root]
 
 
 DEMONSTRATIONS: dict[str, Callable[[Engine], None]] = {
@@ -275,6 +298,9 @@ DEMONSTRATIONS: dict[str, Callable[[Engine], None]] = {
     faults.NO_WWW_AUTHENTICATE: no_www_authenticate,
     faults.WRONG_ALLOW_HEADER: wrong_allow_header,
     faults.REUPSERT_DUPLICATES: reupsert_duplicates,
+    faults.EMPTY_DISCOVERY: empty_discovery,
+    faults.ROOT_BASE_PATH: root_base_path,
+    faults.RELATIVE_URI: relative_uri,
 }
 SUITES = {"smoke", "schema", "contracts", "fuzz", "integrity", "client"}
 

@@ -152,6 +152,9 @@ def test_the_wheel_carries_every_data_folder_and_the_suite_settings(wheel: Path)
     assert f"badgegate/{SUITES_INI}" in names
     assert "badgegate/_data/schemas/openapi/badge-engine.yaml" in names
     assert "badgegate/_data/contracts/migration-mapping.yaml" in names
+    contexts = root / "src" / "badgegate" / "verify" / "contexts"
+    pinned = {f"badgegate/verify/contexts/{path.name}" for path in contexts.iterdir()}
+    assert len(pinned) > 1 and not pinned - names, sorted(pinned - names)
 
 
 def test_installed_badgegate_runs_and_validates_outside_the_checkout(

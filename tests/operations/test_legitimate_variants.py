@@ -15,13 +15,13 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 import pytest
-from tests.cli.oauth_host import log_in_following_the_url
 
 from badgegate.client import BadgeEngineClient
 from badgegate.engine.server import ClientSpec, EngineServer, TokenSpec
 from badgegate.engine.variants import AUTHORIZATION_CODE_ONLY, VARIANT_NAMES
 from badgegate.samples import sample_compact_jws, sample_credential, sample_key, sample_valid_from
 from badgegate.stack import ISOLATION_TENANT, PRIMARY_TENANT
+from tests.cli.oauth_host import log_in_following_the_url
 
 from .conftest import run_badgegate
 

@@ -75,3 +75,22 @@ def test_consistent_page_passes_and_each_defect_is_named() -> None:
         "must not be present"
         in check_paging(limit=2, offset=4, total=5, links=extra, item_count=1)[0].message
     )
+
+
+def test_imsx_body_without_minor_code_is_a_warning_a_wrong_one_an_error() -> None:
+    body = {"imsx_codeMajor": "failure", "imsx_severity": "error"}
+    (missing,) = check_error_body(401, "application/json", json.dumps(body))
+    assert (missing.rule, missing.severity, missing.level) == (
+        "imsx-minor-code",
+        "warning",
+        "OPTIONAL",
+    )
+    assert "the error body has no `imsx_codeMinor`" in missing.message
+    assert "unauthorizedrequest" in missing.message
+    (wrong,) = check_error_body(401, "application/json", _imsx("forbidden"))
+    assert (wrong.severity, wrong.level, wrong.actual) == ("error", "MUST", ["forbidden"])
+    assert wrong.section == "B (Imsx_StatusInfo)" and wrong.requirement
+    empty = json.loads(_imsx("x")) | {"imsx_codeMinor": {"imsx_codeMinorField": []}}
+    assert [f.severity for f in check_error_body(401, "application/json", json.dumps(empty))] == [
+        "error"
+    ]

@@ -63,3 +63,31 @@ def test_usage_errors_exit_two() -> None:
     bad_time = _run("--at", "tomorrow", str(VALID / "profile.json"))
     assert bad_time.returncode == 2 and "RFC 3339" in bad_time.stderr
     assert "Traceback" not in missing.stderr + bad_time.stderr
+
+
+def test_warnings_are_shown_with_their_level_and_fail_only_with_strict() -> None:
+    path = str(VALID / "endorsement-credential.json")
+    relaxed = _run("--at", "2031-01-01T00:00:00Z", path)
+    assert relaxed.returncode == 0, relaxed.stdout + relaxed.stderr
+    assert "ok, with warnings" in relaxed.stdout
+    assert (
+        "warning [expired] /validUntil: expired at 2030-01-01T00:00:00Z — SHOULD," in relaxed.stdout
+    )
+    strict = _run("--strict", "--format", "json", "--at", "2031-01-01T00:00:00Z", path)
+    assert strict.returncode == 1, strict.stdout + strict.stderr
+    report = json.loads(strict.stdout)
+    assert report["summary"]["strict"] is True and report["summary"]["warnings"] == 1
+    (finding,) = report["files"][0]["findings"]
+    assert (finding["level"], finding["section"]) == ("SHOULD", "8.1")
+    assert finding["requirement"] == "a credential is not accepted after validUntil"
+
+
+def test_errors_quote_the_value_and_name_the_class_member() -> None:
+    result = _run(str(INVALID / "issuer-url-no-scheme.json"))
+    assert result.returncode == 1
+    assert (
+        'error [schema-format] /issuer/url: "www.example.org/badges" is not an absolute URI'
+        in result.stdout
+    )
+    assert "— MUST, a URI-typed value is an absolute URI" in result.stdout
+    assert "OB 3.0 §B (Profile.url)" in result.stdout

@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from badgegate.validate import model, vocabulary
 from badgegate.validate.schemas import compile_other, compiled, load_schema
 
 pytestmark = pytest.mark.shared
@@ -64,6 +65,7 @@ DELIBERATE = (
     "jsonld-type-terms",
     "jsonld-context-array",
     "jsonld-language-maps",
+    "absolute-uris",
 )
 
 
@@ -99,6 +101,8 @@ def explain(variant: str, m: Any, ours: bool, props: dict[str, set[str]]) -> str
         return "status-id-optional"
     if not ours and m.prop is not None and m.prop not in props.get(m.class_name, set()):
         return "typed-optional-properties"
+    if not ours and _names_no_absolute_uri(m):
+        return "absolute-uris"
     if variant != "jsonld" or ours:
         return None
     if m.prop == "@context" and not isinstance(m.value, list):
@@ -110,6 +114,13 @@ def explain(variant: str, m: Any, ours: bool, props: dict[str, set[str]]) -> str
     if isinstance(m.value, dict):
         return "jsonld-language-maps"
     return None
+
+
+def _names_no_absolute_uri(m: Any) -> bool:
+    """The mutation put a string that is not an absolute URI where the model says URI."""
+    prop = model.CLASSES[m.class_name].props.get(m.prop) if m.prop else None
+    uri_typed = prop is not None and prop.kind in (model.URI, model.PROFILE_REF)
+    return uri_typed and isinstance(m.value, str) and not vocabulary.is_absolute_iri(m.value)
 
 
 def test_readme_lists_every_deliberate_difference() -> None:

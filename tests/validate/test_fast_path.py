@@ -1,7 +1,7 @@
 """The fast paths give the verdicts of the exact ones.
 
-The screening validators state ``date-time`` and ``date`` as patterns: they must never accept
-what the format functions reject. The plain-JSON walk must never let through a document that
+The screening validators state ``date-time``, ``date`` and ``iri`` as patterns: they must never
+accept what the format functions reject. The plain-JSON walk must never let through a document that
 ``json.dumps`` (the exact safety check) refuses. ``from_json`` and ``validate_many`` must agree
 with ``validate`` finding for finding.
 """
@@ -28,16 +28,35 @@ from badgegate.validate.schemas import (
     schema_findings,
     screening,
 )
+from badgegate.validate.vocabulary import is_absolute_iri
 
 REPO = Path(__file__).resolve().parents[2]
 FULL = json.loads(
     (REPO / "fixtures/credentials/valid/achievement-credential-full.json").read_text()
 )
 DATE_CHARS = "0123456789-:TtZz+.\n٣ "
+IRI_CHARS = 'az09:/%#?. \t\n<>"{}|\\^`\x00\x7f\x85\xa0é\u3000\u2028\ufeff😀AF'
 
 
 def _pattern(name: str) -> Any:
     return jsonschema_rs.Draft201909Validator({"pattern": SCREENING_PATTERNS[name]})
+
+
+def test_iri_pattern_and_format_agree_on_every_string() -> None:
+    pattern = _pattern("iri")
+    rng = random.Random(5)
+    seeds = ["https://example.org/a%20b?q=1#f", "urn:uuid:0f8fad5b", "did:key:z6Mk#z6Mk", "x:é"]
+    accepted = 0
+    for _ in range(40_000):
+        text = list(rng.choice(seeds))
+        for _ in range(rng.randint(0, 3)):
+            text[rng.randrange(len(text))] = rng.choice(IRI_CHARS)
+        candidate = "".join(text)
+        assert pattern.is_valid(candidate) == is_absolute_iri(candidate), repr(candidate)
+        accepted += is_absolute_iri(candidate)
+    assert accepted > 1_000
+    for relative in ("badges/1", "//example.org/a", "1http://x", "https:", "https://a b", ""):
+        assert not is_absolute_iri(relative), relative
 
 
 def test_date_pattern_accepts_exactly_the_real_days() -> None:

@@ -70,7 +70,6 @@ CASES: dict[str, tuple[Mutate, str]] = {
         _set("credentialSubject", "identifier", 0, "identityHash", value="md5$00"),
         "conformance",
     ),
-    "credential-schema": (_set("credentialSchema", 0, "id", value="relative.json"), "conformance"),
     "credential-schema-official": (
         _set("credentialSchema", 0, "id", value="https://example.org/s.json"),
         "conformance",

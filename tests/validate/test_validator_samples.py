@@ -20,7 +20,6 @@ AT = datetime(2026, 1, 1, tzinfo=UTC)
 OUT_OF_SCOPE = {
     "simple-multiple-proofs.json": "decided by JSON-LD expansion of an undefined proof type",
     "simple-err-proof-method.json": "decided by the embedded proof (signature) check",
-    "simple-err-proof-method-no-scheme.json": "decided by the embedded proof check",
     "simple-err-proof-method-unknown-scheme.json": "decided by the embedded proof check",
     "simple-err-proof-method-unknown-did-method.json": "decided by the embedded proof check",
     "simple-err-proof-value.json": "decided by the embedded proof check",

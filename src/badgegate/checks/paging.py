@@ -7,6 +7,12 @@ from urllib.parse import parse_qs, urlsplit
 
 from badgegate.findings import Finding
 
+# Where the paging rules are stated: OB 3.0's API (getCredentials), with RFC 8288 for links.
+SECTION = "OB 3.0 API, getCredentials paging; RFC 8288"
+TOTAL = "X-Total-Count carries the number of records the query matches"
+ITEMS = "a page holds limit records from offset, or the rest"
+LINKS = "Link carries first and last, and next and prev where such pages exist"
+
 
 def link_offset(url: str) -> tuple[int | None, int | None]:
     """Return the ``(limit, offset)`` query parameters of a link (``None`` when absent)."""
@@ -106,7 +112,14 @@ def check_paging(
 ) -> list[Finding]:
     """Check one page's headers against the request's ``limit``/``offset`` and the total."""
     if total is None:
-        return [Finding("paging-total", "X-Total-Count header is missing or not an integer")]
+        return [
+            Finding(
+                "paging-total",
+                "X-Total-Count header is missing or not an integer",
+                section=SECTION,
+                requirement=TOTAL,
+            )
+        ]
     findings = []
     expected_items = max(0, min(limit, total - offset))
     if item_count != expected_items:
@@ -116,18 +129,19 @@ def check_paging(
                 f"page at offset {offset} with limit {limit} of {total}",
                 expected=expected_items,
                 actual=item_count,
+                section=SECTION,
+                requirement=ITEMS,
             )
         )
     wanted = expected_links(limit, offset, total)
     for rel, target_offset in wanted.items():
         if rel not in links:
-            findings.append(Finding("paging-link", f"Link rel={rel} is missing", expected=rel))
+            findings.append(_link_finding(f"Link rel={rel} is missing", expected=rel))
             continue
         rel_limit, rel_offset = link_offset(links[rel])
         if (rel_offset or 0) != target_offset or rel_limit not in (None, limit):
             findings.append(
-                Finding(
-                    "paging-link",
+                _link_finding(
                     f"Link rel={rel} points at the wrong page",
                     expected={"limit": limit, "offset": target_offset},
                     actual={"limit": rel_limit, "offset": rel_offset},
@@ -135,6 +149,17 @@ def check_paging(
             )
     for rel in set(links) & {"next", "prev"} - set(wanted):
         findings.append(
-            Finding("paging-link", f"Link rel={rel} must not be present here", actual=links[rel])
+            _link_finding(f"Link rel={rel} must not be present here", actual=links[rel])
         )
     return findings
+
+
+def _link_finding(message: str, *, expected: object = None, actual: object = None) -> Finding:
+    return Finding(
+        "paging-link",
+        message,
+        expected=expected,
+        actual=actual,
+        section=SECTION,
+        requirement=LINKS,
+    )

@@ -43,11 +43,12 @@ def register(subparsers: Any) -> None:
         "--scope",
         action="append",
         dest="scopes",
-        help="a scope URI to ask for (repeatable; default: every scope the target describes)",
+        help="a scope URI to ask for (repeatable; default: every scope the target describes "
+        "and, where a registration grants them, badgegate's extension scopes)",
     )
     login.add_argument(
         "--timeout",
-        type=float,
+        type=_positive,
         default=300.0,
         help="seconds to wait for the authorization answer (default 300)",
     )
@@ -59,6 +60,17 @@ def register(subparsers: Any) -> None:
     logout = commands.add_parser("logout", help="revoke the login's tokens and forget them")
     add_config_options(logout, "engine_url", "ca_bundle", "verify_tls")
     logout.set_defaults(func=run_logout)
+
+
+def _positive(text: str) -> float:
+    """A number of seconds above zero."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if not 0 < value < float("inf"):
+        raise argparse.ArgumentTypeError("must be a number of seconds above 0")
+    return value
 
 
 def _engine_url(config: HarnessConfig) -> str:
@@ -130,6 +142,13 @@ def run_logout(args: argparse.Namespace) -> int:
     config = config_from_args(args)
     engine_url = _engine_url(config)
     with Transport.from_config(config) as transport:
-        held = log_out(transport, engine_url)
-    print(f"logged out of {engine_url}" if held else f"no login held for {engine_url}")
+        outcome = log_out(transport, engine_url)
+    print(
+        {
+            None: f"no login held for {engine_url}",
+            True: f"logged out of {engine_url}; its tokens are revoked",
+            False: f"logged out of {engine_url}; the target did not revoke its tokens (no RFC 7009 "
+            "revocation there), so they stay valid until they expire",
+        }[outcome]
+    )
     return ExitCode.OK

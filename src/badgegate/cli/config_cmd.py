@@ -46,11 +46,24 @@ def show_config(args: argparse.Namespace) -> int:
             print(f"{key:<{width}}  {value}  [{source}]")
     if args.format == "text":
         print(f"credentials: {_credentials(config)}")
+        print(f"credentials, first found wins: {CREDENTIALS_PRECEDENCE}")
     for problem in problems:
         print(f"badgegate: error: {problem}", file=sys.stderr)
     if problems:
         print("badgegate: a value that could not be read is shown at its default", file=sys.stderr)
     return ExitCode.USAGE if problems else ExitCode.OK
+
+
+CREDENTIALS_PRECEDENCE = (
+    "a bearer token (the --engine-token-file option, then the environment: "
+    "BADGEGATE_ENGINE_TOKEN_FILE, BADGEGATE_ENGINE_TOKEN), then client credentials, then the "
+    "login stored by `badgegate auth login` for the engine URL"
+)
+_TOKEN_FILE_SOURCES = {
+    "cli": "the --engine-token-file option",
+    "env": "BADGEGATE_ENGINE_TOKEN_FILE",
+    "pyproject": "engine_token_file in pyproject.toml",
+}
 
 
 def _credentials(config: HarnessConfig) -> str:
@@ -59,7 +72,10 @@ def _credentials(config: HarnessConfig) -> str:
 
     kind = credentials_in_use(config)
     if kind == "token":
-        return f"the bearer token from {config.sources.get('engine_token', 'the environment')}"
+        if config.sources.get("engine_token") == "env":
+            return "the bearer token in BADGEGATE_ENGINE_TOKEN"
+        where = _TOKEN_FILE_SOURCES.get(config.sources.get("engine_token_file", ""), "a file")
+        return f"the bearer token in {config.engine_token_file} ({where})"
     if kind == "client credentials":
         return f"client credentials of {config.client_id!r}"
     if config.engine_url is None:

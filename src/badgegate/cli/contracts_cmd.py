@@ -14,6 +14,7 @@ from badgegate.errors import ConfigError, ExitCode
 
 VERIFY_KEYS = (
     "engine_url",
+    "engine_token_file",
     "state_url",
     "engine_db",
     "report_dir",
@@ -55,7 +56,12 @@ def _register_verify(commands: Any) -> None:
             "--state-url. On the staging profile nothing that writes is replayed (no write "
             "interaction, no provider-state call) unless --allow-writes is set and the host is "
             "on --write-allowlist. With PACT_BROKER_BASE_URL set (and no --pacts), the pacts "
-            "come from the broker."
+            "come from the broker. A bearer token for the target (--engine-token-file or "
+            "BADGEGATE_ENGINE_TOKEN, with --engine-url) replaces the recorded bearer token of "
+            "every interaction that does not expect 401 or 403, and stands in for its provider "
+            "state 'client C holds token T with scopes S' (so an interaction with no other state "
+            "needs no --state-url); the interactions that show a refusal keep their recorded "
+            "credentials. The token must act for the tenant the provider states set up."
         ),
     )
     verify.add_argument(
@@ -128,6 +134,11 @@ def run_verify(args: argparse.Namespace) -> int:
     from badgegate.stack import check_engine_base, open_target
 
     config = config_from_args(args)
+    if args.engine_token_file and not config.engine_url:
+        raise ConfigError(
+            "--engine-token-file is a token for the engine at --engine-url; the embedded "
+            "reference engine takes the pacts' recorded tokens: pass --engine-url or drop it"
+        )
     broker_settings = None if args.pacts else BrokerSettings.from_env()
     check_engine_base(config)
     with open_target(config) as target:
@@ -135,6 +146,11 @@ def run_verify(args: argparse.Namespace) -> int:
         if broker_settings is not None:
             return _verify_from_broker(args, broker_settings, target, state_url)
         return _verify_files(args, target, state_url)
+
+
+def _given_token(target: Any) -> Any:
+    """The bearer token given for the target (none on the embedded stack)."""
+    return None if target.embedded else target.config.engine_token
 
 
 def _verify_files(args: argparse.Namespace, target: Any, state_url: str | None) -> int:
@@ -147,6 +163,7 @@ def _verify_files(args: argparse.Namespace, target: Any, state_url: str | None) 
         description=args.interaction,
         config=target.config,
         only_state_free=args.only_state_free,
+        token=_given_token(target),
     )
     folder = Path(target.config.report_dir) / "contracts"
     folder.mkdir(parents=True, exist_ok=True)
@@ -180,6 +197,7 @@ def _verify_from_broker(
             options=options,
             config=target.config,
             only_state_free=args.only_state_free,
+            token=_given_token(target),
         )
     for verifiable, report in results:
         print(f"{verifiable.name}{' (pending)' if verifiable.pending else ''}")

@@ -17,7 +17,7 @@ from badgegate.cli.hints import resume_command
 from badgegate.cli.options import ENGINE_KEYS, add_config_options, config_from_args
 from badgegate.errors import ConfigError, ExitCode
 
-RECONCILE_KEYS = (*ENGINE_KEYS, "report_dir", "recipient_email")
+RECONCILE_KEYS = (*ENGINE_KEYS, "report_dir", "recipient_email", "strict")
 REPORT_FILE = "reconcile.json"
 
 
@@ -42,9 +42,6 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument(
         "--resume", action="store_true", help="continue the interrupted run of the same target"
-    )
-    parser.add_argument(
-        "--strict", action="store_true", help="legacy data findings fail the run too"
     )
     parser.add_argument(
         "--page-size", type=int, default=1000, metavar="N", help="records per page (1-1000)"
@@ -81,7 +78,7 @@ def run_reconcile(args: argparse.Namespace) -> int:
             state_dir=config.state_dir,
             since=since,
             resume=args.resume,
-            strict=args.strict,
+            strict=config.strict,
             mapping=mapping,
             progress=progress_for(sys.stderr, verb="reconciling"),
             page_size=args.page_size,

@@ -1,18 +1,28 @@
 """``badgegate validate PATH...``: check OB 3.0 files (JSON, compact JWS, baked PNG/SVG).
 
-Exit 0 when every file is valid (warnings allowed), 1 when any has an error, 2 on usage errors.
+``--mode conformance`` (default) judges the data model alone; ``--mode verify`` gives the
+verifier's verdict: the data model judged at ``--at`` plus the proof (Data Integrity
+``eddsa-rdfc-2022`` or the JWS signature), with keys from ``--keys FILE``.
+
+Exit 0 when every file is valid (warnings allowed), 1 when any has an error (or, with
+``--strict``, a warning), 2 on usage errors. Every finding shows the level of the requirement
+it rests on (MUST: error; SHOULD or an optional member: warning) and where it is stated.
 The ``--format json`` output is versioned: ``{"format": "badgegate.validate/1", "summary": {...},
-"files": [{"path", "kind", "valid", "findings": [Finding.to_dict(), ...]}]}``.
+"files": [{"path", "kind", "valid", "findings": [Finding.to_dict(), ...]}]}``; a finding's
+``level``, ``requirement`` and ``section`` are members of it.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from badgegate.cli.options import add_config_options, config_from_args
 from badgegate.errors import ConfigError, ExitCode
+from badgegate.findings import failing
 
 if TYPE_CHECKING:
     from badgegate.validate.documents import FileResult
@@ -45,9 +55,24 @@ def register(subparsers: Any) -> None:
         "--mode",
         choices=("conformance", "verify"),
         default="conformance",
-        help="verify: expired / not-yet-valid are errors, judged at --at",
+        help="conformance: the data model alone (default); verify: the verifier's verdict, "
+        "signatures verified and expired / not-yet-valid as errors, judged at --at",
     )
     parser.add_argument("--at", metavar="TIME", help="RFC 3339 date-time with zone (default now)")
+    parser.add_argument(
+        "--keys",
+        metavar="FILE",
+        type=Path,
+        help="with --mode verify: public keys, a JSON file holding a JWKS, or one verification "
+        "method (id, publicKeyMultibase) or JWK (kid), or a list of them",
+    )
+    parser.add_argument(
+        "--allow-network",
+        action="store_true",
+        help="with --mode verify: resolve did:web and https verification methods over the "
+        "network (default: never)",
+    )
+    add_config_options(parser, "strict")
     parser.set_defaults(func=run)
 
 
@@ -70,12 +95,33 @@ def run(args: argparse.Namespace) -> int:
     files = list(expand(args.paths))
     if not files:
         raise ConfigError("no .json, .jwt, .jws, .png or .svg files under the paths given")
-    results = [validate_file(p, variant=args.variant, mode=args.mode, at=at) for p in files]
-    print(render_json(results) if args.format == "json" else render_text(results))
-    return ExitCode.OK if all(result.valid for result in results) else ExitCode.FAILED
+    strict = config_from_args(args).strict
+    if args.mode == "verify":
+        results = _verified(files, args, at)
+    elif args.keys is not None or args.allow_network:
+        raise ConfigError("--keys and --allow-network belong to --mode verify")
+    else:
+        results = [validate_file(p, variant=args.variant, mode=args.mode, at=at) for p in files]
+    print(
+        render_json(results, strict=strict)
+        if args.format == "json"
+        else render_text(results, strict=strict)
+    )
+    failed = any(failing(result.findings, strict=strict) for result in results)
+    return ExitCode.FAILED if failed else ExitCode.OK
 
 
-def _summary(results: list[FileResult]) -> dict[str, int]:
+def _verified(files: list[Path], args: argparse.Namespace, at: datetime | None) -> list[FileResult]:
+    from badgegate.verify import Keys, load_keys, verify_file
+
+    keys = load_keys(args.keys) if args.keys is not None else Keys()
+    return [
+        verify_file(path, keys, at=at, allow_network=args.allow_network, variant=args.variant)
+        for path in files
+    ]
+
+
+def _summary(results: list[FileResult], strict: bool) -> dict[str, int | bool]:
     findings = [finding for result in results for finding in result.findings]
     errors = sum(finding.is_error for finding in findings)
     valid = sum(result.valid for result in results)
@@ -85,29 +131,39 @@ def _summary(results: list[FileResult]) -> dict[str, int]:
         "invalid": len(results) - valid,
         "errors": errors,
         "warnings": len(findings) - errors,
+        "strict": strict,
     }
 
 
-def render_text(results: list[FileResult]) -> str:
+def _verdict(result: FileResult, strict: bool) -> str:
+    if not result.valid:
+        return "INVALID"
+    if any(not finding.is_error for finding in result.findings):
+        return "FAILED (warnings, --strict)" if strict else "ok, with warnings"
+    return "ok"
+
+
+def render_text(results: list[FileResult], *, strict: bool = False) -> str:
     """Findings grouped per file, then one summary line."""
     lines: list[str] = []
     for result in results:
-        verdict = "ok" if result.valid else "INVALID"
+        verdict = _verdict(result, strict)
         lines.append(f"{result.path}: {verdict} ({result.kind or 'unknown kind'})")
         lines.extend(f"  {finding.render()}" for finding in result.findings)
-    summary = _summary(results)
+    summary = _summary(results, strict)
     lines.append(
         f"{summary['files']} file(s): {summary['valid']} valid, {summary['invalid']} invalid; "
         f"{summary['errors']} error(s), {summary['warnings']} warning(s)"
+        + (" (warnings fail: --strict)" if strict and summary["warnings"] else "")
     )
     return "\n".join(lines)
 
 
-def render_json(results: list[FileResult]) -> str:
+def render_json(results: list[FileResult], *, strict: bool = False) -> str:
     """The versioned JSON report (``format`` = ``badgegate.validate/1``)."""
     report = {
         "format": JSON_FORMAT,
-        "summary": _summary(results),
+        "summary": _summary(results, strict),
         "files": [
             {
                 "path": str(result.path),

@@ -14,7 +14,9 @@ offers it and deletes the file.
 from __future__ import annotations
 
 import base64
+import contextlib
 import dataclasses
+import fcntl
 import hashlib
 import http.server
 import json
@@ -29,8 +31,10 @@ from typing import Any, Literal
 
 import requests
 
+from badgegate import __version__
 from badgegate.config import HarnessConfig
-from badgegate.errors import ConfigError
+from badgegate.errors import ConfigError, TargetUnreachable
+from badgegate.scopes import ALL_SCOPES
 from badgegate.secret import Secret
 from badgegate.transport import Transport, register_secret
 
@@ -173,7 +177,10 @@ def discover(transport: Transport, engine_url: str) -> Endpoints:
             tuple(flow.get("scopes", {})),
         )
     except requests.RequestException as error:
-        raise ConfigError(f"cannot read {engine_url}/discovery: {error}") from None
+        raise TargetUnreachable(
+            f"engine at {engine_url} did not answer ({type(error).__name__}) when asked for its "
+            "discovery; check --engine-url and that the target is up"
+        ) from None
     except (ValueError, KeyError, TypeError):
         raise ConfigError(
             f"{engine_url}/discovery describes no OAuth 2.0 authorization code flow "
@@ -228,30 +235,54 @@ def _pkce() -> tuple[str, str]:
 
 
 def _register(
+    transport: Transport, endpoints: Endpoints, redirect_uri: str, scopes: Sequence[str] | None
+) -> tuple[str, Secret, tuple[str, ...]]:
+    """Register a client (RFC 7591); return its id, secret and the scopes it was granted.
+
+    Without ``scopes`` it asks for every scope the target describes and badgegate's own
+    extension scopes, then, should the target refuse that, for the described ones alone.
+    """
+    described = tuple(endpoints.scopes)
+    asked = [tuple(scopes)] if scopes else [_with_extension_scopes(described), described]
+    for wanted in dict.fromkeys(asked):
+        answer = _registration(transport, endpoints, redirect_uri, wanted)
+        body = _json(answer)
+        if answer.status_code == 201 and "client_id" in body and "client_secret" in body:
+            granted = tuple(str(body.get("scope") or " ".join(wanted)).split())
+            return str(body["client_id"]), Secret(str(body["client_secret"])), granted
+        if answer.status_code != 400:
+            break
+    raise ConfigError(
+        f"the target refused to register a client ({answer.status_code}: "
+        f"{body.get('error_description') or body.get('error') or 'no reason given'}); "
+        "pass --client-id of a registered client"
+    )
+
+
+def _with_extension_scopes(described: tuple[str, ...]) -> tuple[str, ...]:
+    return described + tuple(name for name in ALL_SCOPES if name not in described)
+
+
+def _registration(
     transport: Transport, endpoints: Endpoints, redirect_uri: str, scopes: Sequence[str]
-) -> tuple[str, Secret]:
-    if not endpoints.registration_url:
-        raise ConfigError(
-            "the target offers no dynamic client registration; pass --client-id (and its secret "
-            "in BADGEGATE_CLIENT_SECRET or --client-secret-file) of a client registered there "
-            f"with the redirect URI {redirect_uri}"
-        )
+) -> requests.Response:
+    assert endpoints.registration_url is not None
     metadata = {
         "client_name": "badgegate",
+        "software_id": "badgegate",
+        "software_version": __version__,
         "redirect_uris": [redirect_uri],
         "grant_types": ["authorization_code", "refresh_token"],
         "token_endpoint_auth_method": "client_secret_basic",
         "scope": " ".join(scopes),
     }
-    answer = transport.send("POST", endpoints.registration_url, json=metadata, timeout=10)
-    body = _json(answer)
-    if answer.status_code != 201 or "client_id" not in body or "client_secret" not in body:
-        raise ConfigError(
-            f"the target refused to register a client ({answer.status_code}: "
-            f"{body.get('error_description') or body.get('error') or 'no reason given'}); "
-            "pass --client-id of a registered client"
-        )
-    return str(body["client_id"]), Secret(str(body["client_secret"]))
+    try:
+        return transport.send("POST", endpoints.registration_url, json=metadata, timeout=10)
+    except requests.RequestException as error:
+        raise TargetUnreachable(
+            f"the registration endpoint {endpoints.registration_url} did not answer "
+            f"({type(error).__name__}); check that the target is up, or pass --client-id"
+        ) from None
 
 
 def _json(answer: requests.Response) -> dict[str, Any]:
@@ -276,12 +307,19 @@ def log_in(
     """Run the authorization code flow with PKCE against ``engine_url``; return the login
     (not yet saved). ``show`` is told the authorization URL; ``open_browser`` opens it."""
     endpoints = discover(transport, engine_url)
+    if client_id is None and not endpoints.registration_url:
+        raise ConfigError(
+            f"{engine_url} offers no dynamic client registration (its discovery names no "
+            "x-imssf-registrationUrl); pass --client-id of a client registered there for the "
+            f"loopback redirect http://127.0.0.1:<any port>{CALLBACK_PATH}, with its secret in "
+            "BADGEGATE_CLIENT_SECRET or --client-secret-file"
+        )
     wanted = tuple(scopes or endpoints.scopes)
     redirects = _Redirects()
     try:
         if client_id is None:
-            client_id, client_secret = _register(
-                transport, endpoints, redirects.redirect_uri, wanted
+            client_id, client_secret, wanted = _register(
+                transport, endpoints, redirects.redirect_uri, scopes
             )
         verifier, challenge = _pkce()
         state = secrets.token_urlsafe(16)
@@ -301,25 +339,48 @@ def log_in(
         answer = redirects.wait(timeout)
     finally:
         redirects.close()
-    if answer is None:
-        raise ConfigError(
-            f"no authorization answer arrived within {timeout:.0f} s; open the URL above in a "
-            "browser on this machine, or run `badgegate auth login` again"
-        )
-    if answer.get("state") != state:
-        raise ConfigError("the authorization answer carried another state; log in again")
-    if "error" in answer:
-        reason = answer.get("error_description") or answer["error"]
-        raise ConfigError(f"the authorization was refused: {reason}")
+    code, granted = _authorization_code(answer, state, url, engine_url, timeout)
     form = {
         "grant_type": "authorization_code",
-        "code": answer.get("code", ""),
+        "code": code,
         "redirect_uri": redirects.redirect_uri,
+        "scope": granted or " ".join(wanted),
         "code_verifier": verifier,
     }
     return _token_request(
         transport, engine_url, endpoints.token_url, client_id, client_secret, form
     )
+
+
+def _authorization_code(
+    answer: dict[str, str] | None, state: str, url: str, engine_url: str, timeout: float
+) -> tuple[str, str]:
+    """The code and granted scope (``""`` when not said) of the authorization answer; refuse
+    one that is missing, forged or a refusal (one line each)."""
+    again = f"run `badgegate auth login --engine-url {engine_url}` again"
+    if answer is None:
+        raise ConfigError(
+            f"no authorization answer arrived within {timeout:g} s (--timeout); open {url} in a "
+            f"browser on this machine and grant access, or {again}"
+        )
+    if answer.get("state") != state:
+        raise ConfigError(
+            "the authorization answer on the loopback redirect carried another state than the "
+            f"one sent (a stale or forged redirect), so its code was not used; {again}"
+        )
+    if "error" in answer:
+        reason = answer["error"]
+        if answer.get("error_description"):
+            reason += f" ({' '.join(answer['error_description'].split())})"
+        denied = answer["error"] == "access_denied"
+        raise ConfigError(
+            f"the authorization was {'denied' if denied else 'refused'} at the target: "
+            f"{reason}; {again}" + (" and grant access when asked" if denied else "")
+        )
+    code = answer.get("code")
+    if not code:
+        raise ConfigError(f"the authorization answer carried no code; {again}")
+    return code, answer.get("scope", "")
 
 
 def _token_request(
@@ -331,13 +392,24 @@ def _token_request(
     form: dict[str, str],
 ) -> Login:
     auth = (client_id, client_secret.reveal()) if client_secret else None
-    answer = transport.send("POST", token_url, data=form, auth=auth, timeout=10, idempotent=True)
+    what = "refresh the login" if form["grant_type"] == "refresh_token" else "issue tokens"
+    try:
+        # Not retried: the code and the rotating refresh token work once; sent again after a
+        # lost answer, the target would take them for stolen and revoke the login.
+        answer = transport.send("POST", token_url, data=form, auth=auth, timeout=10)
+    except requests.RequestException as error:
+        raise TargetUnreachable(
+            f"the token endpoint {token_url} did not answer ({type(error).__name__}) when "
+            f"asked to {what} for {engine_url}; check that the target is up"
+        ) from None
     body = _json(answer)
     if answer.status_code != 200 or not isinstance(body.get("access_token"), str):
-        reason = body.get("error_description") or body.get("error") or answer.status_code
+        reason = body.get("error") or answer.status_code
+        if body.get("error_description"):
+            reason = f"{reason}: {body['error_description']}"
         raise ConfigError(
-            f"the token endpoint refused ({reason}); log in again with "
-            f"`badgegate auth login --engine-url {engine_url}`"
+            f"the token endpoint {token_url} refused to {what} for {engine_url} ({reason}); "
+            f"log in again with `badgegate auth login --engine-url {engine_url}`"
         )
     access, refresh = Secret(body["access_token"]), body.get("refresh_token")
     register_secret(access)
@@ -389,27 +461,37 @@ def revoke_token(
     return answer.status_code == 200
 
 
-def log_out(transport: Transport, engine_url: str) -> bool:
+def log_out(transport: Transport, engine_url: str) -> bool | None:
     """Revoke the stored login's tokens where the target offers RFC 7009 revocation, delete
-    its file; return whether a login was held."""
+    its file; return ``None`` when no login was held, else whether every token was revoked."""
     login = load_login(engine_url)
     if login is None:
-        return False
+        return None
     client = (login.client_id, login.client_secret)
+    revoked = True
     for token in (login.refresh_token, login.access_token):
         if token is None:
             continue
         try:
-            revoke_token(transport, engine_url + "/oauth/revoke", token, client)
+            revoked = (
+                revoke_token(transport, engine_url + "/oauth/revoke", token, client) and revoked
+            )
         except requests.RequestException:
+            revoked = False
             break
     login_path(engine_url).unlink(missing_ok=True)
-    return True
+    login_path(engine_url).with_suffix(".lock").unlink(missing_ok=True)
+    return revoked
 
 
 class StoredLogin:
     """A token source backed by the stored login: refreshed before it expires, and once more
-    after a 401."""
+    after a 401.
+
+    Refresh tokens rotate, and presenting a spent one revokes the whole login, so processes
+    sharing a login (the forwarders of a migration, say) refresh it one at a time, under a lock
+    on its file: whoever comes second takes the tokens the first one stored.
+    """
 
     def __init__(self, transport: Transport, login: Login) -> None:
         self._transport = transport
@@ -420,9 +502,20 @@ class StoredLogin:
         """The access token, refreshed first when it is about to expire."""
         with self._lock:
             if self._login.expires_at - REFRESH_MARGIN <= time.time():
-                self._login = refresh(self._transport, self._login)
-                save_login(self._login)
+                self._login = self._fresh()
             return self._login.access_token.reveal()
+
+    def _fresh(self) -> Login:
+        held = self._login.access_token.reveal()
+        with _file_lock(login_path(self._login.engine_url)):
+            stored = load_login(self._login.engine_url)
+            if stored is None:  # logged out meanwhile: refresh for this process alone
+                return refresh(self._transport, self._login)
+            if stored.access_token.reveal() != held and not _expiring(stored):
+                return stored
+            fresh = refresh(self._transport, stored)
+            save_login(fresh)
+            return fresh
 
     def invalidate(self) -> bool:
         """After a 401: refresh now (once); ``False`` when there is nothing to refresh with."""
@@ -435,3 +528,19 @@ class StoredLogin:
     def describe(self) -> str:
         """``stored login of 'client' for URL``."""
         return f"stored login of {self._login.client_id!r} for {self._login.engine_url}"
+
+
+def _expiring(login: Login) -> bool:
+    return login.expires_at - REFRESH_MARGIN <= time.time()
+
+
+@contextlib.contextmanager
+def _file_lock(path: Path) -> Iterator[None]:
+    """Hold an exclusive lock beside ``path`` (``<path>.lock``) across processes."""
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    descriptor = os.open(path.with_suffix(".lock"), os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(descriptor)

@@ -18,6 +18,7 @@ from badgegate.config import HarnessConfig
 from badgegate.contracts.broker import DEFAULT_SELECTORS, PactBroker, VerifiablePact
 from badgegate.contracts.names import PROVIDER
 from badgegate.contracts.verify import VerificationFailed, VerificationReport, run_verification
+from badgegate.secret import Secret
 
 
 @dataclasses.dataclass(frozen=True)
@@ -41,8 +42,11 @@ def verify_from_broker(
     provider: str = PROVIDER,
     config: HarnessConfig | None = None,
     only_state_free: bool = False,
+    token: Secret | None = None,
 ) -> list[tuple[VerifiablePact, VerificationReport]]:
-    """Verify every pact the broker selects; raise :class:`VerificationFailed` if one must pass."""
+    """Verify every pact the broker selects; raise :class:`VerificationFailed` if one must pass.
+
+    ``token`` replaces the pacts' recorded bearer tokens as in :func:`run_verification`."""
     if options.publish and not options.provider_version:
         raise ValueError("publishing verification results needs the provider version")
     selected = broker.pacts_for_verification(
@@ -66,6 +70,7 @@ def verify_from_broker(
                 provider=provider,
                 config=config,
                 only_state_free=only_state_free,
+                token=token,
             )
             if verifiable.pending or verifiable.wip:
                 pended = tuple(dataclasses.replace(o, pending=True) for o in report.outcomes)

@@ -75,9 +75,13 @@ def _refresh_define(interaction: Any) -> None:
 def _refresh_exercise(base_url: str) -> None:
     with Transport() as transport:
         fresh = refresh(transport, _login(base_url))
-    assert fresh.access_token.reveal() == "a-refreshed-access-token"
-    assert fresh.refresh_token is not None
-    assert fresh.refresh_token.reveal() == "the-next-refresh-token"
+    assert fresh.access_token.reveal() == "a-refreshed-access-token", (
+        "the refresh grant gave another access token"
+    )
+    assert fresh.refresh_token is not None, "the refresh grant gave no new refresh token"
+    assert fresh.refresh_token.reveal() == "the-next-refresh-token", (
+        "the refresh grant gave another refresh token than the rotated one"
+    )
 
 
 def _revoke_define(interaction: Any) -> None:
@@ -91,7 +95,7 @@ def _revoke_exercise(base_url: str) -> None:
     with Transport() as transport:
         client = (CLIENT, Secret(CLIENT_SECRET))
         revoked = revoke_token(transport, base_url + "/oauth/revoke", Secret(REFRESH_TOKEN), client)
-    assert revoked
+    assert revoked, "POST /oauth/revoke did not answer 200 for the refresh token"
 
 
 LOGIN_INTERACTIONS = (

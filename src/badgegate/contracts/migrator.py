@@ -95,7 +95,8 @@ def _token_exercise(base_url: str) -> None:
         grant = ClientCredentials(
             transport, base_url + "/oauth/token", CLIENT, CLIENT_SECRET, WRITE_SCOPES
         )
-        assert grant.token() == "an-access-token"
+        token = grant.token()
+    assert token == "an-access-token", "POST /oauth/token gave another access token"
 
 
 # -- profile ---------------------------------------------------------------------------------
@@ -112,7 +113,7 @@ def _profile_define(interaction: Any) -> None:
 def _profile_exercise(base_url: str) -> None:
     with _client(base_url) as client:
         served = client.put_profile(ex.profile())
-    assert served is not None and served["id"] == ex.PROFILE_ID
+    assert served is not None and served["id"] == ex.PROFILE_ID, f"PUT /profile answered {served}"
 
 
 # -- credentials -----------------------------------------------------------------------------
@@ -155,7 +156,9 @@ def _upsert_exercise(valid_from: str, status: int) -> Any:
             result = client.upsert_credential(ex.credential(valid_from), run_id=ex.RUN_ID)
         assert result.status == status, result
         if status != 304:
-            assert result.body is not None and result.body["validFrom"] == valid_from
+            assert result.body is not None and result.body["validFrom"] == valid_from, (
+                f"POST /credentials answered {result.body}, not the credential of {valid_from}"
+            )
 
     return exercise
 
@@ -172,7 +175,9 @@ def _achievement_define(interaction: Any) -> None:
 def _achievement_exercise(base_url: str) -> None:
     with _client(base_url) as client:
         result = client.put_achievement(ex.ACHIEVEMENT_KEY, ex.achievement(), run_id=ex.RUN_ID)
-    assert result.created and result.body is not None
+    assert result.created and result.body is not None, (
+        f"PUT /ext/achievements answered {result.status}, not 201 with the stored achievement"
+    )
 
 
 def _unknown_achievement_define(interaction: Any) -> None:
@@ -186,7 +191,7 @@ def _unknown_achievement_exercise(base_url: str) -> None:
         try:
             client.get_achievement(ex.UNKNOWN_KEY)
         except NotFound as error:
-            assert error.code_minor == "not_found"
+            assert error.code_minor == "not_found", f"the 404 names {error.code_minor!r}"
             return
     raise AssertionError("an unknown achievement must raise NotFound")
 
@@ -200,7 +205,7 @@ def _progress_define(interaction: Any) -> None:
 def _progress_exercise(base_url: str) -> None:
     with _client(base_url) as client:
         result = client.put_progress(ex.PROGRESS_KEY, ex.progress(), run_id=ex.RUN_ID)
-    assert result.created
+    assert result.created, f"PUT /ext/progress answered {result.status}, not 201"
 
 
 def _batch_operations() -> list[BatchOperation]:
@@ -224,7 +229,8 @@ def _batch_define(interaction: Any) -> None:
 def _batch_exercise(base_url: str) -> None:
     with _client(base_url) as client:
         results = client.batch(_batch_operations(), run_id=ex.RUN_ID)
-    assert [result.status for result in results] == [201, 201]
+    statuses = [result.status for result in results]
+    assert statuses == [201, 201], f"POST /ext/batch: item statuses {statuses}, not [201, 201]"
 
 
 def _rollback_define(interaction: Any) -> None:
@@ -243,7 +249,9 @@ def _rollback_define(interaction: Any) -> None:
 def _rollback_exercise(base_url: str) -> None:
     with _client(base_url) as client:
         result = client.rollback_run(ex.ROLLBACK_RUN_ID)
-    assert result.deleted == {"achievement": 2, "progress": 2}
+    assert result.deleted == {"achievement": 2, "progress": 2}, (
+        f"DELETE /ext/migration-runs deleted {result.deleted}"
+    )
 
 
 def _forbidden_define(interaction: Any) -> None:
@@ -258,7 +266,7 @@ def _forbidden_exercise(base_url: str) -> None:
         try:
             client.put_achievement(ex.ACHIEVEMENT_KEY, ex.achievement())
         except Forbidden as error:
-            assert error.code_minor == "forbidden"
+            assert error.code_minor == "forbidden", f"the 403 names {error.code_minor!r}"
             return
     raise AssertionError("a write without the upsert scope must raise Forbidden")
 

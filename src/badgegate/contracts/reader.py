@@ -88,7 +88,8 @@ def _discovery_define(interaction: Any) -> None:
 def _discovery_exercise(base_url: str) -> None:
     with _client(base_url, token=None) as client:
         document = client.discovery()
-    assert document["components"]["securitySchemes"]["OAuth2ACG"]["type"] == "oauth2"
+    schemes = document["components"]["securitySchemes"]
+    assert schemes["OAuth2ACG"]["type"] == "oauth2", f"GET /discovery: OAuth2ACG is {schemes}"
 
 
 def _profile_define(interaction: Any) -> None:
@@ -106,7 +107,8 @@ def _profile_define(interaction: Any) -> None:
 
 def _profile_exercise(base_url: str) -> None:
     with _client(base_url) as client:
-        assert client.get_profile()["id"] == ex.PROFILE_ID
+        served = client.get_profile()
+    assert served["id"] == ex.PROFILE_ID, f"GET /profile served id {served['id']!r}"
 
 
 # -- credentials -----------------------------------------------------------------------------
@@ -132,7 +134,10 @@ def _page_exercise(count: int, limit: int, offset: int, relations: tuple[str, ..
     def exercise(base_url: str) -> None:
         with _client(base_url) as client:
             page = client.list_credentials(limit=limit, offset=offset or None)
-        assert page.total == count and page.items
+        assert page.total == count and page.items, (
+            f"GET /credentials?limit={limit}&offset={offset}: X-Total-Count {page.total} "
+            f"(expected {count}), {len(page.items)} item(s)"
+        )
         assert set(relations) <= set(page.links), page.links
 
     return exercise
@@ -149,7 +154,10 @@ def _since_define(interaction: Any) -> None:
 def _since_exercise(base_url: str) -> None:
     with _client(base_url) as client:
         page = client.list_credentials(since=SINCE)
-    assert page.total == 1 and [item["validFrom"] for item in page.items] == [LAST_VALID_FROM]
+    served = [item["validFrom"] for item in page.items]
+    assert page.total == 1 and served == [LAST_VALID_FROM], (
+        f"GET /credentials?since={SINCE}: X-Total-Count {page.total}, validFrom {served}"
+    )
 
 
 def _bad_limit_define(interaction: Any) -> None:
@@ -195,7 +203,8 @@ def _achievement_define(interaction: Any) -> None:
 
 def _achievement_exercise(base_url: str) -> None:
     with _client(base_url) as client:
-        assert client.get_achievement(ex.ACHIEVEMENT_KEY)["id"] == f"urn:uuid:{ex.ACHIEVEMENT_KEY}"
+        served = client.get_achievement(ex.ACHIEVEMENT_KEY)["id"]
+    assert served == f"urn:uuid:{ex.ACHIEVEMENT_KEY}", f"GET /ext/achievements: id {served!r}"
 
 
 def _achievements_define(interaction: Any) -> None:
@@ -207,7 +216,8 @@ def _achievements_define(interaction: Any) -> None:
 
 def _achievements_exercise(base_url: str) -> None:
     with _client(base_url) as client:
-        assert client.list_achievements().total == 1
+        total = client.list_achievements().total
+    assert total == 1, f"GET /ext/achievements: X-Total-Count {total}, expected 1"
 
 
 def _progress_define(interaction: Any) -> None:
@@ -221,7 +231,8 @@ def _progress_define(interaction: Any) -> None:
 
 def _progress_exercise(base_url: str) -> None:
     with _client(base_url) as client:
-        assert client.get_progress(ex.PROGRESS_KEY)["id"] == f"urn:uuid:{ex.PROGRESS_KEY}"
+        served = client.get_progress(ex.PROGRESS_KEY)["id"]
+    assert served == f"urn:uuid:{ex.PROGRESS_KEY}", f"GET /ext/progress: id {served!r}"
 
 
 def _progress_list_define(interaction: Any) -> None:
@@ -235,7 +246,8 @@ def _progress_list_define(interaction: Any) -> None:
 
 def _progress_list_exercise(base_url: str) -> None:
     with _client(base_url) as client:
-        assert client.list_progress().total == 1
+        total = client.list_progress().total
+    assert total == 1, f"GET /ext/progress: X-Total-Count {total}, expected 1"
 
 
 FIRST_PAGE = (3, 2, 0, ("first", "next", "last"))

@@ -11,6 +11,12 @@ the pact files, and the verifier is given only those, rewritten to the target's 
 * ``only_state_free`` keeps the interactions with no provider state that only read;
 * interactions on operations the target does not offer (its capabilities, for instance no
   extension API) are left out.
+
+A bearer token given for the target (``token``) stands for the consumer's client: it replaces
+the recorded bearer token of every interaction that expects an answer other than 401 or 403,
+and that interaction's state "client C holds token T with scopes S" for the recorded token is
+dropped (the given token holds). Interactions showing a refusal keep their recorded credentials,
+which their provider state sets up.
 """
 
 from __future__ import annotations
@@ -24,11 +30,13 @@ from pathlib import Path
 from typing import Any
 
 from badgegate.config import HarnessConfig
+from badgegate.contracts.states import CLIENT_HOLDS_TOKEN
 from badgegate.errors import ConfigError
 from badgegate.ob3 import API_BASE_PATH
 from badgegate.transport.guard import SAFE_METHODS, is_staging, writes_allowed
 
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+REFUSALS = frozenset({401, 403})
 
 
 @dataclasses.dataclass(frozen=True)
@@ -40,6 +48,8 @@ class Interaction:
     method: str
     path: str
     states: tuple[str, ...]
+    #: The OAuth 2.0 grant of a token request (``client_credentials``, ...), else ``None``.
+    grant: str | None = None
 
     @property
     def writes(self) -> bool:
@@ -56,7 +66,7 @@ class Interaction:
 class ReplayPlan:
     """The pacts to replay, each with the interactions chosen from it."""
 
-    pacts: tuple[tuple[dict[str, Any], tuple[int, ...]], ...]
+    pacts: tuple[tuple[dict[str, Any], tuple[dict[str, Any], ...]], ...]
     interactions: tuple[Interaction, ...]
 
     def write(self, folder: Path, *, base_path: str) -> list[Path]:
@@ -67,9 +77,7 @@ class ReplayPlan:
             if not chosen:
                 continue
             copy = dict(pact)
-            copy["interactions"] = [
-                _rebased(pact["interactions"][index], base_path) for index in chosen
-            ]
+            copy["interactions"] = [_rebased(interaction, base_path) for interaction in chosen]
             path = folder / f"pact-{number}.json"
             path.write_text(json.dumps(copy), encoding="utf-8")
             paths.append(path)
@@ -87,6 +95,35 @@ def _rebased(interaction: dict[str, Any], base_path: str) -> dict[str, Any]:
     if rest and not rest.startswith("/"):
         return interaction
     return {**interaction, "request": {**request, "path": base_path + rest}}
+
+
+def _with_token(interaction: dict[str, Any], token: str) -> dict[str, Any]:
+    """``interaction`` with ``token`` in place of its recorded bearer token, and without the
+    provider state that made the recorded token (unless it shows a refusal: 401 or 403)."""
+    request, response = interaction.get("request"), interaction.get("response")
+    if not isinstance(request, dict) or not isinstance(request.get("headers"), dict):
+        return interaction
+    if isinstance(response, dict) and response.get("status") in REFUSALS:
+        return interaction
+    headers = request["headers"]
+    name = next((name for name in headers if name.lower() == "authorization"), None)
+    recorded = headers.get(name) if name else None
+    value = recorded[0] if isinstance(recorded, list) and recorded else recorded
+    if name is None or not isinstance(value, str) or not value.startswith("Bearer "):
+        return interaction
+    given = f"Bearer {token}"
+    replaced = {**headers, name: [given] if isinstance(recorded, list) else given}
+    old_token = value.removeprefix("Bearer ")
+    states = [
+        state
+        for state in interaction.get("providerStates") or ()
+        if not (
+            isinstance(state, dict)
+            and state.get("name") == CLIENT_HOLDS_TOKEN
+            and (state.get("params") or {}).get("token") == old_token
+        )
+    ]
+    return {**interaction, "request": {**request, "headers": replaced}, "providerStates": states}
 
 
 def _pact_files(sources: Sequence[Path]) -> list[Path]:
@@ -118,7 +155,18 @@ def _interaction(pact: dict[str, Any], raw: dict[str, Any]) -> Interaction:
         method=str(request.get("method", "GET")).upper(),
         path=str(request.get("path", "/")),
         states=states,
+        grant=_grant_type(request),
     )
+
+
+def _grant_type(request: dict[str, Any]) -> str | None:
+    """The ``grant_type`` of a form-encoded token request, else ``None``."""
+    body = request.get("body")
+    content = body.get("content") if isinstance(body, dict) else body
+    if not isinstance(content, str) or "grant_type=" not in content:
+        return None
+    values = urllib.parse.parse_qs(content).get("grant_type")
+    return values[0] if values else None
 
 
 def plan_replay(
@@ -126,14 +174,16 @@ def plan_replay(
     *,
     description: str | None = None,
     only_state_free: bool = False,
-    offered: Callable[[str], bool] | None = None,
+    offered: Callable[[str, str | None], bool] | None = None,
+    token: str | None = None,
 ) -> ReplayPlan:
     """Choose the interactions to replay from the pact files (or folders) in ``sources``.
 
     ``description`` is a regular expression an interaction's description must match (searched,
     like the Pact verifier's filter); ``only_state_free`` keeps the state-free reads only;
-    ``offered`` (given a path under the API base, such as ``/ext/achievements``) leaves out the
-    interactions on operations the target does not offer.
+    ``offered`` (given a path under the API base, such as ``/ext/achievements``, and the grant
+    of a token request) leaves out the interactions on what the target does not offer;
+    ``token`` replaces the recorded bearer tokens (see the module's description).
     """
     try:
         pattern = re.compile(description) if description else None
@@ -146,17 +196,20 @@ def plan_replay(
     for path in _pact_files(sources):
         pact = _load(path)
         chosen = []
-        for index, raw in enumerate(pact["interactions"]):
+        for raw in pact["interactions"]:
             if not isinstance(raw, dict):
                 continue
+            raw = _with_token(raw, token) if token else raw
             interaction = _interaction(pact, raw)
             if pattern is not None and not pattern.search(interaction.description):
                 continue
             if only_state_free and not interaction.state_free:
                 continue
-            if offered is not None and not offered(_under_base(interaction.path)):
+            if offered is not None and not offered(
+                _under_base(interaction.path), interaction.grant
+            ):
                 continue
-            chosen.append(index)
+            chosen.append(raw)
             chosen_all.append(interaction)
         pacts.append((pact, tuple(chosen)))
     if not chosen_all:

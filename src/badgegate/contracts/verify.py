@@ -30,6 +30,8 @@ from badgegate.contracts.names import PROVIDER, disable_tracking
 from badgegate.contracts.replay import check_replay_allowed, plan_replay
 from badgegate.errors import BadgegateError, ConfigError, ExitCode, TargetUnreachable
 from badgegate.findings import Finding
+from badgegate.secret import Secret
+from badgegate.transport import redact, register_secret
 
 logger = logging.getLogger("badgegate.contracts")
 STATE_TIMEOUT_MS = 10_000
@@ -142,7 +144,8 @@ def run_verification(
     description: str | None = None,
     config: HarnessConfig | None = None,
     only_state_free: bool = False,
-    offered: Callable[[str], bool] | None = None,
+    offered: Callable[[str, str | None], bool] | None = None,
+    token: Secret | None = None,
 ) -> VerificationReport:
     """Replay the pacts and return the report, whatever the outcome.
 
@@ -151,8 +154,11 @@ def run_verification(
     provider state and there is no ``state_url``, or when ``config`` is a staging run that may
     not write to the target and an interaction, or a provider-state call, would write.
     ``only_state_free`` replays only the interactions that need no provider state and do not
-    write, with no provider-state calls at all. ``offered`` (a path under the API base ->
-    whether the target offers its operations) leaves the others out.
+    write, with no provider-state calls at all. ``offered`` (a path under the API base and
+    the grant of a token request -> whether the target offers them) leaves the others out.
+    ``token``, a bearer token for the target, replaces the recorded bearer tokens of the
+    interactions that do not show a refusal (see :mod:`badgegate.contracts.replay`); the
+    report never shows it.
     """
     parts = urllib.parse.urlsplit(provider_url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
@@ -160,8 +166,13 @@ def run_verification(
     missing = [str(source) for source in sources if not Path(source).exists()]
     if missing or not sources:
         raise ConfigError(f"no pact files to verify: {', '.join(missing) or '(none given)'}")
+    register_secret(token)
     plan = plan_replay(
-        sources, description=description, only_state_free=only_state_free, offered=offered
+        sources,
+        description=description,
+        only_state_free=only_state_free,
+        offered=offered,
+        token=token.reveal() if token else None,
     )
     if only_state_free:
         state_url = None
@@ -181,7 +192,7 @@ def run_verification(
             verifier.state_handler(state_url, teardown=True, body=True)
         failed, errors = _execute(verifier)
         outcomes = tuple(outcomes_from_results(verifier.results))
-        output = verifier.output(strip_ansi=True) + errors
+        output = redact(verifier.output(strip_ansi=True) + errors)
     if failed and not any(not outcome.passed for outcome in outcomes):
         raise BadgegateError(f"the pact verifier failed before replaying anything:\n{output}")
     return VerificationReport(provider, provider_url, outcomes, output)

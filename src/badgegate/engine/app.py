@@ -19,7 +19,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from badgegate.engine.context import API_BASE, EngineContext, EngineSettings
+from badgegate.engine.context import EngineContext, EngineSettings
 from badgegate.engine.faults.catalogue import (
     FLAKY,
     HEADER_FAULTS,
@@ -67,10 +67,11 @@ def create_app(settings: EngineSettings) -> ASGIApp:
 def _routers(settings: EngineSettings) -> list[tuple[str, APIRouter]]:
     """The routers to mount, with their prefixes (the plain variant: OB 3.0's alone)."""
     plain = PLAIN in settings.variants
-    mounted: list[tuple[str, APIRouter]] = [(API_BASE, ob3_routes.router)]
+    base = settings.api_base
+    mounted: list[tuple[str, APIRouter]] = [(base, ob3_routes.router)]
     if not plain:
-        mounted.append((API_BASE, ext_routes.router))
-    mounted.append((API_BASE, oauth_routes.router))
+        mounted.append((base, ext_routes.router))
+    mounted.append((base, oauth_routes.router))
     if settings.test_endpoints and not plain:
         mounted.append(("", state_routes.router))
     return mounted

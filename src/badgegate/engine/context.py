@@ -13,7 +13,7 @@ from badgegate.engine.auth.authority import Authority, Grant
 from badgegate.engine.auth.authorization import AuthorizationCodes
 from badgegate.engine.auth.clients import ClientSpec, TokenSpec
 from badgegate.engine.auth.refresh import RefreshTokens
-from badgegate.engine.faults.catalogue import UNENFORCED_SCOPE
+from badgegate.engine.faults.catalogue import ROOT_BASE_PATH, UNENFORCED_SCOPE
 from badgegate.engine.storage.store import Store
 from badgegate.engine.wire.imsx import ApiError
 from badgegate.ob3 import API_BASE_PATH
@@ -36,6 +36,11 @@ class EngineSettings:
     variants: frozenset[str] = field(default_factory=frozenset)
     test_endpoints: bool = False
     token_ttl: int = DEFAULT_TOKEN_TTL
+
+    @property
+    def api_base(self) -> str:
+        """The path the API is served under (the root with the root-base-path fault)."""
+        return "" if ROOT_BASE_PATH in self.faults else API_BASE
 
 
 class EngineContext:

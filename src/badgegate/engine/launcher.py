@@ -11,7 +11,7 @@ from typing import Any
 import uvicorn
 
 from badgegate.engine.app import create_app
-from badgegate.engine.context import API_BASE, EngineSettings
+from badgegate.engine.context import EngineSettings
 from badgegate.errors import ConfigError
 
 READY_PREFIX = "badge-engine listening on "
@@ -98,7 +98,7 @@ def serve(
         options.update(ssl_certfile=tls_cert, ssl_keyfile=tls_key)
     config = uvicorn.Config(create_app(settings), **options)
     _settle_heap()
-    server = _AnnouncingServer(config, f"{scheme}://{shown_host}:{bound_port}{API_BASE}")
+    server = _AnnouncingServer(config, f"{scheme}://{shown_host}:{bound_port}{settings.api_base}")
     try:
         server.run(sockets=[listener])
     finally:

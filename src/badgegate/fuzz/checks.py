@@ -75,7 +75,7 @@ def badgegate_imsx_error_body(ctx: Any, response: Any, case: Any) -> bool | None
         return True
     content_type = _header(response, "Content-Type")
     findings = check_error_body(response.status_code, content_type, response.text)
-    _fail([f.render() for f in findings])
+    _fail([f.render() for f in probes.gated(findings)])
     return True
 
 

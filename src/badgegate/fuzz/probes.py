@@ -18,9 +18,11 @@ import requests
 from badgegate.checks.imsx import check_error_body
 from badgegate.checks.paging import check_paging
 from badgegate.client.paging import parse_link_header
+from badgegate.findings import Finding, failing, warnings_of
 from badgegate.fuzz.records import identity, json_body, listed_records, parse_instant
 from badgegate.fuzz.report import mask_reproduction
-from badgegate.fuzz.session import FuzzSession
+from badgegate.fuzz.session import FuzzSession, active_session
+from badgegate.report.gate import note
 from badgegate.transport import curl_command
 from badgegate.transport.guard import UNKNOWN_METHOD_PROBE
 
@@ -138,7 +140,20 @@ def error_body_problems(response: requests.Response) -> list[str]:
     findings = check_error_body(
         response.status_code, response.headers.get("Content-Type", ""), response.text
     )
-    return [problem(f.render(), response) for f in findings]
+    return [problem(f.render(), response) for f in gated(findings)]
+
+
+def gated(findings: list[Finding]) -> list[Finding]:
+    """The findings that fail a check: errors, and warnings too when the run is strict.
+
+    Warnings that do not fail are noted for the end-of-run summary.
+    """
+    session = active_session()
+    config = session.report.config if session is not None else None
+    strict = bool(config is not None and config.strict)
+    if not strict:
+        note(warnings_of(findings))
+    return failing(findings, strict=strict)
 
 
 def strictly_after(records: list[Any], since: str) -> list[str]:

@@ -43,6 +43,11 @@ OWNING_CHECKS: dict[str, tuple[str, ...]] = {
     f.UNSUPPORTED_METHOD_404: ("fuzz:methods",),
     # Read-only: the same check runs on staging.
     f.IGNORED_AUTH: ("fuzz:auth",),
+    # Read-only: both run on staging too.
+    f.EMPTY_DISCOVERY: ("smoke:discovery",),
+    f.ROOT_BASE_PATH: ("smoke:base-path",),
+    # A URI-typed value without a scheme, three objects deep: the schema's format: iri.
+    f.RELATIVE_URI: ("schema:served", "fuzz:get-credentials"),
 }
 
 

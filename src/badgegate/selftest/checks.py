@@ -151,6 +151,8 @@ PYTEST_CHECKS: dict[str, str] = {
     "schema:served": "schema/test_served.py",
     "smoke:auth": "smoke/test_smoke.py::test_credentials_refuse_a_missing_or_wrong_token",
     "smoke:paging": "smoke/test_smoke.py::test_paging_headers_follow_limit_offset_and_total",
+    "smoke:discovery": "smoke/test_smoke.py::test_discovery_describes_oauth2_without_auth",
+    "smoke:base-path": "smoke/test_smoke.py::test_the_api_is_served_under_the_ob3_base_path",
 }
 CHECKS: dict[str, Check] = {
     **{name: _fuzz_probe(name.split(":", 1)[1]) for name in FUZZ_PROBES},

@@ -160,6 +160,8 @@ def validate_document(
                 message="not an OB 3.0 document badgegate knows: no known term in type",
                 pointer="/type" if "type" in doc else "",
                 actual=doc.get("type"),
+                requirement="type names the OB 3.0 class of the document",
+                section="B.2",
             )
         ]
     return validate(

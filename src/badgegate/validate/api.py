@@ -96,6 +96,8 @@ def _document_findings(document: Any, from_json: bool = False) -> list[Finding]:
             Finding(
                 rule="document-not-object",
                 message=f"expected a JSON object, got {_json_type(document)}",
+                requirement="an OB 3.0 document is a JSON object",
+                section="B.1",
             )
         ]
     if not from_json and not _plain_json(document) and _too_deep(document):
@@ -103,6 +105,7 @@ def _document_findings(document: Any, from_json: bool = False) -> list[Finding]:
             Finding(
                 rule="document-too-deep",
                 message="nested too deeply, cyclic or holding non-JSON values; not validated",
+                requirement="a document is plain JSON that can be validated safely",
             )
         ]
     return []
@@ -183,6 +186,7 @@ def _as_vc20(document: dict[str, Any]) -> tuple[dict[str, Any], list[Finding]]:
         pointer="/@context/0",
         severity="warning",
         section="B.1.2",
+        requirement="new credentials use the VC 2.0 data model",
     )
     return converted, [warning]
 

@@ -35,6 +35,7 @@ class LoadedDocument:
     findings: list[Finding] = dataclasses.field(default_factory=list)
     header: dict[str, Any] | None = None  # set when the credential came as a compact JWS
     payload: dict[str, Any] | None = None
+    token: str | None = None  # the compact JWS itself (its signature covers header.payload)
 
 
 def expand(paths: list[Path]) -> Iterator[Path]:
@@ -66,8 +67,21 @@ def load(path: Path) -> LoadedDocument:
     return _from_json(loaded, text)
 
 
+# rule -> the requirement a file that cannot be read breaks
+_READING = {
+    "document-too-large": "a credential file is of a size a verifier can read",
+    "document-encoding": "OB 3.0 JSON is UTF-8",
+    "document-not-json": "a .json file holds one JSON document",
+    "document-too-deep": "a document is plain JSON that can be validated safely",
+    "jws-malformed": "a .jwt/.jws file holds one compact JWS",
+    "baked-image": "a baked image carries exactly one credential, uncompressed, as specified",
+}
+
+
 def _fail(loaded: LoadedDocument, rule: str, message: str, pointer: str = "") -> LoadedDocument:
-    loaded.findings.append(Finding(rule=rule, message=message, pointer=pointer))
+    loaded.findings.append(
+        Finding(rule=rule, message=message, pointer=pointer, requirement=_READING.get(rule))
+    )
     return loaded
 
 
@@ -94,7 +108,7 @@ def _from_jws(loaded: LoadedDocument, text: str) -> LoadedDocument:
         header, payload = jws.decode(text)
     except jws.JwsError as error:
         return _fail(loaded, "jws-malformed", str(error))
-    loaded.header, loaded.payload = header, payload
+    loaded.header, loaded.payload, loaded.token = header, payload, text.strip()
     loaded.document = jws.credential_of(payload)
     loaded.findings.extend(jws.header_findings(header))
     loaded.findings.extend(jws.claim_findings(payload))

@@ -53,7 +53,14 @@ def header_findings(header: dict[str, Any]) -> list[Finding]:
 
     def add(message: str, pointer: str = "", actual: Any = None) -> None:
         findings.append(
-            Finding("jws-header", message, pointer=pointer, actual=actual, section="4 (VC-JWT)")
+            Finding(
+                "jws-header",
+                message,
+                pointer=pointer,
+                actual=actual,
+                section="4 (VC-JWT)",
+                requirement="the JOSE header names a signing algorithm and its key",
+            )
         )
 
     alg = header.get("alg")
@@ -94,6 +101,7 @@ def claim_findings(payload: dict[str, Any]) -> list[Finding]:
                 pointer="/nbf",
                 severity="warning",
                 section="8.4",
+                requirement="a VC-JWT payload carries nbf",
             )
         )
     else:
@@ -130,4 +138,5 @@ def _claim(claim: str, message: str, expected: Any, payload: dict[str, Any]) -> 
         expected=expected,
         actual=payload.get(claim),
         section="8.4",
+        requirement="the JWT claims agree with the credential they carry",
     )

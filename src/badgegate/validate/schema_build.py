@@ -44,7 +44,7 @@ _DESCRIPTION = {
 }
 _SCALARS: dict[str, dict[str, Any]] = {
     model.TEXT: {"type": "string"},
-    model.URI: {"type": "string"},
+    model.URI: {"type": "string", "format": "iri"},
     model.IRI: {"type": "string"},
     model.PLAIN: {"type": "string"},
     model.DATETIME: {"type": "string", "format": "date-time"},
@@ -121,7 +121,11 @@ class _Builder:
         class_name = prop.class_name
         if prop.kind == model.PROFILE_REF:
             self.reach("Profile")
-            return {"if": {"type": "string"}, "then": {}, "else": {"$ref": "#/$defs/Profile"}}
+            return {
+                "if": {"type": "string"},
+                "then": {"format": "iri"},
+                "else": {"$ref": "#/$defs/Profile"},
+            }
         if class_name:
             self.reach(class_name)
             return {"$ref": f"#/$defs/{class_name}"}
@@ -141,7 +145,7 @@ def _context_schema() -> dict[str, Any]:
             {"const": vocabulary.VC_V2_CONTEXT},
             {"type": "string", "pattern": vocabulary.OB_CONTEXT_PATTERN},
         ],
-        "additionalItems": _SCALARS[model.CONTEXT],
+        "additionalItems": {**_SCALARS[model.CONTEXT], "format": "iri"},
     }
 
 

@@ -23,6 +23,8 @@ from typing import TYPE_CHECKING, Any
 
 from badgegate.errors import ConfigError
 from badgegate.findings import Finding
+from badgegate.validate.vocabulary import ABSOLUTE_IRI_PATTERN, is_absolute_iri
+from badgegate.validate.walk import class_at
 
 if TYPE_CHECKING:
     import jsonschema_rs
@@ -61,7 +63,11 @@ _TIME = (
     r"[Tt](?:[01][0-9]|2[0-3]):[0-5][0-9]:(?:[0-5][0-9]|60)(?:\.[0-9]+)?"
     r"(?:[Zz]|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9])"
 )
-SCREENING_PATTERNS = {"date-time": f"^{_REAL_DATE}{_TIME}$", "date": f"^{_REAL_DATE}$"}
+SCREENING_PATTERNS = {
+    "date-time": f"^{_REAL_DATE}{_TIME}$",
+    "date": f"^{_REAL_DATE}$",
+    "iri": ABSOLUTE_IRI_PATTERN,  # the format function is this very pattern
+}
 
 
 _MONTH_DAYS = (0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)  # February: see _real_day
@@ -88,7 +94,7 @@ def is_date(value: str) -> bool:
     return _DATE.match(value) is not None and _real_day(value)
 
 
-FORMATS = {"date-time": is_date_time, "date": is_date}
+FORMATS = {"date-time": is_date_time, "date": is_date, "iri": is_absolute_iri}
 
 
 def parse_date_time(value: str) -> datetime | None:
@@ -202,16 +208,65 @@ def schema_findings(name: str, variant: str, document: Any) -> list[Finding]:
 
 
 def exact_schema_findings(name: str, variant: str, document: Any) -> list[Finding]:
-    """The findings of the exact validator alone (for a document the screening one rejected)."""
+    """The findings of the exact validator alone (for a document the screening one rejected).
+
+    Each names the OB 3.0 class (and member) it is about and quotes the offending value.
+    """
+    from badgegate.validate.schema_build import ROOTS
+
+    root_class = ROOTS[name][0] if name in ROOTS else None
     return [
-        Finding(
-            rule=f"schema-{_keyword(list(error.schema_path))}",
-            message=error.message if len(error.message) <= 300 else error.message[:297] + "...",
-            pointer=pointer(error.instance_path),
-            section="JSON Schema",
-        )
+        _schema_finding(error, _keyword(list(error.schema_path)), root_class)
         for error in compiled(name, variant).iter_errors(document)
     ]
+
+
+# schema keyword -> the requirement a schema error of that keyword rests on
+_REQUIREMENTS = {
+    "required": "a required member is present",
+    "type": "each member has the JSON type the data model gives it",
+    "format": "each value has the form its data-model type gives it",
+    "enum": "the value is a term of its enumeration",
+    "const": "the value is the one the data model fixes",
+    "pattern": "the value has the form the data model gives it",
+    "additionalProperties": "a closed class has only its own members",
+    "minItems": "a multi-valued member holds at least its minimum of values",
+    "contains": "the type set names the class's required term",
+}
+_IRI_REQUIREMENT = "a URI-typed value is an absolute URI (RFC 3986 §4.3, RFC 3987 §2.2)"
+
+
+def _schema_finding(error: Any, keyword: str, root_class: str | None) -> Finding:
+    path = list(error.instance_path)
+    instance = error.instance
+    if keyword == "format" and _format_of(error) == "iri":
+        message = (
+            f"{json.dumps(instance, ensure_ascii=False)} is not an absolute URI: it needs a "
+            "scheme (https:, urn:, did:, …) and no spaces"
+        )
+        requirement = _IRI_REQUIREMENT
+    else:
+        message = error.message if len(error.message) <= 300 else error.message[:297] + "..."
+        requirement = _REQUIREMENTS.get(keyword, "the document matches the OB 3.0 JSON Schema")
+    section = None
+    if root_class is not None:
+        class_name, prop = class_at(root_class, path, into_object=isinstance(instance, dict))
+        section = f"B ({class_name}.{prop})" if prop else f"B ({class_name})"
+    scalar = instance if isinstance(instance, (str, int, float, bool)) else None
+    return Finding(
+        rule=f"schema-{keyword}",
+        message=message,
+        pointer=pointer(path),
+        actual=scalar,
+        section=section,
+        requirement=requirement,
+    )
+
+
+def _format_of(error: Any) -> str | None:
+    kind = getattr(error, "kind", None)
+    value = getattr(kind, "format", None)
+    return value if isinstance(value, str) else None
 
 
 def _keyword(schema_path: list[str | int]) -> str:

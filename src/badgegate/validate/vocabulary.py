@@ -29,6 +29,18 @@ COMPACT_JWS_PATTERN = r"^[a-zA-Z0-9_-]+\.[a-zA-Z0-9_-]*\.[a-zA-Z0-9_-]+$"
 OFFICIAL_SCHEMA_PREFIX = "https://purl.imsglobal.org/spec/ob/v3p0/schema/"
 SCHEMA_VALIDATOR_TYPE = "1EdTechJsonSchemaValidator2019"
 
+# An absolute URI or IRI (RFC 3986 §4.3, RFC 3987 §2.2): a scheme, a colon, then at least one
+# character. Spaces (ASCII or Unicode), control characters, the characters RFC 3986 never
+# allows (angle brackets, double quote, braces, bar, backslash, caret, backtick) and a ``%`` not
+# followed by two hex digits are refused; other non-ASCII characters are allowed, as in an IRI.
+# Every property OB 3.0 types as URI or URL is held to it (``format: iri`` in our schemas).
+_NOT_IN_IRI = (
+    "\x00-\x20\x7f-\x9f" + '<>"{}|\\\\^`%'
+    "\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
+)
+ABSOLUTE_IRI_PATTERN = f"^[A-Za-z][A-Za-z0-9+.-]*:(?:[^{_NOT_IN_IRI}]|%[0-9A-Fa-f]{{2}})+$"
+ABSOLUTE_IRI = re.compile(ABSOLUTE_IRI_PATTERN)
+
 EXT_TERM = re.compile(EXT_TERM_PATTERN)
 
 ENUMERATIONS: Mapping[str, tuple[str, ...]] = {
@@ -76,6 +88,11 @@ EXTENSIBLE_ENUMERATIONS = frozenset(
 def ob_context_is_known(url: str) -> bool:
     """True when ``url`` is a published version of the OB 3.0 context."""
     return url == OB_CONTEXT_CURRENT or url in OB_CONTEXTS_OLDER
+
+
+def is_absolute_iri(value: str) -> bool:
+    """True when ``value`` is an absolute URI or IRI: a scheme, no spaces (see the pattern)."""
+    return ABSOLUTE_IRI.fullmatch(value) is not None  # ``$`` alone allows a final newline
 
 
 def is_enum_term(enum_name: str, value: object) -> bool:

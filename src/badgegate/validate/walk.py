@@ -67,3 +67,30 @@ def as_list(value: Any) -> list[Any]:
     if value is None:
         return []
     return value if isinstance(value, list) else [value]
+
+
+def class_at(
+    root_class: str, path: list[str | int], *, into_object: bool = False
+) -> tuple[str, str | None]:
+    """``(class, property)`` of the OB 3.0 object holding the value at ``path`` below a root.
+
+    ``path`` is the JSON pointer's tokens; list indexes are skipped. The walk stops at the
+    last class it can follow (an unknown member, or a value that is not an object).
+    ``into_object``: the value is itself an object, so a class-typed last member gives its
+    class (and no property).
+    """
+    class_name, prop = root_class, None
+    for token in path:
+        if isinstance(token, int):
+            continue
+        if prop is not None:
+            nested = CLASSES[class_name].props.get(prop)
+            if nested is None or nested.class_name is None:
+                break
+            class_name, prop = nested.class_name, None
+        prop = token
+    if into_object and prop is not None:
+        nested = CLASSES[class_name].props.get(prop)
+        if nested is not None and nested.class_name is not None:
+            return nested.class_name, None
+    return class_name, prop

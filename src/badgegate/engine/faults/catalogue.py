@@ -40,6 +40,9 @@ REUPSERT_DUPLICATES = "reupsert-duplicates"
 LOOSE_SINCE = "loose-since"
 UNSUPPORTED_METHOD_404 = "unsupported-method-404"
 IGNORED_AUTH = "ignored-auth"
+EMPTY_DISCOVERY = "empty-discovery"
+ROOT_BASE_PATH = "root-base-path"
+RELATIVE_URI = "relative-uri"
 
 SILENT_LIMIT = 50
 
@@ -108,9 +111,25 @@ CATALOGUE: tuple[Fault, ...] = (
         "fuzz",
     ),
     Fault(
+        RELATIVE_URI,
+        "served credentials name their achievement by a relative id with a space, no scheme",
+        "schema",
+    ),
+    Fault(
         LOOSE_SINCE,
         "a since that is no RFC 3339 date-time (1, 2024, 0.5, empty) is ignored: 200, unfiltered",
         "fuzz",
+    ),
+    Fault(
+        EMPTY_DISCOVERY,
+        "discovery passes the official schema but is empty: blank terms, privacy and "
+        "registration URLs, no refreshUrl, no scopes, servers or paths",
+        "smoke",
+    ),
+    Fault(
+        ROOT_BASE_PATH,
+        "the API is served at the root (/) instead of under /ims/ob/v3p0",
+        "smoke",
     ),
     Fault(
         IGNORED_AUTH,
@@ -191,7 +210,9 @@ def active_faults(names: Iterable[str]) -> frozenset[str]:
 
 
 STORE_FAULTS = frozenset({LOST_UNKNOWN_PROPERTY, NFD})
-READ_FAULTS = frozenset({DROP_REQUIRED_FIELD, TIMEZONE_SHIFT, CONTEXT_CHANGE, NAIVE_TIMESTAMPS})
+READ_FAULTS = frozenset(
+    {DROP_REQUIRED_FIELD, TIMEZONE_SHIFT, CONTEXT_CHANGE, NAIVE_TIMESTAMPS, RELATIVE_URI}
+)
 HEADER_FAULTS = frozenset({JSON_CONTENT_TYPE_LOST, NO_WWW_AUTHENTICATE, WRONG_ALLOW_HEADER})
 _ZONE = re.compile(r"(Z|[+-][0-9]{2}:[0-9]{2})$")
 
@@ -222,7 +243,18 @@ def on_read(kind: str, body: str, faults: frozenset[str]) -> str:
     context = record.get("@context")
     if CONTEXT_CHANGE in faults and isinstance(context, list) and len(context) >= 2:
         record["@context"] = [context[1], context[0], *context[2:]]
+    if RELATIVE_URI in faults and kind == "credential":
+        _relative_achievement_id(record)
     return json.dumps(record, ensure_ascii=False, separators=(",", ":"))
+
+
+def _relative_achievement_id(record: dict[str, Any]) -> None:
+    """``urn:uuid:1f…`` becomes ``achievements/1f… v1``: no scheme, and a space."""
+    subject = record.get("credentialSubject")
+    achievement = subject.get("achievement") if isinstance(subject, dict) else None
+    if isinstance(achievement, dict) and isinstance(achievement.get("id"), str):
+        tail = re.split(r"[:/]", achievement["id"])[-1]
+        achievement["id"] = f"achievements/{tail} v1"
 
 
 def _normalise_strings(value: Any) -> Any:

@@ -20,9 +20,15 @@ _IMAGE = (
 )
 
 
-def service_description(origin: str) -> dict[str, Any]:
-    """Return the Service Description for an engine reached at ``origin`` (scheme://host:port)."""
-    base = origin + API_BASE
+def service_description(
+    origin: str, api_base: str = API_BASE, *, empty: bool = False
+) -> dict[str, Any]:
+    """Return the Service Description for an engine reached at ``origin`` (scheme://host:port)
+    serving the API under ``api_base``; ``empty`` (the empty-discovery fault) keeps only what
+    the official schema requires, with blank URLs."""
+    base = origin + api_base
+    if empty:
+        return _empty_description(base)
     return {
         "openapi": "3.0.1",
         "info": {
@@ -37,6 +43,36 @@ def service_description(origin: str) -> dict[str, Any]:
         "tags": [{"name": "OpenBadgeCredentials"}, {"name": "Discovery"}],
         "paths": _paths(),
         "components": {"securitySchemes": {"OAuth2ACG": _oauth_scheme(base)}},
+    }
+
+
+def _empty_description(base: str) -> dict[str, Any]:
+    """What a Host that only satisfies the official schema serves: every required string is
+    there but blank, the flow has no refreshUrl and no scopes, no servers, no paths."""
+    return {
+        "openapi": "3.0.1",
+        "info": {
+            "title": "badge-engine (reference edition)",
+            "version": "3.0",
+            "termsOfService": "",
+            "x-imssf-privacyPolicyUrl": "",
+        },
+        "paths": {},
+        "components": {
+            "securitySchemes": {
+                "OAuth2ACG": {
+                    "type": "oauth2",
+                    "x-imssf-registrationUrl": "",
+                    "flows": {
+                        "authorizationCode": {
+                            "authorizationUrl": f"{base}/oauth/authorize",
+                            "tokenUrl": f"{base}/oauth/token",
+                            "scopes": {},
+                        }
+                    },
+                }
+            }
+        },
     }
 
 

@@ -11,7 +11,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from badgegate.engine.context import EngineContext, engine_context, run_id
-from badgegate.engine.faults.catalogue import ACCEPT_INVALID, IGNORED_AUTH
+from badgegate.engine.faults.catalogue import ACCEPT_INVALID, EMPTY_DISCOVERY, IGNORED_AUTH
 from badgegate.engine.model.records import credential_record, jws_record
 from badgegate.engine.model.validation import rejection, upload_errors
 from badgegate.engine.routes.discovery import service_description
@@ -119,8 +119,12 @@ async def put_profile(request: Request) -> Response:
 async def get_discovery(request: Request) -> Response:
     """getServiceDescription: the Service Description Document, without authentication."""
     ensure_accepts(request)
-    base = f"{request.url.scheme}://{request.url.netloc}"
-    return Response(json.dumps(service_description(base)), 200, media_type=JSON)
+    context = engine_context(request)
+    origin = f"{request.url.scheme}://{request.url.netloc}"
+    document = service_description(
+        origin, context.settings.api_base, empty=EMPTY_DISCOVERY in context.faults
+    )
+    return Response(json.dumps(document), 200, media_type=JSON)
 
 
 def initial_profile(tenant: str) -> dict[str, Any]:

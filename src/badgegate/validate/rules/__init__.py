@@ -1,7 +1,7 @@
 """The OB 3.0 rules a JSON Schema cannot state, each with its own rule id.
 
 Rules are grouped by what they judge: ``terms`` (type-set, enum-term), ``credential``
-(context-order, context-version, credential-schema, credential-schema-official, no-proof),
+(context-order, context-version, credential-schema-official, no-proof),
 ``dates`` (datetime-zone, date-order, awarded-date, not-yet-valid, expired), ``identity``
 (subject-identity, identity-hash) and ``results`` (result-description-ref, achieved-level-ref,
 result-status, required-level-ref, required-value-range). ``dispatch`` walks a document once
