@@ -98,13 +98,34 @@ def test_other_tenant_sees_none_of_the_records(fuzz_session: FuzzSession) -> Non
     _probe(fuzz_session, "tenant-isolation", isolation_checks)
 
 
-def test_writes_need_a_token_with_the_scope(fuzz_session: FuzzSession) -> None:
-    """Writes are refused without a token (401) and with a read-only token (403)."""
-    from badgegate.fuzz.seeding import scope_checks
+def test_protected_operations_refuse_what_is_no_valid_token(fuzz_session: FuzzSession) -> None:
+    """Every protected operation's accepted request, sent without a token, with a malformed or
+    unknown one, or claiming groups and scopes, is a 401 with a Bearer challenge; another
+    tenant's token reads none of this tenant's records (RFC 6750 §3; read-only on staging)."""
+    from badgegate.fuzz.probes import guarded
+    from badgegate.fuzz.refusals import protected_operations, token_refusals
 
-    if not fuzz_session.profile.writes:
-        pytest.skip("not applicable: writes are not allowed on this target")
-    _probe(fuzz_session, "scope-enforced", scope_checks)
+    if not guarded(lambda session: [p.label for p in protected_operations(session)], fuzz_session):
+        pytest.skip("not applicable: the document protects no operation with an oauth2 scheme")
+    _probe(fuzz_session, "oauth2-auth", token_refusals)
+
+
+def test_protected_operations_refuse_a_token_lacking_their_scope(
+    fuzz_session: FuzzSession,
+) -> None:
+    """Every protected operation's accepted request, sent with a token lacking its scope, is a
+    403 with ``error="insufficient_scope"`` (RFC 6750 §3.1), never 2xx."""
+    from badgegate.fuzz.probes import guarded
+    from badgegate.fuzz.refusals import ScopeRefusals, scope_refusals
+
+    found = ScopeRefusals()
+    problems = guarded(lambda session: scope_refusals(session, found).problems, fuzz_session)
+    for reason in found.not_applicable:
+        print(f"fuzz: insufficient scope not applicable: {reason}")
+    if not found.probed and not problems:
+        reasons = "; ".join(found.not_applicable) or "no protected operation"
+        pytest.skip(f"not applicable: no token lacking an operation's scope: {reasons}")
+    fail_with(fuzz_session, problems_as_failures(fuzz_session, "insufficient-scope", problems))
 
 
 def test_undocumented_methods_are_refused(fuzz_session: FuzzSession) -> None:

@@ -126,6 +126,13 @@ def unenforced_scope(engine: Engine) -> None:
     assert engine.call("POST", "/credentials", "reader", json=credential).status_code == 201
 
 
+def ignored_auth(engine: Engine) -> None:
+    for token in (None, "no-such-token"):
+        answer = engine.call("GET", "/profile", token)
+        assert answer.status_code == 200 and answer.json()["id"]
+    assert engine.call("GET", "/credentials", None).status_code == 401
+
+
 def tenant_leak(engine: Engine) -> None:
     engine.store(1)
     assert engine.call("GET", "/credentials", "other-tenant").json()["credential"]
@@ -301,6 +308,7 @@ DEMONSTRATIONS: dict[str, Callable[[Engine], None]] = {
     faults.LOOSE_SINCE: loose_since,
     faults.UNSUPPORTED_METHOD_404: unsupported_method_404,
     faults.UNENFORCED_SCOPE: unenforced_scope,
+    faults.IGNORED_AUTH: ignored_auth,
     faults.TENANT_LEAK: tenant_leak,
     faults.NON_IMSX_ERROR: non_imsx_error,
     faults.SILENT_LIMIT_CAP: silent_limit_cap,

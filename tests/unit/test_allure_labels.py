@@ -19,7 +19,8 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
     [
         ("integrity", "test_migrated_badges_read_back_as_the_legacy_rows", "critical"),
         ("smoke", "test_credentials_refuse_a_missing_or_wrong_token", "critical"),
-        ("fuzz", "test_writes_need_a_token_with_the_scope", "critical"),
+        ("fuzz", "test_protected_operations_refuse_a_token_lacking_their_scope", "critical"),
+        ("fuzz", "test_protected_operations_refuse_what_is_no_valid_token", "critical"),
         ("smoke", "test_paging_headers_follow_limit_offset_and_total", "minor"),
         ("smoke", "test_discovery_describes_oauth2_without_auth", "blocker"),
         ("fuzz", "test_operation", "normal"),

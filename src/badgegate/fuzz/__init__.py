@@ -4,8 +4,8 @@ Layers: :mod:`~badgegate.fuzz.document` (which document, loaded how), :mod:`.pro
 (what each harness profile allows), :mod:`.session` (target, transport, auth, report),
 :mod:`.checks` (OB 3.0 checks registered with schemathesis), :mod:`.probes` and
 :mod:`.seeding` (follow-up calls and checks on seeded data), :mod:`.profile` (who owns the
-Profile), :mod:`.runner` (cases through
-the harness transport), :mod:`.negative` (when accepting negative data is a failure) and
+Profile), :mod:`.refusals` (what every oauth2-protected operation must refuse), :mod:`.runner`
+(cases through the harness transport), :mod:`.negative` (when accepting negative data is a failure) and
 :mod:`.report` (failures with curl reproductions and seeds). Importing this package is cheap;
 schemathesis is imported by the modules that need it.
 

@@ -186,23 +186,6 @@ def badgegate_tenant_isolation(ctx: Any, response: Any, case: Any) -> bool | Non
     return True
 
 
-@schemathesis.check
-def badgegate_auth_enforced(ctx: Any, response: Any, case: Any) -> bool | None:
-    """A call that succeeded with the token is refused without one (401) and, for a write,
-    with a token lacking its scope (403); once per operation, through the harness transport."""
-    session = active_session()
-    security = case.operation.definition.raw.get("security")
-    if session is None or not security or not 200 <= response.status_code < 300:
-        return None
-    if _path(case) in OAUTH_PATHS or _path(case) == "/ext/batch":
-        return None
-    if not session.first_time(f"auth:{case.operation.label}"):
-        return None
-    write = (str(case.method).upper(), _path(case)) in UPSERTS or str(case.method).upper() == "PUT"
-    _fail(probes.auth_refusals(session, response.request, write))
-    return True
-
-
 OB3_CHECKS = (
     badgegate_ob3_valid_records,
     badgegate_imsx_error_body,
@@ -210,5 +193,4 @@ OB3_CHECKS = (
     badgegate_since_strictly_after,
     badgegate_upsert_read_back,
     badgegate_tenant_isolation,
-    badgegate_auth_enforced,
 )

@@ -158,33 +158,8 @@ def double_upsert(session: FuzzSession, request: requests.PreparedRequest, sent:
     return []
 
 
-def auth_refusals(
-    session: FuzzSession, request: requests.PreparedRequest, write: bool
-) -> list[str]:
-    """The request is refused without a token (401) and, for writes, with a read-only one (403)."""
-    problems = []
-    attempts: list[tuple[dict[str, str] | None, int]] = [({}, 401)]
-    readonly = session.auth.readonly_bearer() if write else None
-    if readonly is not None:
-        attempts.append((readonly, 403))
-    for authorization, expected in attempts:
-        probe = request.copy()
-        probe.headers.pop("Authorization", None)
-        probe.headers.update(authorization or {})
-        response = session.session.send(probe, timeout=session.transport.timeout)
-        challenge = response.headers.get("WWW-Authenticate", "")
-        if expected == 401 and not challenge.lower().startswith("bearer"):
-            problems.append(problem("a 401 must carry WWW-Authenticate: Bearer", response))
-        if response.status_code != expected:
-            reason = "without a token" if expected == 401 else "with a token lacking the scope"
-            problems.append(
-                problem(f"{request.method} answered {reason}; expected {expected}", response)
-            )
-        problems += _imsx_problems(response)
-    return problems
-
-
-def _imsx_problems(response: requests.Response) -> list[str]:
+def error_body_problems(response: requests.Response) -> list[str]:
+    """Problems of an error answer's body: an Imsx_StatusInfo whose minor code fits the status."""
     findings = check_error_body(
         response.status_code, response.headers.get("Content-Type", ""), response.text
     )
@@ -301,7 +276,7 @@ def undocumented_methods(session: FuzzSession, *, safe_only: bool = False) -> li
                         response,
                     )
                 )
-            problems += _imsx_problems(response)
+            problems += error_body_problems(response)
     return problems
 
 
@@ -321,5 +296,5 @@ def loose_since(session: FuzzSession) -> list[str]:
                 )
             )
             continue
-        problems += _imsx_problems(response)
+        problems += error_body_problems(response)
     return problems

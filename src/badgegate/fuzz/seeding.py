@@ -215,26 +215,6 @@ def isolation_checks(session: FuzzSession) -> list[str]:
     return probes.isolation_list_leaks(session, "/credentials", ids)
 
 
-def scope_checks(session: FuzzSession) -> list[str]:
-    """Writes are refused without a token (401) and with a read-only token (403)."""
-    issuer = session.send("GET", "/profile").json()["id"]
-    credential = _credential(0, issuer)
-    key = str(uuid.uuid4())
-    achievement = {**_achievement(key)}
-    problems = []
-    for method, path, body in _applicable(
-        session,
-        ("POST", "/credentials", credential),
-        ("PUT", f"/ext/achievements/{key}", achievement),
-    ):
-        request = requests.Request(
-            method, session.url(path), json=body, headers=session.auth.bearer()
-        )
-        prepared = session.session.prepare_request(request)
-        problems += probes.auth_refusals(session, prepared, write=True)
-    return problems
-
-
 def _applicable(
     session: FuzzSession, *calls: tuple[str, str, dict[str, Any]]
 ) -> list[tuple[str, str, dict[str, Any]]]:

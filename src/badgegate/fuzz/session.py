@@ -23,6 +23,7 @@ import requests
 
 from badgegate import scopes
 from badgegate.config import HarnessConfig
+from badgegate.errors import BadgegateError
 from badgegate.fuzz.document import (
     Adjustments,
     adjustments_for,
@@ -49,13 +50,15 @@ _ACTIVE: contextvars.ContextVar[FuzzSession | None] = contextvars.ContextVar(
 
 
 class FuzzAuth:
-    """The credentials each call needs: the bearer token of the run's client, a token without
-    write scopes (for scope probes), and HTTP Basic for the token endpoint."""
+    """The credentials each call needs: the bearer token of the run's client, tokens lacking
+    an operation's scopes (for the insufficient-scope probe), and HTTP Basic for the token
+    endpoint."""
 
     def __init__(self, client: BadgeEngineClient, config: HarnessConfig) -> None:
         self._client = client
         self._config = config
-        self._readonly: Any = None
+        #: Tokens granted all but some scopes, by the scopes requested.
+        self._narrow: dict[tuple[str, ...], Any] = {}
 
     def bearer(self) -> dict[str, str]:
         """``Authorization: Bearer …`` of the run's client (empty when it has no credentials)."""
@@ -71,23 +74,45 @@ class FuzzAuth:
         pair = base64.b64encode(f"{client_id}:{reveal(secret)}".encode()).decode()
         return {"Authorization": f"Basic {pair}"}
 
-    def readonly_bearer(self) -> dict[str, str] | None:
-        """A bearer token granted only the read-only scopes, or ``None`` when none can be had."""
+    def bearer_without(self, scopes: tuple[str, ...]) -> str:
+        """``Bearer …`` of a token granted every scope of the run's client but ``scopes``.
+
+        Raises :class:`~badgegate.errors.BadgegateError` saying why when none can be had: no
+        client credentials, no scope left, or the token endpoint refuses or grants ``scopes``.
+        """
         client_id = self._config.client_id
         secret = self._config.client_secret
         if not (client_id and secret):
-            return None
-        if self._readonly is None:
+            raise BadgegateError(
+                "no client credentials (BADGEGATE_CLIENT_ID, BADGEGATE_CLIENT_SECRET) to ask "
+                f"for a token without {' '.join(scopes)}"
+            )
+        wanted = tuple(s for s in self._client_scopes() if s not in scopes)
+        if not wanted:
+            raise BadgegateError(f"the client holds no scope besides {' '.join(scopes)}")
+        if wanted not in self._narrow:
             from badgegate.client import ClientCredentials
 
-            self._readonly = ClientCredentials(
-                self._client.transport,
-                self._client.token_url,
-                client_id,
-                secret,
-                scopes.READONLY_SCOPES,
+            self._narrow[wanted] = ClientCredentials(
+                self._client.transport, self._client.token_url, client_id, secret, wanted
             )
-        return {"Authorization": f"Bearer {self._readonly.token()}"}
+        tokens = self._narrow[wanted]
+        token = tokens.token()
+        granted = set(tokens.granted_scopes) & set(scopes)
+        if granted:
+            raise BadgegateError(
+                f"the token endpoint granted {' '.join(sorted(granted))} although it was not "
+                "requested"
+            )
+        return f"Bearer {token}"
+
+    def _client_scopes(self) -> tuple[str, ...]:
+        tokens = self._client.tokens
+        granted = tuple(getattr(tokens, "granted_scopes", ()) or ())
+        if not granted and tokens is not None:
+            tokens.token()  # the first token tells which scopes the client holds
+            granted = tuple(getattr(tokens, "granted_scopes", ()) or ())
+        return granted or scopes.ALL_SCOPES
 
     def headers_for(self, operation_id: str, generated: Any = None) -> dict[str, str]:
         """The credentials ``operation_id`` needs; at the token and revocation endpoints a
@@ -134,6 +159,9 @@ class FuzzSession:
     seeded: SeededData = dataclasses.field(default_factory=SeededData)
     #: Probes already run, by key, so a check's follow-up calls happen once per operation.
     probed: set[str] = dataclasses.field(default_factory=set)
+    #: The protected operations and the requests the target accepted for them, found once
+    #: (:func:`badgegate.fuzz.refusals.protected_operations`).
+    protected: list[Any] | None = None
     #: What the target offers (``None``: everything badgegate's document describes).
     capabilities: Capabilities | None = None
 

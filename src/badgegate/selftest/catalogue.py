@@ -18,7 +18,7 @@ OWNING_CHECKS: dict[str, tuple[str, ...]] = {
     f.INCLUSIVE_SINCE: ("contracts:verification", "fuzz:since"),
     f.UNENFORCED_SCOPE: ("fuzz:scopes",),
     f.TENANT_LEAK: ("fuzz:isolation",),
-    f.NON_IMSX_ERROR: ("fuzz:scopes", "fuzz:methods"),
+    f.NON_IMSX_ERROR: ("fuzz:auth", "fuzz:methods"),
     f.SILENT_LIMIT_CAP: ("fuzz:exactly-once",),
     f.LOST_UNKNOWN_PROPERTY: ("fuzz:read-back",),
     f.TIMEZONE_SHIFT: ("fuzz:read-back",),
@@ -33,14 +33,16 @@ OWNING_CHECKS: dict[str, tuple[str, ...]] = {
     f.FLAKY: ("fuzz:read-back",),
     f.ACCEPT_INVALID: ("fuzz:invalid-upload",),
     f.NAIVE_TIMESTAMPS: ("schema:served", "fuzz:read-back"),
-    f.JSON_CONTENT_TYPE_LOST: ("fuzz:get-credentials", "fuzz:scopes"),
-    f.NO_WWW_AUTHENTICATE: ("smoke:auth", "fuzz:scopes"),
+    f.JSON_CONTENT_TYPE_LOST: ("fuzz:get-credentials", "fuzz:auth"),
+    f.NO_WWW_AUTHENTICATE: ("smoke:auth", "fuzz:auth"),
     f.WRONG_ALLOW_HEADER: ("fuzz:methods",),
     # No pact sends the same upsert twice, so verification cannot see the duplicate.
     f.REUPSERT_DUPLICATES: ("fuzz:double-upsert",),
     # Read-only: the same check runs on staging.
     f.LOOSE_SINCE: ("fuzz:loose-since",),
     f.UNSUPPORTED_METHOD_404: ("fuzz:methods",),
+    # Read-only: the same check runs on staging.
+    f.IGNORED_AUTH: ("fuzz:auth",),
     # Read-only: both run on staging too.
     f.EMPTY_DISCOVERY: ("smoke:discovery",),
     f.ROOT_BASE_PATH: ("smoke:base-path",),

@@ -27,7 +27,7 @@ SUITES = tuple(suite for suite in vocabulary.SUITES if suite != "integrity")
 
 def _fuzz_probe(name: str) -> Check:
     def run(engine: FaultTarget) -> list[str]:
-        from badgegate.fuzz import probes, profile, seeding
+        from badgegate.fuzz import probes, profile, refusals, seeding
 
         probe: Callable[..., list[str]] = {
             "read-back": lambda s: s.seeded.problems + seeding.seeded_read_back(s),
@@ -35,7 +35,8 @@ def _fuzz_probe(name: str) -> Check:
             "since": seeding.since_checks,
             "loose-since": probes.loose_since,
             "isolation": seeding.isolation_checks,
-            "scopes": seeding.scope_checks,
+            "auth": refusals.token_refusals,
+            "scopes": refusals.lacking_scope,
             "methods": probes.undocumented_methods,
             "double-upsert": seeding.double_upsert_checks,
             "invalid-upload": seeding.invalid_upload_checks,
@@ -140,6 +141,7 @@ FUZZ_PROBES = (
     "fuzz:since",
     "fuzz:loose-since",
     "fuzz:isolation",
+    "fuzz:auth",
     "fuzz:scopes",
     "fuzz:methods",
     "fuzz:double-upsert",

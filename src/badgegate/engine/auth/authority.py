@@ -167,5 +167,25 @@ class Authority:
         grant = self.grant_for(request)
         missing = [scope for scope in scopes if scope not in grant.scopes]
         if missing and enforce:
-            raise ApiError(403, f"the token lacks the scope(s) {', '.join(missing)}")
+            raise ApiError(
+                403,
+                f"the token lacks the scope(s) {', '.join(missing)}",
+                headers=insufficient_scope(scopes),
+            )
         return grant
+
+    def default_tenant(self) -> str | None:
+        """The tenant of the first client configured, else of the first static token (what
+        ``ignored-auth`` serves)."""
+        tenants = [c.tenant for c in self._clients.values()]
+        tenants += [grant.tenant for grant in self._tokens.values()]
+        return tenants[0] if tenants else None
+
+
+def insufficient_scope(scopes: Iterable[str]) -> dict[str, str]:
+    """The Bearer challenge of a 403 for a token lacking ``scopes`` (RFC 6750 §3.1)."""
+    return {
+        "WWW-Authenticate": (
+            f'Bearer realm="badge-engine", error="insufficient_scope", scope="{" ".join(scopes)}"'
+        )
+    }

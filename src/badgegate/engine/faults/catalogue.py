@@ -39,6 +39,7 @@ WRONG_ALLOW_HEADER = "wrong-allow-header"
 REUPSERT_DUPLICATES = "reupsert-duplicates"
 LOOSE_SINCE = "loose-since"
 UNSUPPORTED_METHOD_404 = "unsupported-method-404"
+IGNORED_AUTH = "ignored-auth"
 EMPTY_DISCOVERY = "empty-discovery"
 ROOT_BASE_PATH = "root-base-path"
 RELATIVE_URI = "relative-uri"
@@ -148,6 +149,11 @@ CATALOGUE: tuple[Fault, ...] = (
     Fault(
         PROFILE_TAKEOVER,
         "PUT /profile naming another Profile id is accepted: the tenant's Profile is replaced",
+        "fuzz",
+    ),
+    Fault(
+        IGNORED_AUTH,
+        "GET /profile answers 200 without a token or with an unknown one (a tenant's Profile)",
         "fuzz",
     ),
 )
