@@ -5,9 +5,9 @@ Layers: :mod:`~badgegate.fuzz.document` (which document, loaded how), :mod:`.pro
 :mod:`.checks` (OB 3.0 checks registered with schemathesis), :mod:`.probes` and
 :mod:`.seeding` (follow-up calls and checks on seeded data), :mod:`.profile` (who owns the
 Profile), :mod:`.refusals` (what every oauth2-protected operation must refuse), :mod:`.runner`
-(cases through the harness transport), :mod:`.negative` (when accepting negative data is a failure) and
-:mod:`.report` (failures with curl reproductions and seeds). Importing this package is cheap;
-schemathesis is imported by the modules that need it.
+(cases through the harness transport), :mod:`.negative` (when accepting negative data is a
+failure) and :mod:`.report` (failures with curl reproductions and seeds). Importing this
+package is cheap; schemathesis is imported by the modules that need it.
 
 Adjustment to schemathesis's ``negative_data_rejection`` check: the document's request schemas
 of the upserts (``POST /credentials``, ``PUT /profile``, ``PUT /ext/achievements/{key}``,
