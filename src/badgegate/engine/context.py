@@ -14,6 +14,8 @@ from badgegate.engine.auth.authorization import AuthorizationCodes
 from badgegate.engine.auth.clients import ClientSpec, TokenSpec
 from badgegate.engine.auth.refresh import RefreshTokens
 from badgegate.engine.faults.catalogue import UNENFORCED_SCOPE
+from badgegate.engine.keyring import Keyring
+from badgegate.engine.model.proofs import IssuerKey
 from badgegate.engine.storage.store import Store
 from badgegate.engine.wire.imsx import ApiError
 from badgegate.ob3 import API_BASE_PATH
@@ -34,6 +36,9 @@ class EngineSettings:
     faults: frozenset[str] = field(default_factory=frozenset)
     test_endpoints: bool = False
     token_ttl: int = DEFAULT_TOKEN_TTL
+    #: ``--issuer-key``: the key every tenant signs with (else each tenant's own, made on
+    #: first use).
+    issuer_key: IssuerKey | None = None
 
 
 class EngineContext:
@@ -43,6 +48,7 @@ class EngineContext:
         self.settings = settings
         self.faults = settings.faults
         self.store = Store(settings.engine_db)
+        self.keyring = Keyring(self.store, settings.issuer_key, settings.faults)
         self.authority = Authority(settings.clients, settings.tokens, settings.token_ttl)
         for client_id, client in self.store.registered_clients():
             self.authority.register(client_id, client)

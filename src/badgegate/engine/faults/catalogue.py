@@ -39,6 +39,10 @@ WRONG_ALLOW_HEADER = "wrong-allow-header"
 REUPSERT_DUPLICATES = "reupsert-duplicates"
 LOOSE_SINCE = "loose-since"
 UNSUPPORTED_METHOD_404 = "unsupported-method-404"
+FORGED_SIGNATURE = "forged-signature"
+UNSIGNED = "unsigned"
+OTHER_KEY = "other-key"
+ACCEPTS_BAD_SIGNATURE = "accepts-bad-signature"
 
 SILENT_LIMIT = 50
 
@@ -109,6 +113,22 @@ CATALOGUE: tuple[Fault, ...] = (
     Fault(
         LOOSE_SINCE,
         "a since that is no RFC 3339 date-time (1, 2024, 0.5, empty) is ignored: 200, unfiltered",
+        "fuzz",
+    ),
+    Fault(
+        FORGED_SIGNATURE,
+        "issued credentials carry a proof whose signature does not verify",
+        "schema",
+    ),
+    Fault(UNSIGNED, "issued credentials carry no proof", "schema"),
+    Fault(
+        OTHER_KEY,
+        "issued credentials are signed with a key the tenant does not publish",
+        "schema",
+    ),
+    Fault(
+        ACCEPTS_BAD_SIGNATURE,
+        "uploads whose proof does not verify are stored and served",
         "fuzz",
     ),
 )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import uuid
 from typing import Any
 
 from fastapi import APIRouter
@@ -12,6 +11,7 @@ from starlette.responses import Response
 
 from badgegate.engine.context import engine_context, run_id
 from badgegate.engine.faults.catalogue import ACCEPT_INVALID
+from badgegate.engine.keyring import KEYS_IDENTIFIER_TYPE, issuer_uuid, keys_url
 from badgegate.engine.model.records import credential_record, jws_record
 from badgegate.engine.model.validation import rejection, upload_errors
 from badgegate.engine.routes.discovery import service_description
@@ -75,7 +75,8 @@ async def get_profile(request: Request) -> Response:
     grant = context.authorize(request, PROFILE_READONLY)
     ensure_accepts(request)
     stored = await context.storage(context.store.profile, grant.tenant)
-    body = stored or canonical_json(initial_profile(grant.tenant))
+    base = f"{request.url.scheme}://{request.url.netloc}"
+    body = stored or canonical_json(initial_profile(grant.tenant, base))
     return Response(body, 200, media_type=JSON)
 
 
@@ -103,15 +104,24 @@ async def get_discovery(request: Request) -> Response:
     return Response(json.dumps(service_description(base)), 200, media_type=JSON)
 
 
-def initial_profile(tenant: str) -> dict[str, Any]:
-    """The Profile a tenant has before any PUT: its id is ``uuid5(NAMESPACE_URL, tenant URN)``."""
-    tenant_id = uuid.uuid5(uuid.NAMESPACE_URL, f"urn:badgegate:tenant:{tenant}")
-    return {
+def initial_profile(tenant: str, base: str | None = None) -> dict[str, Any]:
+    """The Profile a tenant has before any PUT: its id is ``uuid5(NAMESPACE_URL, tenant URN)``;
+    served from ``base`` (scheme://host:port) it names the URL of the tenant's public keys."""
+    profile: dict[str, Any] = {
         "@context": list(OB3_CONTEXTS),
-        "id": tenant_id.urn,
+        "id": f"urn:uuid:{issuer_uuid(tenant)}",
         "type": ["Profile"],
         "name": tenant,
     }
+    if base is not None:
+        profile["otherIdentifier"] = [
+            {
+                "type": "IdentifierEntry",
+                "identifier": keys_url(base, tenant),
+                "identifierType": KEYS_IDENTIFIER_TYPE,
+            }
+        ]
+    return profile
 
 
 def check_profile(profile: Any, current_id: str, *, validate: bool = True) -> None:

@@ -26,6 +26,7 @@ from badgegate.engine.model.records import (
     record_key,
 )
 from badgegate.engine.model.validation import upload_errors_many
+from badgegate.engine.routes.signing import secure
 from badgegate.engine.storage.bulk_writes import Outcome
 from badgegate.engine.wire.imsx import ApiError, imsx_status_info
 from badgegate.engine.wire.inbound import canonical_json
@@ -78,7 +79,10 @@ async def upsert_response(
     context: EngineContext, tenant: str, record: StoredRecord, run: str | None
 ) -> Response:
     """Upsert one record and answer 201/200 with the stored record, or 304 without a body."""
-    (outcome,) = await store_records(context, tenant, [record], run)
+    (secured,) = await secure(context, tenant, [record])
+    if isinstance(secured, ApiError):
+        raise secured
+    (outcome,) = await store_records(context, tenant, [secured], run)
     if outcome.status == 304:
         return Response(status_code=304)
     media = "text/plain" if outcome.record.media == "jws" else "application/json"
@@ -104,6 +108,14 @@ async def batch_response(
             valid.append((index, _item_record(context, item, item_errors)))
         except ApiError as error:
             results[index] = _failed(index, operations[index], error)
+    signed: list[tuple[int, StoredRecord]] = []
+    secured = await secure(context, grant.tenant, [record for _, record in valid])
+    for (index, _), outcome_or_error in zip(valid, secured, strict=True):
+        if isinstance(outcome_or_error, ApiError):
+            results[index] = _failed(index, operations[index], outcome_or_error)
+        else:
+            signed.append((index, outcome_or_error))
+    valid = signed
     outcomes = await store_records(context, grant.tenant, [record for _, record in valid], run)
     for (index, record), outcome in zip(valid, outcomes, strict=True):
         results[index] = {

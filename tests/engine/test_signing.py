@@ -1,0 +1,102 @@
+"""The engine signs what it issues: eddsa-rdfc-2022 proofs with each tenant's did:key, its public
+keys at the URL the Profile names, uploads whose proof does not verify refused."""
+
+from __future__ import annotations
+
+import uuid
+from typing import TYPE_CHECKING
+
+from cryptography.hazmat.primitives.asymmetric import ed25519
+
+from badgegate.engine.model.proofs import IssuerKey, options_nquads, proof_options, sign
+from badgegate.samples import sample_credential
+from badgegate.verify import Keys, canonical_nquads, verify_credential
+
+if TYPE_CHECKING:
+    from tests.engine.conftest import Caller, ImsxCheck
+
+
+def new_credential(valid_from: str = "2024-03-01T10:00:00Z") -> dict[str, object]:
+    return sample_credential(str(uuid.uuid4()), valid_from)
+
+
+def published_keys(caller: Caller) -> Keys:
+    profile = caller.get("/profile").json()
+    (entry,) = [
+        item
+        for item in profile["otherIdentifier"]
+        if item["identifierType"] == "ext:verificationKeys"
+    ]
+    response = caller.session.get(entry["identifier"], timeout=30)
+    assert response.status_code == 200, response.text
+    return Keys.from_document(response.json())
+
+
+def test_an_unsigned_upload_is_served_signed_by_a_published_key(caller: Caller) -> None:
+    credential = new_credential()
+    assert caller.post("/credentials", json=credential).status_code == 201
+    (served,) = caller.get("/credentials").json()["credential"]
+    (proof,) = served["proof"]
+    assert proof["created"] == credential["validFrom"]
+    assert proof["verificationMethod"].startswith("did:key:z6Mk")
+    keys = published_keys(caller)
+    assert proof["verificationMethod"] in keys.by_id
+    assert verify_credential(served, Keys()) == []
+    assert {name: value for name, value in served.items() if name != "proof"} == credential
+
+
+def test_equal_unsigned_content_keeps_the_proof_and_answers_304(caller: Caller) -> None:
+    credential = new_credential()
+    assert caller.post("/credentials", json=credential).status_code == 201
+    first = caller.get("/credentials").text
+    assert caller.post("/credentials", json=credential).status_code == 304
+    batch = {"operations": [{"kind": "credential", "record": credential}]}
+    result = caller.post("/ext/batch", json=batch).json()["results"][0]
+    assert result["status"] == 304
+    assert caller.get("/credentials").text == first
+
+
+def test_a_signed_upload_is_kept_as_sent(caller: Caller) -> None:
+    key = IssuerKey(ed25519.Ed25519PrivateKey.generate())
+    credential = new_credential()
+    signed = {**credential, "proof": [sign(credential, key, "2024-03-01T10:00:00Z")]}
+    assert caller.post("/credentials", json=signed).status_code == 201
+    (served,) = caller.get("/credentials").json()["credential"]
+    assert served == signed
+
+
+def test_an_upload_whose_proof_does_not_verify_is_refused(
+    caller: Caller, imsx_error: ImsxCheck
+) -> None:
+    key = IssuerKey(ed25519.Ed25519PrivateKey.generate())
+    credential = new_credential()
+    signed = {**credential, "proof": [sign(credential, key, "2024-03-01T10:00:00Z")]}
+    tampered = {**signed, "name": "Another name"}
+    response = caller.post("/credentials", json=tampered)
+    imsx_error(response, 400, "invalid_data")
+    assert "signature-invalid" in response.text
+    batch = {"operations": [{"kind": "credential", "record": tampered}]}
+    result = caller.post("/ext/batch", json=batch).json()["results"][0]
+    assert result["status"] == 400 and "signature-invalid" in str(result["error"])
+    assert caller.get("/credentials").json()["credential"] == []
+
+
+def test_the_proof_options_form_is_the_canonical_form() -> None:
+    key = IssuerKey(ed25519.Ed25519PrivateKey.generate())
+    context = new_credential()["@context"]
+    for created in (
+        "2024-03-01T10:00:00Z",
+        "1999-12-31T23:59:59.123456+05:30",
+        "0001-01-01T00:00:00Z",
+    ):
+        options = proof_options(key.method, created)
+        expected = canonical_nquads({**options, "@context": context}).nquads
+        assert options_nquads(options, context) == expected
+
+
+def test_signing_is_deterministic() -> None:
+    key = IssuerKey(ed25519.Ed25519PrivateKey.generate())
+    credential = new_credential()
+    assert sign(credential, key, "2024-03-01T10:00:00Z") == sign(
+        dict(credential), key, "2024-03-01T10:00:00Z"
+    )
