@@ -1,7 +1,9 @@
 """What reconciliation keeps of a served record: its key, a digest, and how to trace it back.
 
 Two records agree when the digests of their canonical JSON agree, so the engine side can be
-spilled to disk as a few dozen bytes per record and compared without holding either side.
+spilled to disk as a few dozen bytes per record and compared without holding either side. A
+served credential is compared without its ``proof``: the mapping makes the data, the engine
+signs it.
 """
 
 from __future__ import annotations
@@ -62,7 +64,15 @@ def legacy_id_of_achievement(achievement: Any) -> str | None:
 
 def spilled(kind: str, record: Any) -> SpilledRecord:
     """Reduce one served record (a dict, or a compact JWS string) to what is spilled."""
-    return _reduced(kind, record, canonical(record if isinstance(record, dict) else str(record)))
+    data = _data(kind, record) if isinstance(record, dict) else str(record)
+    return _reduced(kind, record, canonical(data))
+
+
+def _data(kind: str, record: dict[str, Any]) -> dict[str, Any]:
+    """What is compared of a served record: a credential without its proof."""
+    if kind != "credential" or "proof" not in record:
+        return record
+    return {name: value for name, value in record.items() if name != "proof"}
 
 
 def _reduced(kind: str, record: Any, text: bytes) -> SpilledRecord:
@@ -104,7 +114,7 @@ def spilled_page(kind: str, content: bytes) -> list[SpilledRecord] | None:
     items = _page_items(kind, body)
     if items is None:
         return None
-    texts = [canonical(item) for item in items]
+    texts = [canonical(_data(kind, item) if isinstance(item, dict) else item) for item in items]
     if any(map(json_text.may_hold_wide_integer, texts)):
         return _spilled_exactly(kind, content)
     return [_reduced(kind, item, text) for item, text in zip(items, texts, strict=True)]
