@@ -62,6 +62,10 @@ KEY_HELP: dict[str, str] = {
     "redact_fields": "comma-separated fields masked in reports",
     "ca_bundle": "CA bundle for HTTPS targets",
     "verify_tls": "verify TLS certificates (true/false)",
+    "require_proofs": (
+        "the schema suite treats an unsigned served credential as an error on any target, not "
+        "only on one that publishes issuer keys (true/false)"
+    ),
 }
 
 
@@ -97,6 +101,7 @@ class HarnessConfig(ShowsNoSecrets):
     redact_fields: tuple[str, ...] = ()
     ca_bundle: str | None = None
     verify_tls: bool = True
+    require_proofs: bool = False
     sources: Mapping[str, str] = dataclasses.field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -224,6 +229,7 @@ def _optional_text(value: object) -> str | None:
 _CONVERTERS: dict[str, Callable[[Any], Any]] = {
     "allow_writes": lambda v: v if isinstance(v, bool) else _parse_bool(str(v)),
     "verify_tls": lambda v: v if isinstance(v, bool) else _parse_bool(str(v)),
+    "require_proofs": lambda v: v if isinstance(v, bool) else _parse_bool(str(v)),
     "write_allowlist": _parse_list,
     "redact_fields": _parse_list,
     "rate_limit": _parse_rate,

@@ -72,3 +72,31 @@ def test_served_issuer_profile_is_valid(badgegate_target: Target) -> None:
             config=badgegate_target.config,
         )
     assert not errors, "\n".join(finding.render() for finding in errors)
+
+
+def test_every_served_proof_verifies(badgegate_target: Target) -> None:
+    """Every served JSON credential's proof verifies, with a key the issuer publishes. Unsigned:
+    an error where the target publishes issuer keys (or with require_proofs), else a warning."""
+    from badgegate.verify import Keys
+    from badgegate.verify.served import published_keys_url, served_proof_findings
+
+    client = badgegate_target.client
+    url = published_keys_url(client.get_profile())
+    published = Keys.from_document(client.get_public_keys(url)) if url else None
+    require = badgegate_target.config.require_proofs
+    findings: list[Finding] = []
+    count = 0
+    for record in client.iter_credentials():
+        if isinstance(record, dict):
+            count += 1
+            findings += served_proof_findings(record, published, require=require)
+    errors = [finding for finding in findings if finding.is_error]
+    if findings:
+        attach_evidence(
+            "proof findings (credential)",
+            [finding.to_dict() for finding in findings],
+            config=badgegate_target.config,
+        )
+    assert not errors, f"{len(errors)} proof error(s) in {count} served credential(s):\n" + (
+        "\n".join(finding.render() for finding in errors[:50])
+    )

@@ -1,0 +1,67 @@
+"""Judging the proofs a target serves: each must verify, with a key the issuer publishes.
+
+A target that publishes issuer keys (its Profile names a URL of them in an ``otherIdentifier``
+entry with ``identifierType`` ``ext:verificationKeys``) signs what it issues: there a credential
+without a proof is an error; elsewhere it is a warning, unless proofs are required.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+from badgegate.findings import Finding, Severity
+from badgegate.verify.integrity import Verifying, proof_findings
+from badgegate.verify.keys import Keys
+
+KEYS_IDENTIFIER_TYPE = "ext:verificationKeys"
+
+
+def published_keys_url(profile: Mapping[str, Any]) -> str | None:
+    """The URL of the issuer's public keys its Profile names, if any."""
+    entries = profile.get("otherIdentifier")
+    for entry in entries if isinstance(entries, list) else []:
+        if isinstance(entry, dict) and entry.get("identifierType") == KEYS_IDENTIFIER_TYPE:
+            identifier = entry.get("identifier")
+            if isinstance(identifier, str):
+                return identifier
+    return None
+
+
+def served_proof_findings(
+    record: Mapping[str, Any],
+    published: Keys | None,
+    *,
+    require: bool = False,
+    at: datetime | None = None,
+) -> list[Finding]:
+    """The findings of one served JSON credential's proofs. ``published`` are the issuer's
+    published keys (None when the target publishes none); with ``require`` an unsigned
+    credential is an error everywhere."""
+    record_id = str(record.get("id", "<credential without id>"))
+    if "proof" not in record:
+        severity: Severity = "error" if published is not None or require else "warning"
+        why = "the target publishes issuer keys" if published is not None else "proofs are required"
+        message = "the credential carries no proof" + (
+            f" although {why}" if severity == "error" else ""
+        )
+        return [Finding("unsigned", message, "/proof", severity, record_id)]
+    keys = published if published is not None else Keys()
+    findings = proof_findings(dict(record), Verifying(keys, at or datetime.now(UTC)))
+    if published is not None:
+        proofs = record["proof"] if isinstance(record["proof"], list) else [record["proof"]]
+        for index, proof in enumerate(proofs):
+            method = proof.get("verificationMethod") if isinstance(proof, dict) else None
+            if isinstance(method, str) and method not in published.by_id:
+                findings.append(
+                    Finding(
+                        "unpublished-key",
+                        f"signed with {method}, which is not among the issuer's published keys",
+                        f"/proof/{index}/verificationMethod",
+                    )
+                )
+    return [
+        Finding(f.rule, f.message, f.pointer, f.severity, record_id, f.expected, f.actual)
+        for f in findings
+    ]
