@@ -68,7 +68,7 @@ def seeded_read_back(session: FuzzSession) -> list[str]:
         found = served.get(identity(credential), [])
         if len(found) != 1:
             problems.append(f"seeded credential {credential['id']} is served {len(found)} time(s)")
-        elif found[0] != credential:
+        elif probes.as_sent(found[0], credential) != credential:
             problems.append(probes.changed_message(credential, found[0]))
     return problems
 

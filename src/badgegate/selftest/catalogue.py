@@ -41,6 +41,10 @@ OWNING_CHECKS: dict[str, tuple[str, ...]] = {
     # Read-only: the same check runs on staging.
     f.LOOSE_SINCE: ("fuzz:loose-since",),
     f.UNSUPPORTED_METHOD_404: ("fuzz:methods",),
+    f.FORGED_SIGNATURE: ("schema:served",),
+    f.UNSIGNED: ("schema:served",),
+    f.OTHER_KEY: ("schema:served",),
+    f.ACCEPTS_BAD_SIGNATURE: ("fuzz:bad-signature",),
 }
 
 

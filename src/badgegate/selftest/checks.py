@@ -26,7 +26,7 @@ SUITES = tuple(suite for suite in vocabulary.SUITES if suite != "integrity")
 
 def _fuzz_probe(name: str) -> Check:
     def run(engine: FaultTarget) -> list[str]:
-        from badgegate.fuzz import probes, seeding
+        from badgegate.fuzz import probes, seeding, signatures
 
         probe: Callable[..., list[str]] = {
             "read-back": lambda s: s.seeded.problems + seeding.seeded_read_back(s),
@@ -38,6 +38,7 @@ def _fuzz_probe(name: str) -> Check:
             "methods": probes.undocumented_methods,
             "double-upsert": seeding.double_upsert_checks,
             "invalid-upload": seeding.invalid_upload_checks,
+            "bad-signature": signatures.signature_checks,
         }[name]
         return probes.guarded(probe, engine.fuzz)
 
@@ -139,6 +140,7 @@ FUZZ_PROBES = (
     "fuzz:methods",
     "fuzz:double-upsert",
     "fuzz:invalid-upload",
+    "fuzz:bad-signature",
 )
 #: Checks that are pytest tests of a suite: name -> node (run together, one process per engine).
 PYTEST_CHECKS: dict[str, str] = {
