@@ -12,8 +12,8 @@ without reading or mapping; a migration is reported as a ratio to the engine's r
 mode (``vs engine``). Mode ``batch-unsigned`` is ``batch`` into an engine that does not sign
 (its ``unsigned`` fault): beside ``batch`` in the same run, the engine's extra CPU time divided
 by the credentials issued is what signing costs per credential. ``CPU s`` splits the CPU time
-spent between the migrating process and the
-engine's process (read from ``/proc``), which says on which side the time goes.
+spent between the migrating process and the engine's process with its signing workers (read
+from ``/proc``), which says on which side the time goes.
 
 Run: ``python benchmarks/migrate.py [--sizes 10000,30000,100000] [--backends sqlite,postgresql]
 [--modes batch,batch-unsigned,single,engine-batch,engine-single] [--workers 4] [--batch-size 500]``.
@@ -121,12 +121,22 @@ def _own_cpu_seconds() -> float:
 
 
 def _process_cpu_seconds(pid: int) -> float | None:
-    """User + system CPU seconds of process ``pid`` (None where ``/proc`` is missing)."""
+    """User + system CPU seconds of process ``pid`` and its live descendants (the engine's
+    signing workers), None where ``/proc`` is missing."""
     try:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     except OSError:
         return None
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    own = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return own + sum(_process_cpu_seconds(child) or 0.0 for child in _children(pid))
+
+
+def _children(pid: int) -> list[int]:
+    children: list[int] = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        with contextlib.suppress(OSError):
+            children += [int(text) for text in (task / "children").read_text().split()]
+    return children
 
 
 @contextlib.contextmanager

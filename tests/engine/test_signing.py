@@ -100,3 +100,27 @@ def test_signing_is_deterministic() -> None:
     assert sign(credential, key, "2024-03-01T10:00:00Z") == sign(
         dict(credential), key, "2024-03-01T10:00:00Z"
     )
+
+
+def test_vc_jwts_are_served_when_asked_and_verify(caller: Caller) -> None:
+    credential = new_credential()
+    assert caller.post("/credentials", json=credential).status_code == 201
+    plain = caller.get("/credentials")
+    assert "Preference-Applied" not in plain.headers
+    assert len(plain.json()["credential"]) == 1
+    asked = caller.get("/credentials", headers={"Prefer": "credential-format=vc-jwt"})
+    assert asked.headers["Preference-Applied"] == "credential-format=vc-jwt"
+    body = asked.json()
+    assert body["credential"] == []
+    (token,) = body["compactJwsString"]
+    assert verify_credential(token, published_keys(caller)) == []
+    assert verify_credential(token) == []  # the kid is a did:key
+
+
+def test_signing_runs_in_worker_processes_for_a_large_batch(caller: Caller) -> None:
+    credentials = [new_credential() for _ in range(20)]
+    operations = [{"kind": "credential", "record": c} for c in credentials]
+    results = caller.post("/ext/batch", json={"operations": operations}).json()["results"]
+    assert {result["status"] for result in results} == {201}
+    served = caller.get("/credentials", params={"limit": 100}).json()["credential"]
+    assert len(served) == 20 and all(verify_credential(item) == [] for item in served)

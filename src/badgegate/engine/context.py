@@ -16,6 +16,7 @@ from badgegate.engine.auth.refresh import RefreshTokens
 from badgegate.engine.faults.catalogue import UNENFORCED_SCOPE
 from badgegate.engine.keyring import Keyring
 from badgegate.engine.model.proofs import IssuerKey
+from badgegate.engine.signing_pool import SigningPool
 from badgegate.engine.storage.store import Store
 from badgegate.engine.wire.imsx import ApiError
 from badgegate.ob3 import API_BASE_PATH
@@ -49,6 +50,8 @@ class EngineContext:
         self.faults = settings.faults
         self.store = Store(settings.engine_db)
         self.keyring = Keyring(self.store, settings.issuer_key, settings.faults)
+        #: Worker processes signing large batches (started on first need).
+        self.signing = SigningPool()
         self.authority = Authority(settings.clients, settings.tokens, settings.token_ttl)
         for client_id, client in self.store.registered_clients():
             self.authority.register(client_id, client)
@@ -67,7 +70,8 @@ class EngineContext:
         return await self.store.run(call, *args, **kwargs)
 
     async def close(self) -> None:
-        """Release the database connections."""
+        """Stop the signing workers and release the database connections."""
+        self.signing.close()
         await self.store.aclose()
 
 

@@ -195,3 +195,40 @@ def _all_strings(values: list[Any]) -> bool:
 
 def _sha256(text: str) -> bytes:
     return hashlib.sha256(text.encode("utf-8")).digest()
+
+
+def vc_jwt(credential: dict[str, Any], key: IssuerKey) -> str:
+    """The credential (its Data Integrity proof left out) as a VC-JWT signed with ``key``
+    (EdDSA, ``kid`` the key's verification method): the payload is the credential itself
+    (VC 2.0) with the claims ``iss``, ``jti``, ``sub``, ``nbf`` and ``exp`` taken from it."""
+    payload = {name: value for name, value in credential.items() if name != "proof"}
+    issuer = credential.get("issuer")
+    issuer_id = issuer.get("id") if isinstance(issuer, dict) else issuer
+    subject = credential.get("credentialSubject")
+    claims: dict[str, Any] = {"iss": issuer_id, "jti": credential.get("id")}
+    if isinstance(subject, dict) and isinstance(subject.get("id"), str):
+        claims["sub"] = subject["id"]
+    for claim, name in (("nbf", "validFrom"), ("exp", "validUntil")):
+        seconds = _epoch_seconds(credential.get(name))
+        if seconds is not None:
+            claims[claim] = seconds
+    header = {"alg": "EdDSA", "typ": "JWT", "kid": key.method}
+    signing_input = _b64_json(header) + "." + _b64_json({**payload, **claims})
+    signature = key.private.sign(signing_input.encode("ascii"))
+    return signing_input + "." + base64.urlsafe_b64encode(signature).rstrip(b"=").decode("ascii")
+
+
+def _epoch_seconds(value: Any) -> int | None:
+    if not isinstance(value, str) or not _DATE_TIME.fullmatch(value):
+        return None
+    try:
+        return int(datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp())
+    except ValueError:
+        return None
+
+
+def _b64_json(value: dict[str, Any]) -> str:
+    import json
+
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return base64.urlsafe_b64encode(text.encode("utf-8")).rstrip(b"=").decode("ascii")

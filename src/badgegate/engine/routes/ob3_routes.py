@@ -76,6 +76,9 @@ async def get_profile(request: Request) -> Response:
     ensure_accepts(request)
     stored = await context.storage(context.store.profile, grant.tenant)
     base = f"{request.url.scheme}://{request.url.netloc}"
+    if stored is None:
+        # The initial Profile names the tenant's public keys: they exist from now on.
+        await context.storage(context.keyring.signing_key, grant.tenant)
     body = stored or canonical_json(initial_profile(grant.tenant, base))
     return Response(body, 200, media_type=JSON)
 

@@ -20,7 +20,7 @@ from starlette.concurrency import run_in_threadpool
 
 from badgegate.engine.context import EngineContext
 from badgegate.engine.faults.catalogue import ACCEPTS_BAD_SIGNATURE, FORGED_SIGNATURE, UNSIGNED
-from badgegate.engine.model.proofs import IssuerKey, UnsignableError, proof_created, sign
+from badgegate.engine.model.proofs import IssuerKey
 from badgegate.engine.model.records import StoredRecord
 from badgegate.engine.model.validation import rejection
 from badgegate.engine.wire.imsx import ApiError
@@ -64,7 +64,9 @@ async def secure(
             to_sign.append((index, document))
     if to_sign:
         key = await context.storage(context.keyring.signing_key, tenant)
-        signed = await run_in_threadpool(_sign_all, key, to_sign, context.faults)
+        signed = await context.signing.sign(key, to_sign)
+        if FORGED_SIGNATURE in context.faults:
+            signed = [(index, {**proof, "proofValue": _forged(key)}) for index, proof in signed]
         for index, proof in signed:
             record = records[index]
             secured[index] = _with_body(record, _body_with_proof(record.body, proof))
@@ -92,21 +94,6 @@ def _same_data_signed(stored: str | None, body: str) -> str | None:
         return None
     unsigned = {name: value for name, value in document.items() if name != "proof"}
     return stored if canonical_json(unsigned) == body else None
-
-
-def _sign_all(
-    key: IssuerKey, documents: list[tuple[int, dict[str, Any]]], faults: frozenset[str]
-) -> list[tuple[int, dict[str, Any]]]:
-    proofs = []
-    for index, document in documents:
-        try:
-            proof = sign(document, key, proof_created(document))
-        except UnsignableError:
-            continue
-        if FORGED_SIGNATURE in faults:
-            proof = {**proof, "proofValue": _forged(key)}
-        proofs.append((index, proof))
-    return proofs
 
 
 def _forged(key: IssuerKey) -> str:
