@@ -19,7 +19,7 @@ from badgegate.mapping import MigrationMapping, check_served, normalise, recover
 from badgegate.mapping.legacy_checks import printable
 from badgegate.mapping.transforms import MISSING
 from badgegate.reconcile.legacy_side import Expectation, Pair
-from badgegate.reconcile.records import digest
+from badgegate.reconcile.records import data_of, digest, proof_problem
 
 #: Served-record rules about relations between records rather than one record's fields.
 INVARIANT_RULES = {
@@ -60,7 +60,7 @@ def classify(
     changed = [
         kind
         for kind, (_, expected) in item.records.items()
-        if served[kind] is not None and digest(served[kind]) != expected
+        if served[kind] is not None and digest(data_of(kind, served[kind])) != expected
     ]
     entries = [_missing(item, kind) for kind, record in served.items() if record is None]
     if unexpected is not None:
@@ -77,6 +77,17 @@ def classify(
         changed.remove("credential")
     if changed:
         entries += _changed(item, served, changed, mapping)
+    problem = proof_problem(served.get("credential"))
+    if problem is not None:
+        entries.append(
+            _entry(
+                item,
+                "invariant",
+                "credential",
+                f"the credential's proof does not verify: {problem}",
+                rules=["served-proof"],
+            )
+        )
     return entries
 
 

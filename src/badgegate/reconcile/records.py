@@ -2,14 +2,16 @@
 
 Two records agree when the digests of their canonical JSON agree, so the engine side can be
 spilled to disk as a few dozen bytes per record and compared without holding either side. A
-served credential is compared without its ``proof``: the mapping makes the data, the engine
-signs it.
+served credential is compared without its ``proof`` (the mapping makes the data, the engine
+signs it); a proof that does not verify makes its digest one nothing expects, so the badge is
+looked at again and the proof reported.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+from datetime import UTC, datetime
 from typing import Any, NamedTuple
 
 import orjson
@@ -68,11 +70,27 @@ def spilled(kind: str, record: Any) -> SpilledRecord:
     return _reduced(kind, record, canonical(data))
 
 
-def _data(kind: str, record: dict[str, Any]) -> dict[str, Any]:
+def data_of(kind: str, record: Any) -> Any:
     """What is compared of a served record: a credential without its proof."""
-    if kind != "credential" or "proof" not in record:
+    if kind != "credential" or not isinstance(record, dict) or "proof" not in record:
         return record
     return {name: value for name, value in record.items() if name != "proof"}
+
+
+_data = data_of
+
+
+def proof_problem(record: Any) -> str | None:
+    """Why a served credential's proof does not verify (keys from ``did:key`` only), or None
+    when it verifies or there is none."""
+    if not isinstance(record, dict) or "proof" not in record:
+        return None
+    from badgegate.verify import Keys
+    from badgegate.verify.integrity import Verifying, proof_findings
+
+    verifying = Verifying(Keys(), datetime.now(UTC))
+    errors = [f for f in proof_findings(record, verifying) if f.is_error]
+    return "; ".join(f"[{f.rule}] {f.message}" for f in errors[:3]) or None
 
 
 def _reduced(kind: str, record: Any, text: bytes) -> SpilledRecord:
@@ -84,6 +102,9 @@ def _reduced(kind: str, record: Any, text: bytes) -> SpilledRecord:
         )
     trace: str | None = None
     link: str | None = None
+    if kind == "credential" and proof_problem(record) is not None:
+        # A proof that does not verify: a digest nothing expects, so the badge is looked at.
+        text += b"\0proof does not verify"
     if kind == "achievement":
         trace = legacy_id_of_achievement(record)
     elif kind == "progress":
