@@ -4,16 +4,21 @@ keys at the URL the Profile names, uploads whose proof does not verify refused."
 from __future__ import annotations
 
 import uuid
+from pathlib import Path
 from typing import TYPE_CHECKING
 
+import pytest
 from cryptography.hazmat.primitives.asymmetric import ed25519
 
+from badgegate.cli import main
 from badgegate.engine.model.proofs import IssuerKey, options_nquads, proof_options, sign
+from badgegate.engine.server import EngineServer, TokenSpec
 from badgegate.samples import sample_credential
 from badgegate.verify import Keys, canonical_nquads, verify_credential
+from tests.engine.conftest import Caller
 
 if TYPE_CHECKING:
-    from tests.engine.conftest import Caller, ImsxCheck
+    from tests.engine.conftest import ImsxCheck
 
 
 def new_credential(valid_from: str = "2024-03-01T10:00:00Z") -> dict[str, object]:
@@ -124,3 +129,40 @@ def test_signing_runs_in_worker_processes_for_a_large_batch(caller: Caller) -> N
     assert {result["status"] for result in results} == {201}
     served = caller.get("/credentials", params={"limit": 100}).json()["credential"]
     assert len(served) == 20 and all(verify_credential(item) == [] for item in served)
+
+
+def test_an_issuer_key_file_is_the_key_every_tenant_signs_with(tmp_path: Path) -> None:
+    from cryptography.hazmat.primitives import serialization
+
+    private = ed25519.Ed25519PrivateKey.generate()
+    pem = tmp_path / "issuer.pem"
+    pem.write_bytes(
+        private.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    key = IssuerKey(private)
+    with EngineServer(
+        tokens=[TokenSpec("a", tenant="a"), TokenSpec("b", tenant="b")],
+        extra_args=["--issuer-key", str(pem)],
+    ) as server:
+        for token in ("a", "b"):
+            caller = Caller(server, token)
+            assert caller.post("/credentials", json=new_credential()).status_code == 201
+            (served,) = caller.get("/credentials").json()["credential"]
+            assert served["proof"][0]["verificationMethod"] == key.method
+            assert key.method in published_keys(caller).by_id
+
+
+def test_an_issuer_key_file_that_is_no_ed25519_key_is_a_clear_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pem = tmp_path / "issuer.pem"
+    pem.write_text("not a key", encoding="utf-8")
+    code = main(["engine", "serve", "--port", "0", "--issuer-key", str(pem)])
+    error = capsys.readouterr().err
+    assert code == 2
+    assert f"--issuer-key {pem}: not an unencrypted PEM private key" in error
+    assert len(error.strip().splitlines()) == 1
