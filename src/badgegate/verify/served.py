@@ -2,7 +2,9 @@
 
 A target that publishes issuer keys (its Profile names a URL of them in an ``otherIdentifier``
 entry with ``identifierType`` ``ext:verificationKeys``) signs what it issues: there a credential
-without a proof is an error; elsewhere it is a warning, unless proofs are required.
+without a proof is an error, unless Data Integrity's safe mode forbids signing it (a term no
+context defines would drop out of what is signed); elsewhere it is a warning, unless proofs are
+required.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from typing import Any
 from badgegate.findings import Finding, Severity
 from badgegate.verify.integrity import Verifying, proof_findings
 from badgegate.verify.keys import Keys
+from badgegate.verify.linked_data import canonical_nquads
 
 KEYS_IDENTIFIER_TYPE = "ext:verificationKeys"
 
@@ -41,12 +44,7 @@ def served_proof_findings(
     credential is an error everywhere."""
     record_id = str(record.get("id", "<credential without id>"))
     if "proof" not in record:
-        severity: Severity = "error" if published is not None or require else "warning"
-        why = "the target publishes issuer keys" if published is not None else "proofs are required"
-        message = "the credential carries no proof" + (
-            f" although {why}" if severity == "error" else ""
-        )
-        return [Finding("unsigned", message, "/proof", severity, record_id)]
+        return [_unsigned(record, record_id, published is not None, require)]
     keys = published if published is not None else Keys()
     findings = proof_findings(dict(record), Verifying(keys, at or datetime.now(UTC)))
     if published is not None:
@@ -65,3 +63,20 @@ def served_proof_findings(
         Finding(f.rule, f.message, f.pointer, f.severity, record_id, f.expected, f.actual)
         for f in findings
     ]
+
+
+def _unsigned(record: Mapping[str, Any], record_id: str, signs: bool, require: bool) -> Finding:
+    """An unsigned credential: an error where the target signs or proofs are required, unless
+    it cannot be signed without dropping data (safe mode: a term no context defines), which is
+    a warning saying so, as it is on a target that does not sign."""
+    severity: Severity = "error" if signs or require else "warning"
+    message = "the credential carries no proof"
+    if severity == "error":
+        unsignable = canonical_nquads(dict(record)).findings
+        if unsignable:
+            severity = "warning"
+            message += f" (it cannot be signed as it is: {unsignable[0].message})"
+        else:
+            why = "the target publishes issuer keys" if signs else "proofs are required"
+            message += f" although {why}"
+    return Finding("unsigned", message, "/proof", severity, record_id)
