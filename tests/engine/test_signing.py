@@ -3,6 +3,7 @@ keys at the URL the Profile names, uploads whose proof does not verify refused."
 
 from __future__ import annotations
 
+import json
 import uuid
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -166,3 +167,13 @@ def test_an_issuer_key_file_that_is_no_ed25519_key_is_a_clear_error(
     assert code == 2
     assert f"--issuer-key {pem}: not an unencrypted PEM private key" in error
     assert len(error.strip().splitlines()) == 1
+
+
+def test_a_wide_integer_is_signed_as_the_number_it_is(caller: Caller) -> None:
+    credential = new_credential()
+    credential["credentialSubject"]["achievement"]["creditsAvailable"] = 10**30  # type: ignore[index]
+    assert caller.post("/credentials", json=credential).status_code == 201
+    text = caller.get("/credentials").text
+    assert "1000000000000000000000000000000" in text
+    (served,) = json.loads(text)["credential"]
+    assert verify_credential(served) == []

@@ -11,11 +11,11 @@ stored unsigned.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-import orjson
 from starlette.concurrency import run_in_threadpool
 
 from badgegate.engine.context import EngineContext
@@ -39,7 +39,7 @@ async def secure(
     for index, record in enumerate(records):
         if record.kind != "credential" or record.media != "json":
             continue
-        document = orjson.loads(record.body)
+        document = _parsed(record.body)
         if not isinstance(document, dict):
             continue
         if "proof" in document:
@@ -89,7 +89,7 @@ def _same_data_signed(stored: str | None, body: str) -> str | None:
     """The stored body when it is ``body`` with a proof added, else None."""
     if stored is None or len(stored) <= len(body):
         return None
-    document = orjson.loads(stored)
+    document = _parsed(stored)
     if not isinstance(document, dict) or "proof" not in document:
         return None
     unsigned = {name: value for name, value in document.items() if name != "proof"}
@@ -100,6 +100,12 @@ def _forged(key: IssuerKey) -> str:
     from badgegate.verify.keys import base58btc_encode
 
     return "z" + base58btc_encode(key.private.sign(b"not this credential"))
+
+
+def _parsed(text: str) -> Any:
+    """A stored JSON body as Python values, read by the standard library: orjson reads an
+    integer wider than 64 bits as a float, which would sign another number."""
+    return json.loads(text)
 
 
 def _body_with_proof(body: str, proof: dict[str, Any]) -> str:
