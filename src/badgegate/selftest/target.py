@@ -6,8 +6,9 @@ import contextlib
 import dataclasses
 import os
 import secrets
+import uuid
 from collections.abc import Iterator, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from badgegate.config import HarnessConfig
 from badgegate.secret import Secret, reveal
@@ -86,4 +87,21 @@ def fault_target(
         fuzz = open_session(target)
         fuzz.profile = fuzz.profile.with_examples(examples)
         seed_credentials(fuzz)
+        _seed_issued(client)
         yield FaultTarget(fault, target, fuzz, Secret(isolation_token))
+
+
+#: Credentials the engine issues itself (plain OB 3.0, no property JSON-LD cannot sign), so the
+#: schema suite has the engine's proofs to judge; dated before every fuzz-seeded one.
+ISSUED = 3
+
+
+def _seed_issued(client: Any) -> None:
+    from badgegate.samples import sample_credential
+
+    issuer = client.get_profile()["id"]
+    for index in range(ISSUED):
+        key = str(uuid.uuid5(uuid.NAMESPACE_URL, f"urn:badgegate:selftest:issued:{index}"))
+        client.upsert_credential(
+            sample_credential(key, f"2020-01-01T00:00:0{index}Z", issuer=issuer)
+        )
