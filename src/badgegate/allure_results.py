@@ -119,11 +119,19 @@ def environment(config: HarnessConfig, project: Path) -> dict[str, str]:
     }
 
 
-def write_run_files(results_dir: Path, config: HarnessConfig, project: Path) -> None:
-    """Write ``environment.properties`` and ``categories.json`` into an Allure results folder."""
+def write_run_files(
+    results_dir: Path,
+    config: HarnessConfig,
+    project: Path,
+    *,
+    capabilities: dict[str, str] | None = None,
+) -> None:
+    """Write ``environment.properties`` and ``categories.json`` into an Allure results folder;
+    ``capabilities`` (what the target offers) join the environment as ``target.*`` entries."""
     results_dir.mkdir(parents=True, exist_ok=True)
-    lines = [
-        f"{key.replace(' ', '.')}={value}" for key, value in environment(config, project).items()
-    ]
+    shown = environment(config, project)
+    for key, value in (capabilities or {}).items():
+        shown[f"target {key}"] = value
+    lines = [f"{key.replace(' ', '.')}={value}" for key, value in shown.items()]
     (results_dir / "environment.properties").write_text("\n".join(lines) + "\n", encoding="utf-8")
     (results_dir / "categories.json").write_text(json.dumps(CATEGORIES, indent=2), encoding="utf-8")

@@ -36,10 +36,12 @@ from badgegate.errors import ConfigError, ExitCode, TargetUnreachable
 from badgegate.paths import is_within, suites_dir
 
 if TYPE_CHECKING:
+    from badgegate.capabilities import Capabilities
     from badgegate.client import BadgeEngineClient
     from badgegate.stack import Target
 
 CONFIG_KEY = pytest.StashKey[HarnessConfig]()
+CAPABILITIES_KEY = pytest.StashKey["Capabilities"]()
 UNREACHABLE_KEY = pytest.StashKey[str]()
 # Checks of the target use this fixture; only their failures to reach it stop the run.
 TARGET_FIXTURE = "badgegate_target"
@@ -343,7 +345,13 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         # The git commit shown is that of the folder the run started in: the pipeline's
         # repository (pytest's rootdir is badgegate's data when the suites are installed).
         config = session.config
-        write_run_files(Path(alluredir), config.stash[CONFIG_KEY], config.invocation_params.dir)
+        learned = config.stash.get(CAPABILITIES_KEY, None)
+        write_run_files(
+            Path(alluredir),
+            config.stash[CONFIG_KEY],
+            config.invocation_params.dir,
+            capabilities=learned.environment() if learned is not None else None,
+        )
 
 
 def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
@@ -402,6 +410,33 @@ def badgegate_target(
 
     with open_target(harness_config, announce=announce) as target:
         yield target
+
+
+@pytest.fixture(scope="session")
+def target_capabilities(badgegate_target: Target, pytestconfig: pytest.Config) -> Capabilities:
+    """What the target offers (:mod:`badgegate.capabilities`), learned once per run with
+    read-only probes, said on the terminal and written into the report's environment.
+
+    Checks needing what the target does not offer skip as "not applicable" here, in fixtures,
+    so every worker collects the same tests.
+    """
+    from badgegate.capabilities import learn
+
+    learned = learn(
+        badgegate_target.client,
+        badgegate_target.config,
+        state_url=badgegate_target.state_url,
+        writable=badgegate_target.writable,
+    )
+    pytestconfig.stash[CAPABILITIES_KEY] = learned
+    reporter = pytestconfig.pluginmanager.get_plugin("terminalreporter")
+    capture = pytestconfig.pluginmanager.get_plugin("capturemanager")
+    if reporter is not None:
+        with capture.global_and_fixture_disabled() if capture else contextlib.nullcontext():
+            reporter.write_line("badgegate: what the target offers:")
+            for line in learned.describe():
+                reporter.write_line(f"  {line}")
+    return learned
 
 
 @pytest.fixture(scope="session")

@@ -10,7 +10,7 @@ import contextlib
 import dataclasses
 import secrets
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -47,12 +47,16 @@ class Target:
 
 @contextlib.contextmanager
 def open_target(
-    config: HarnessConfig, *, announce: Callable[[str], None] | None = None
+    config: HarnessConfig,
+    *,
+    announce: Callable[[str], None] | None = None,
+    variants: Sequence[str] = (),
 ) -> Iterator[Target]:
     """Yield the run's target; start (and afterwards stop) the embedded stack when needed,
-    telling ``announce`` what it starts and where."""
+    telling ``announce`` what it starts and where. ``variants`` (``badgegate engine variants``)
+    are the legitimate OB 3.0 variants the embedded engine behaves as."""
     if config.engine_url is None:
-        with _embedded_target(config, announce or (lambda _line: None)) as target:
+        with _embedded_target(config, announce or (lambda _line: None), variants) as target:
             yield target
         return
     from badgegate.client import BadgeEngineClient
@@ -165,7 +169,9 @@ def check_engine_base(config: HarnessConfig) -> None:
 
 
 @contextlib.contextmanager
-def _embedded_target(config: HarnessConfig, announce: Callable[[str], None]) -> Iterator[Target]:
+def _embedded_target(
+    config: HarnessConfig, announce: Callable[[str], None], variants: Sequence[str]
+) -> Iterator[Target]:
     from badgegate.client import BadgeEngineClient
     from badgegate.engine.server import ClientSpec, EngineServer
     from badgegate.legacy import describe_url
@@ -175,7 +181,12 @@ def _embedded_target(config: HarnessConfig, announce: Callable[[str], None]) -> 
     with contextlib.ExitStack() as stack:
         announce("badgegate: no engine_url given: starting the embedded stack on 127.0.0.1")
         server = stack.enter_context(
-            EngineServer(clients=[primary, other], engine_db=config.engine_db, test_endpoints=True)
+            EngineServer(
+                clients=[primary, other],
+                engine_db=config.engine_db,
+                variants=variants,
+                test_endpoints=True,
+            )
         )
         # The harness owns this engine: writes to it are allowed whatever the profile.
         embedded = config.replace(
@@ -204,7 +215,7 @@ def _embedded_target(config: HarnessConfig, announce: Callable[[str], None]) -> 
             client,
             isolation,
             True,
-            server.root_url + STATE_PATH,
+            server.state_url,
             embedded,
             legacy_db=legacy_db,
             migration_run=run_id,

@@ -33,6 +33,8 @@ def test_operation(fuzz_session: FuzzSession, operation: str) -> None:
     from badgegate.fuzz.runner import CaseRunner, fuzz_operation
 
     method, path = operation.split(" ", 1)
+    if reason := fuzz_session.not_applicable(path):
+        pytest.skip(reason)
     found = fuzz_session.schema[path][method]
     fail_with(fuzz_session, fuzz_operation(CaseRunner(fuzz_session), found))
 

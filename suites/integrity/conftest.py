@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from badgegate.capabilities import EXTENSION_API, Capabilities
 from badgegate.mapping import MigrationMapping, load_mapping
 from badgegate.stack import Target
 
@@ -18,11 +19,20 @@ def mapping() -> MigrationMapping:
 
 
 @pytest.fixture(scope="session")
-def writable_target(badgegate_target: Target) -> Target:
-    """The target, when checks may write to it (never on the read-only staging profile)."""
-    if not badgegate_target.writable:
-        pytest.skip("not applicable: the target is read-only (staging); reconcile covers it")
+def migration_target(badgegate_target: Target, target_capabilities: Capabilities) -> Target:
+    """The target, when it can take a migration: the migrator writes achievements and progress
+    records, and reads them back, through badgegate's extension API."""
+    if reason := target_capabilities.missing(EXTENSION_API):
+        pytest.skip(f"{reason}: the migration stores achievements and progress through it")
     return badgegate_target
+
+
+@pytest.fixture(scope="session")
+def writable_target(migration_target: Target) -> Target:
+    """The target, when checks may migrate into it (never on the read-only staging profile)."""
+    if not migration_target.writable:
+        pytest.skip("not applicable: the target is read-only (staging); reconcile covers it")
+    return migration_target
 
 
 @pytest.fixture(scope="session")

@@ -34,35 +34,35 @@ SCHEMA = paths.schemas_dir() / "reports" / "reconcile-report.schema.json"
 
 
 def test_every_legacy_badge_is_intact_in_badge_engine(
-    badgegate_target: Target, mapping: MigrationMapping, tmp_path: Path
+    migration_target: Target, mapping: MigrationMapping, tmp_path: Path
 ) -> None:
-    if badgegate_target.legacy_db is None:
+    if migration_target.legacy_db is None:
         pytest.skip("not applicable: no legacy database configured (set legacy_db)")
-    out = Path(badgegate_target.config.report_dir) / "integrity" / "reconcile.json"
-    if badgegate_target.embedded:
-        with _freshly_migrated(badgegate_target.legacy_db, tmp_path) as client:
+    out = Path(migration_target.config.report_dir) / "integrity" / "reconcile.json"
+    if migration_target.embedded:
+        with _freshly_migrated(migration_target.legacy_db, tmp_path) as client:
             report = reconcile(
-                badgegate_target.legacy_db,
+                migration_target.legacy_db,
                 client,
                 out=out,
                 state_dir=tmp_path,
                 mapping=mapping,
-                config=badgegate_target.config,
+                config=migration_target.config,
             )
     else:
         report = reconcile(
-            badgegate_target.legacy_db,
-            badgegate_target.client,
+            migration_target.legacy_db,
+            migration_target.client,
             out=out,
-            state_dir=Path(badgegate_target.config.state_dir),
+            state_dir=Path(migration_target.config.state_dir),
             mapping=mapping,
-            config=badgegate_target.config,
+            config=migration_target.config,
         )
     text = out.read_text(encoding="utf-8")
-    attach_text("reconcile report", text, "json", config=badgegate_target.config)
+    attach_text("reconcile report", text, "json", config=migration_target.config)
     document = json.loads(text)
     jsonschema.Draft202012Validator(json.loads(SCHEMA.read_text())).validate(document)
-    if badgegate_target.embedded:
+    if migration_target.embedded:
         assert report.exit_code == 0, report.render()
     lost = [
         item

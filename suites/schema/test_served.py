@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from badgegate.capabilities import EXTENSION_API, Capabilities
 from badgegate.findings import Finding
 from badgegate.report import attach_evidence
 from badgegate.stack import Target
@@ -40,9 +41,21 @@ def _findings_of(record: Any, kind: Kind) -> list[Finding]:
     return validate_served_record(record, kind)
 
 
-@pytest.mark.parametrize("kind", ["credential", "achievement", "progress"])
-def test_every_served_record_is_valid(badgegate_target: Target, kind: Kind) -> None:
+@pytest.fixture
+def served_kind(request: pytest.FixtureRequest, target_capabilities: Capabilities) -> Kind:
+    """The record kind to walk; achievements and progress are served by the extension API."""
+    kind: Kind = request.param
+    if kind != "credential" and (reason := target_capabilities.missing(EXTENSION_API)):
+        pytest.skip(reason)
+    return kind
+
+
+@pytest.mark.parametrize(
+    "served_kind", ["credential", "achievement", "progress"], indirect=True, ids=str
+)
+def test_every_served_record_is_valid(badgegate_target: Target, served_kind: Kind) -> None:
     """Walk every page of the kind and validate each record; a failure names the record."""
+    kind = served_kind
     errors: list[Finding] = []
     count = 0
     for record in _served(badgegate_target, kind):
@@ -77,14 +90,23 @@ def test_served_issuer_profile_is_valid(badgegate_target: Target) -> None:
 def test_every_served_proof_verifies(badgegate_target: Target) -> None:
     """Every served JSON credential's proof verifies, with a key the issuer publishes. Unsigned:
     an error where the target publishes issuer keys (or with require_proofs), else a warning."""
+    from badgegate.client import EngineError
     from badgegate.verify import Keys
-    from badgegate.verify.served import published_keys_url, served_proof_findings
+    from badgegate.verify.keys import KeyFormatError
+    from badgegate.verify.served import named_methods, published_keys_url, served_proof_findings
 
     client = badgegate_target.client
-    url = published_keys_url(client.get_profile())
-    published = Keys.from_document(client.get_public_keys(url)) if url else None
-    require = badgegate_target.config.require_proofs
+    profile = client.get_profile()
+    keys = named_methods(profile)
     findings: list[Finding] = []
+    url = published_keys_url(profile)
+    if url is not None:
+        try:
+            keys = Keys({**keys.by_id, **Keys.from_document(client.get_public_keys(url)).by_id})
+        except (EngineError, KeyFormatError) as error:
+            findings.append(Finding("published-keys", f"the keys at {url}: {error}", "/profile"))
+    published = keys if len(keys) or url is not None else None
+    require = badgegate_target.config.require_proofs
     count = 0
     for record in client.iter_credentials():
         if isinstance(record, dict):

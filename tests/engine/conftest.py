@@ -2,7 +2,8 @@
 
 Every HTTP test runs against a real engine process on loopback, once on SQLite and once on
 PostgreSQL (``pg_url``). Each test gets a tenant of its own, so tests never see each other's
-records although they share the test run's engine.
+records although they share the test run's engine. ``engine_as`` starts engines that behave as
+legitimate OB 3.0 variants (and faults), called with static tokens.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -144,6 +146,52 @@ def engine(engine_db: str) -> Iterator[EngineServer]:
         clients=[client], tokens=[TokenSpec(ADMIN_TOKEN)], engine_db=engine_db, test_endpoints=True
     ) as server:
         yield server
+
+
+class EngineFactory:
+    """Engines (on SQLite) that behave as variants (and faults), each started once, with the
+    OAuth client of :func:`client_credentials` and the static token ``ADMIN_TOKEN`` (every
+    scope, tenant ``default``)."""
+
+    def __init__(self) -> None:
+        self.started: dict[tuple[frozenset[str], frozenset[str]], EngineServer] = {}
+
+    def __call__(self, *variants: str, faults: tuple[str, ...] = ()) -> EngineServer:
+        """The engine behaving as ``variants`` with ``faults`` (test endpoints on)."""
+        self.start_all([(variants, faults)])
+        return self.started[(frozenset(variants), frozenset(faults))]
+
+    def start_all(self, wanted: list[tuple[tuple[str, ...], tuple[str, ...]]]) -> None:
+        """Start the engines of ``(variants, faults)`` pairs not yet running, side by side."""
+        new = {
+            (frozenset(variants), frozenset(faults)): EngineServer(
+                clients=[ClientSpec(CLIENT_ID, CLIENT_SECRET, ALL_SCOPES, "default")],
+                tokens=[TokenSpec(ADMIN_TOKEN)],
+                variants=variants,
+                faults=faults,
+                test_endpoints=True,
+            )
+            for variants, faults in wanted
+            if (frozenset(variants), frozenset(faults)) not in self.started
+        }
+        with ThreadPoolExecutor(max_workers=4) as pool:
+            list(pool.map(EngineServer.__enter__, new.values()))
+        self.started.update(new)
+
+    def stop_all(self) -> None:
+        """Stop every engine started."""
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            list(pool.map(lambda server: server.__exit__(None, None, None), self.started.values()))
+
+
+@pytest.fixture(scope="session")
+def engine_as() -> Iterator[EngineFactory]:
+    """``engine_as(*variants, faults=())``: an engine that behaves as legitimate OB 3.0
+    ``variants`` (``badgegate engine variants``), see :class:`EngineFactory`; every one is
+    stopped at the end of the session."""
+    factory = EngineFactory()
+    yield factory
+    factory.stop_all()
 
 
 @pytest.fixture

@@ -4,12 +4,14 @@
 from __future__ import annotations
 
 import socket
+import uuid
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from badgegate import scopes
+from badgegate.client import BadgeEngineClient
 from badgegate.engine.server import EngineServer, TokenSpec
 from badgegate.migrate import migrate
 
@@ -137,3 +139,22 @@ def test_an_engine_lost_mid_run_exits_3_and_the_run_resumes(
             BADGES,
         )
         assert without_issuer(target.state()) == reference_state
+
+
+def test_a_host_without_the_extension_api_stops_the_run_at_once(
+    sqlite_legacy: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A plain OB 3.0 Host has no /ext/*: the first 404 ends the run with exit 2 and the
+    reason, instead of every record failing (or being retried) one by one."""
+    token = "plain-host-" + uuid.uuid4().hex
+    with EngineServer(tokens=[TokenSpec(token, tenant="learners")], variants=["plain"]) as plain:
+        monkeypatch.setenv("BADGEGATE_ENGINE_TOKEN", token)
+        monkeypatch.setenv("BADGEGATE_ENGINE_URL", plain.api_url)
+        monkeypatch.setenv("BADGEGATE_STATE_DIR", str(tmp_path / "state"))
+        result = badgegate("migrate", "--legacy-db", sqlite_legacy, "--workers", "1")
+        served = BadgeEngineClient(plain.api_url, token=token).list_credentials().total
+    assert result.code == 2, result.out + result.err
+    assert "no badgegate extension API" in result.err + result.out
+    assert "PUT /ext/achievements/{key}" in result.err + result.out
+    # It stopped before its first credential: a badge's achievement is written first.
+    assert served == 0

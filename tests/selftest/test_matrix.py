@@ -19,6 +19,7 @@ from badgegate.selftest import (
     update_readme,
 )
 from badgegate.selftest.checks import SUITES
+from badgegate.selftest.run import PLAIN_COLUMN
 
 
 def _caught_everywhere() -> list[Outcome]:
@@ -38,10 +39,13 @@ def test_a_suite_failing_on_the_clean_engine_is_a_problem() -> None:
 
 
 def test_matrix_marks_the_catching_suites() -> None:
-    table = render_matrix(_caught_everywhere())
+    plain = {FAULT_NAMES[1]: "not applicable"}
+    table = render_matrix(_caught_everywhere(), plain)
     row = next(line for line in table.splitlines() if f"`{FAULT_NAMES[1]}`" in line)
-    assert row.split("|")[-2].strip() == "caught"  # fuzz is the last column
+    assert row.split("|")[-3].strip() == "caught"  # fuzz is the last suite column
     assert row.split("|")[3].strip() == "—"  # smoke
+    assert row.split("|")[-2].strip() == "not applicable"  # the plain Host's self-test
+    assert PLAIN_COLUMN in table.splitlines()[0]
     assert len(table.splitlines()) == 2 + 1 + len(FAULT_NAMES)
 
 
@@ -68,14 +72,27 @@ def _readme_matrix() -> dict[str, dict[str, str]]:
     text = (project_root() / "README.md").read_text(encoding="utf-8")
     block = text.split(MATRIX_START, 1)[1].split(MATRIX_END, 1)[0]
     rows = [line.split("|")[1:-1] for line in block.strip().splitlines()[2:]]
+    columns = (*SUITES, PLAIN_COLUMN)
     return {
-        cells[0].strip().strip("`"): dict(zip(SUITES, (c.strip() for c in cells[2:]), strict=True))
+        cells[0].strip().strip("`"): dict(zip(columns, (c.strip() for c in cells[2:]), strict=True))
         for cells in rows
     }
 
 
 def test_readme_matrix_shows_the_clean_engine_passing_every_suite() -> None:
-    assert set(_readme_matrix()["(clean engine)"].values()) == {"—"}
+    clean = _readme_matrix()["(clean engine)"]
+    assert clean.pop(PLAIN_COLUMN) == "passes"
+    assert set(clean.values()) == {"—"}
+
+
+def test_readme_matrix_says_for_every_fault_whether_a_plain_host_catches_it() -> None:
+    """The plain-Host column holds the self-test's verdict (``badgegate selftest --variant
+    plain``): caught, or not applicable where no owning check applies to a plain Host."""
+    verdicts = {name: row[PLAIN_COLUMN] for name, row in _readme_matrix().items()}
+    verdicts.pop("(clean engine)")
+    assert set(verdicts) == set(FAULT_NAMES)
+    odd = {name: v for name, v in verdicts.items() if v not in ("caught", "not applicable")}
+    assert not odd, f"faults without a plain-Host verdict: {odd}"
 
 
 @pytest.mark.parametrize("fault", CATALOGUE, ids=lambda fault: fault.name)

@@ -104,6 +104,19 @@ def test_values_json_cannot_hold():
     assert _rules(document) == ["document-not-json"]
 
 
+def test_an_unpaired_surrogate_is_a_finding():
+    document = _signed()
+    document["name"] = "half \ud800 a pair"
+    assert _rules(document) == ["document-encoding"]
+
+
+def test_document_findings_are_given_once_for_many_proofs():
+    document = _signed()
+    document["proof"] = [dict(PROOF), dict(PROOF)]
+    document["favouriteColour"] = "blue"
+    assert _rules(document) == ["undefined-term"]
+
+
 def test_an_undefined_term_is_a_finding_not_a_silent_pass():
     document = _signed()
     document["credentialSubject"]["favouriteColour"] = "blue"

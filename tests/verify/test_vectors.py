@@ -174,3 +174,20 @@ def test_clr_vectors_verify(vectors, clr_contexts):
     simple = _json(folder / "simple.json")
     assert verify_credential(simple, published_keys([simple]), at=AT, contexts=clr_contexts) == []
     assert verify_credential((folder / "simple.jwt").read_text(), at=AT) == []
+
+
+def test_a_baked_badge_changed_after_baking_fails(vectors, sample_keys, tmp_path):
+    folder = vectors / "validator-ob30"
+    svg = (folder / "simple-json.svg").read_text(encoding="utf-8")
+    changed = tmp_path / "simple-json.svg"
+    changed.write_text(svg.replace('"Teamwork Badge"', '"Teamwork Badgf"'), encoding="utf-8")
+    assert verifier_rules(verify_file(changed, sample_keys, at=AT).findings) == [
+        "signature-invalid"
+    ]
+    baked_jws = (folder / "simple-jwt.svg").read_text(encoding="utf-8")
+    token = baked_jws.split('verify="', 1)[1].split('"', 1)[0]
+    head, payload, signature = token.split(".")
+    flipped = signature[:5] + ("A" if signature[5] != "A" else "B") + signature[6:]
+    forged = tmp_path / "simple-jwt.svg"
+    forged.write_text(baked_jws.replace(token, f"{head}.{payload}.{flipped}"), encoding="utf-8")
+    assert verifier_rules(verify_file(forged, at=AT).findings) == ["signature-invalid"]

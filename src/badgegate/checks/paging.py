@@ -19,6 +19,77 @@ def link_offset(url: str) -> tuple[int | None, int | None]:
     return number("limit"), number("offset")
 
 
+def served_limit(
+    *,
+    requested: int | None,
+    offset: int,
+    total: int | None,
+    links: Mapping[str, str],
+    item_count: int,
+    default: int | None = None,
+) -> int | None:
+    """The page size a page was served with.
+
+    Asked for, it is the request's ``limit``. Not asked for, it is the target's own choice (OB
+    3.0 sets no default page size): the ``limit`` its ``Link`` rels carry, else the page size
+    learned for the target (``default``), else the page's own length when more records follow;
+    ``None`` when it cannot be known (every remaining record fits on the page).
+    """
+    if requested is not None:
+        return requested
+    for rel in ("first", "last", "next", "prev"):
+        if rel in links:
+            rel_limit, _ = link_offset(links[rel])
+            if rel_limit:
+                return rel_limit
+    if default:
+        return default
+    if total is not None and 0 < item_count < total - offset:
+        return item_count
+    return None
+
+
+def check_page(
+    *,
+    requested: int | None,
+    offset: int,
+    total: int | None,
+    links: Mapping[str, str],
+    item_count: int,
+    default: int | None = None,
+) -> list[Finding]:
+    """:func:`check_paging` for a page asked for with or without a ``limit``.
+
+    Without one and with the page size unknown, the page must hold every remaining record;
+    the rels are checked where they do not depend on the page size (at offset 0 any page
+    size at least the total gives the same rels).
+    """
+    limit = served_limit(
+        requested=requested,
+        offset=offset,
+        total=total,
+        links=links,
+        item_count=item_count,
+        default=default,
+    )
+    if limit is None:
+        if total is None or offset == 0:
+            limit = max(total or item_count, 1)
+        else:
+            remaining = max(0, total - offset)
+            if item_count == remaining:
+                return []
+            return [
+                Finding(
+                    "paging-items",
+                    f"page at offset {offset} without limit of {total}",
+                    expected=remaining,
+                    actual=item_count,
+                )
+            ]
+    return check_paging(limit=limit, offset=offset, total=total, links=links, item_count=item_count)
+
+
 def expected_links(limit: int, offset: int, total: int) -> dict[str, int]:
     """The rels a page must carry, each with the offset it must point at."""
     last = max(0, (total - 1) // limit * limit) if total else 0

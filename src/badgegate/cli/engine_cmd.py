@@ -1,4 +1,4 @@
-"""``badgegate engine serve`` and ``badgegate engine faults``: the reference badge-engine.
+"""``badgegate engine serve``, ``engine faults`` and ``engine variants``: the reference engine.
 
 The command group is the engine's own (:mod:`badgegate.engine.command`), so that
 ``python -m badgegate.engine`` runs it without the command line package.

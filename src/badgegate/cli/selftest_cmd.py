@@ -19,7 +19,8 @@ def register(subparsers: Any) -> None:
         description=(
             "Start the reference engine once per fault and check that the fault's owning "
             "checks fail and that the clean engine passes them all. With --matrix, run every "
-            "suite against every fault and rewrite the detection matrix in README.md."
+            "suite against every fault, and the self-test on a plain OB 3.0 Host, and rewrite "
+            "the detection matrix in README.md."
         ),
     )
     command.add_argument(
@@ -30,6 +31,18 @@ def register(subparsers: Any) -> None:
     )
     command.add_argument(
         "--examples", type=int, default=3, help="fuzz examples per operation and mode (3)"
+    )
+    command.add_argument(
+        "--variant",
+        action="append",
+        dest="variants",
+        metavar="NAME",
+        default=[],
+        help=(
+            "start every engine as this legitimate variant (see 'badgegate engine variants'; "
+            "repeatable): a fault none of whose owning checks applies there is reported as "
+            "not applicable"
+        ),
     )
     add_config_options(command, "report_dir")
     command.set_defaults(func=run_selftest_command)
@@ -44,26 +57,58 @@ def run_selftest_command(args: argparse.Namespace) -> int:
         raise ConfigError(f"unknown fault(s) {', '.join(unknown)}; known: {', '.join(FAULT_NAMES)}")
     if args.examples < 1:
         raise ConfigError("--examples must be at least 1")
+    from badgegate.engine.variants import active_variants
+
+    try:
+        variants = sorted(active_variants(args.variants))
+    except ValueError as error:
+        raise ConfigError(f"--variant: {error}") from None
     config = config_from_args(args)
     if args.matrix:
         return _matrix(config, args.examples)
     from badgegate.selftest import run_selftest
 
-    problems = run_selftest(config, args.faults, examples=args.examples, progress=_progress())
-    return _verdict(problems, f"{len(args.faults or FAULT_NAMES)} fault(s) caught")
+    verdicts: dict[str, str] = {}
+    problems = run_selftest(
+        config,
+        args.faults,
+        examples=args.examples,
+        progress=_progress(),
+        variants=variants,
+        verdicts=verdicts,
+    )
+    skipped = sorted(name for name, verdict in verdicts.items() if verdict == "not applicable")
+    if skipped:
+        print(f"not applicable on {' + '.join(variants)}: {', '.join(skipped)}")
+    caught = len(verdicts) - len(skipped)
+    return _verdict(problems, f"{caught} fault(s) caught")
 
 
 def _matrix(config: Any, examples: int) -> int:
+    from badgegate.engine.variants import PLAIN
     from badgegate.paths import project_root
-    from badgegate.selftest import matrix_problems, render_matrix, run_matrix, update_readme
+    from badgegate.selftest import (
+        matrix_problems,
+        render_matrix,
+        run_matrix,
+        run_selftest,
+        update_readme,
+    )
 
     outcomes = run_matrix(config, examples=examples, progress=_progress())
-    table = render_matrix(outcomes)
+    plain: dict[str, str] = {}
+    problems = run_selftest(
+        config, examples=examples, progress=_progress(), variants=[PLAIN], verdicts=plain
+    )
+    table = render_matrix(outcomes, plain)
     readme = project_root() / "README.md"
     update_readme(readme, table)
     print(table)
     print(f"detection matrix written to {readme}")
-    return _verdict(matrix_problems(outcomes), "every fault is caught by some suite")
+    return _verdict(
+        matrix_problems(outcomes) + [f"plain Host: {p}" for p in problems],
+        "every fault is caught by some suite, and on a plain Host where it applies",
+    )
 
 
 def _progress() -> Any:

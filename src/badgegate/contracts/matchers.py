@@ -123,3 +123,14 @@ def each_like(example: Any, *, minimum: int = 1, maximum: int | None = None) -> 
 def regex(example: str, pattern: str) -> Any:
     """A string matching ``pattern`` (the verifier's regular expressions have no look-around)."""
     return match.regex(example, regex=pattern)
+
+
+def respond_with_any_of(interaction: Any, example: int, statuses: tuple[int, ...]) -> None:
+    """Let the interaction's response status be any of ``statuses`` (a Pact V4 status-code
+    matcher); the mock server answers ``example``."""
+    import json
+
+    import pact_ffi
+
+    rule = {"value": example, "pact:matcher:type": "statusCode", "status": list(statuses)}
+    pact_ffi.response_status_v2(interaction._handle, json.dumps(rule))

@@ -8,7 +8,9 @@ the pact files, and the verifier is given only those, rewritten to the target's 
 * on the staging profile, unless writes to the host are allowed (``allow_writes`` and
   ``write_allowlist``), an interaction that writes (POST/PUT/PATCH/DELETE) or any
   provider-state call (a POST to the state endpoint, one per interaction) is refused;
-* ``only_state_free`` keeps the interactions with no provider state that only read.
+* ``only_state_free`` keeps the interactions with no provider state that only read;
+* interactions on operations the target does not offer (its capabilities, for instance no
+  extension API) are left out.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import dataclasses
 import json
 import re
 import urllib.parse
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -120,12 +122,18 @@ def _interaction(pact: dict[str, Any], raw: dict[str, Any]) -> Interaction:
 
 
 def plan_replay(
-    sources: Sequence[Path], *, description: str | None = None, only_state_free: bool = False
+    sources: Sequence[Path],
+    *,
+    description: str | None = None,
+    only_state_free: bool = False,
+    offered: Callable[[str], bool] | None = None,
 ) -> ReplayPlan:
     """Choose the interactions to replay from the pact files (or folders) in ``sources``.
 
     ``description`` is a regular expression an interaction's description must match (searched,
-    like the Pact verifier's filter); ``only_state_free`` keeps the state-free reads only.
+    like the Pact verifier's filter); ``only_state_free`` keeps the state-free reads only;
+    ``offered`` (given a path under the API base, such as ``/ext/achievements``) leaves out the
+    interactions on operations the target does not offer.
     """
     try:
         pattern = re.compile(description) if description else None
@@ -146,6 +154,8 @@ def plan_replay(
                 continue
             if only_state_free and not interaction.state_free:
                 continue
+            if offered is not None and not offered(_under_base(interaction.path)):
+                continue
             chosen.append(index)
             chosen_all.append(interaction)
         pacts.append((pact, tuple(chosen)))
@@ -157,6 +167,11 @@ def plan_replay(
             "check --pacts and --interaction"
         )
     return ReplayPlan(tuple(pacts), tuple(chosen_all))
+
+
+def _under_base(path: str) -> str:
+    """A pact path (``/ims/ob/v3p0/...``) relative to the OB 3.0 API base."""
+    return path.removeprefix(API_BASE_PATH) or "/"
 
 
 def check_replay_allowed(

@@ -18,7 +18,7 @@ import os
 import sys
 import tempfile
 import urllib.parse
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import IO, Any
 
@@ -106,6 +106,7 @@ def verify_provider(
     pending: bool = False,
     config: HarnessConfig | None = None,
     only_state_free: bool = False,
+    offered: Callable[[str], bool] | None = None,
 ) -> VerificationReport:
     """Replay the pacts in ``sources`` (files or folders) against ``provider_url``.
 
@@ -141,6 +142,7 @@ def run_verification(
     description: str | None = None,
     config: HarnessConfig | None = None,
     only_state_free: bool = False,
+    offered: Callable[[str], bool] | None = None,
 ) -> VerificationReport:
     """Replay the pacts and return the report, whatever the outcome.
 
@@ -149,7 +151,8 @@ def run_verification(
     provider state and there is no ``state_url``, or when ``config`` is a staging run that may
     not write to the target and an interaction, or a provider-state call, would write.
     ``only_state_free`` replays only the interactions that need no provider state and do not
-    write, with no provider-state calls at all.
+    write, with no provider-state calls at all. ``offered`` (a path under the API base ->
+    whether the target offers its operations) leaves the others out.
     """
     parts = urllib.parse.urlsplit(provider_url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
@@ -157,7 +160,9 @@ def run_verification(
     missing = [str(source) for source in sources if not Path(source).exists()]
     if missing or not sources:
         raise ConfigError(f"no pact files to verify: {', '.join(missing) or '(none given)'}")
-    plan = plan_replay(sources, description=description, only_state_free=only_state_free)
+    plan = plan_replay(
+        sources, description=description, only_state_free=only_state_free, offered=offered
+    )
     if only_state_free:
         state_url = None
     check_replay_allowed(plan, provider_url, state_url=state_url, config=config)

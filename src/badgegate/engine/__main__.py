@@ -1,4 +1,4 @@
-"""``python -m badgegate.engine serve|faults …``: the ``badgegate engine`` command group."""
+"""``python -m badgegate.engine serve|faults|variants …``: the ``badgegate engine`` commands."""
 
 from __future__ import annotations
 

@@ -29,6 +29,7 @@ from badgegate.engine.faults.catalogue import (
 from badgegate.engine.faults.flaky import FlakyMiddleware
 from badgegate.engine.faults.header_faults import HeaderFaultsMiddleware
 from badgegate.engine.routes import ext_routes, oauth_routes, ob3_routes, state_routes
+from badgegate.engine.variants import PLAIN
 from badgegate.engine.wire.imsx import ApiError, error_response
 
 logger = logging.getLogger("badgegate.engine")
@@ -46,13 +47,7 @@ def create_app(settings: EngineSettings) -> ASGIApp:
 
     app = FastAPI(openapi_url=None, docs_url=None, redoc_url=None, lifespan=lifespan)
     app.state.engine = context
-    mounted: list[tuple[str, APIRouter]] = [
-        (API_BASE, ob3_routes.router),
-        (API_BASE, ext_routes.router),
-        (API_BASE, oauth_routes.router),
-    ]
-    if settings.test_endpoints:
-        mounted.append(("", state_routes.router))
+    mounted = _routers(settings)
     for prefix, router in mounted:
         app.include_router(router, prefix=prefix)
     _install_error_handlers(app, imsx=NON_IMSX_ERROR not in settings.faults)
@@ -67,6 +62,18 @@ def create_app(settings: EngineSettings) -> ASGIApp:
     if FLAKY in settings.faults:
         guarded = FlakyMiddleware(guarded)
     return guarded
+
+
+def _routers(settings: EngineSettings) -> list[tuple[str, APIRouter]]:
+    """The routers to mount, with their prefixes (the plain variant: OB 3.0's alone)."""
+    plain = PLAIN in settings.variants
+    mounted: list[tuple[str, APIRouter]] = [(API_BASE, ob3_routes.router)]
+    if not plain:
+        mounted.append((API_BASE, ext_routes.router))
+    mounted.append((API_BASE, oauth_routes.router))
+    if settings.test_endpoints and not plain:
+        mounted.append(("", state_routes.router))
+    return mounted
 
 
 def _path_table(mounted: list[tuple[str, APIRouter]]) -> PathTable:

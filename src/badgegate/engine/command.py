@@ -1,4 +1,4 @@
-"""``badgegate engine serve`` and ``badgegate engine faults``: the reference badge-engine.
+"""``badgegate engine serve``, ``engine faults`` and ``engine variants``: the reference engine.
 
 :func:`register` adds the ``engine`` command group to a ``badgegate`` parser: the
 ``badgegate`` command line (:mod:`badgegate.cli`) and ``python -m badgegate.engine``
@@ -59,9 +59,18 @@ def register(subparsers: Any) -> None:
         help="switch on a fault (see 'badgegate engine faults'); repeatable",
     )
     serve.add_argument(
+        "--variant",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="behave as a legitimate OB 3.0 variant (see 'badgegate engine variants'); "
+        "repeatable, combines with --fault",
+    )
+    serve.add_argument(
         "--test-endpoints",
         action="store_true",
-        help="serve POST /_badgegate/provider-states for contract verification",
+        help="serve POST /_badgegate/provider-states for contract verification (not as the "
+        "plain variant)",
     )
     serve.add_argument("--tls-cert", help="PEM certificate: serve HTTPS")
     serve.add_argument("--tls-key", help="PEM private key of --tls-cert")
@@ -83,6 +92,10 @@ def register(subparsers: Any) -> None:
     serve.set_defaults(func=run_serve)
     faults = commands.add_parser("faults", help="list the faults the engine can be started with")
     faults.set_defaults(func=run_faults)
+    variants = commands.add_parser(
+        "variants", help="list the legitimate OB 3.0 variants the engine can be started as"
+    )
+    variants.set_defaults(func=run_variants)
 
 
 def run_faults(_args: argparse.Namespace) -> int:
@@ -95,15 +108,33 @@ def run_faults(_args: argparse.Namespace) -> int:
     return ExitCode.OK
 
 
+def run_variants(_args: argparse.Namespace) -> int:
+    """Print the variant catalogue: name and description, then what allows the behaviour."""
+    from badgegate.engine.variants import CATALOGUE
+
+    width = max(len(variant.name) for variant in CATALOGUE)
+    for variant in CATALOGUE:
+        print(f"{variant.name:<{width}}  {variant.description}")
+        print(f"{'':<{width}}  allowed by: {variant.allowed_by}")
+    return ExitCode.OK
+
+
 def run_serve(args: argparse.Namespace) -> int:
     """Serve the engine until interrupted."""
     from badgegate.engine.launcher import serve
+    from badgegate.engine.variants import PLAIN
 
     if bool(args.tls_cert) != bool(args.tls_key):
         raise ConfigError("--tls-cert and --tls-key go together")
     if args.token_ttl is not None and args.token_ttl <= 0:
         raise ConfigError("--token-ttl must be a positive number of seconds")
     settings = _settings(args)
+    if settings.test_endpoints and PLAIN in settings.variants:
+        print(
+            "badge-engine: --variant plain serves no provider-state endpoint, so "
+            "--test-endpoints has no effect; leave out one of the two",
+            file=sys.stderr,
+        )
     if not settings.clients and not settings.tokens:
         print(
             "badge-engine: no --client or --clients-file given, so only clients registered "
@@ -125,6 +156,7 @@ def _settings(args: argparse.Namespace) -> Any:
     from badgegate.engine.auth.clients import TokenSpec, parse_client_option, read_clients_file
     from badgegate.engine.context import DEFAULT_TOKEN_TTL, EngineSettings
     from badgegate.engine.faults.catalogue import active_faults
+    from badgegate.engine.variants import active_variants
 
     try:
         clients = [parse_client_option(text) for text in args.client]
@@ -133,6 +165,7 @@ def _settings(args: argparse.Namespace) -> Any:
             more_clients, tokens = read_clients_file(args.clients_file)
             clients += more_clients
         faults = active_faults(args.fault)
+        variants = active_variants(args.variant)
     except ValueError as error:
         raise ConfigError(str(error)) from None
     issuer_key = None
@@ -150,6 +183,7 @@ def _settings(args: argparse.Namespace) -> Any:
         clients=tuple(clients),
         tokens=tuple(tokens),
         faults=faults,
+        variants=variants,
         test_endpoints=args.test_endpoints,
         token_ttl=args.token_ttl or DEFAULT_TOKEN_TTL,
         issuer_key=issuer_key,

@@ -35,6 +35,8 @@ class EngineSettings:
     clients: Sequence[ClientSpec] = ()
     tokens: Sequence[TokenSpec] = ()
     faults: frozenset[str] = field(default_factory=frozenset)
+    #: Legitimate variants (:mod:`badgegate.engine.variants`) the engine behaves as.
+    variants: frozenset[str] = field(default_factory=frozenset)
     test_endpoints: bool = False
     token_ttl: int = DEFAULT_TOKEN_TTL
     #: ``--issuer-key``: the key every tenant signs with (else each tenant's own, made on
@@ -43,11 +45,12 @@ class EngineSettings:
 
 
 class EngineContext:
-    """Storage, the token authority and the active faults of one engine process."""
+    """Storage, the token authority, the active faults and variants of one engine process."""
 
     def __init__(self, settings: EngineSettings) -> None:
         self.settings = settings
         self.faults = settings.faults
+        self.variants = settings.variants
         self.store = Store(settings.engine_db)
         self.keyring = Keyring(self.store, settings.issuer_key, settings.faults)
         #: Worker processes signing large batches (started on first need).

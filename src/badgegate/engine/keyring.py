@@ -3,8 +3,9 @@
 
 A tenant signs with its first stored key, or with the ``--issuer-key`` key when one is given
 (kept in the store beside the others, so credentials signed earlier still verify from the
-published list). ``{uuid}`` is the bare UUID of the tenant's Profile id, which the initial
-Profile names as its ``verificationKeys`` identifier.
+published list). ``{uuid}`` is the bare UUID of the tenant's Profile id. The initial Profile
+names the key's verification method (``identifierType`` ``ext:verificationMethod``) and that
+URL (``ext:verificationKeys``; not on a plain Host, which has no extension API).
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ from badgegate.ob3 import API_BASE_PATH
 #: The path of a tenant's public keys, under the API base; ``{issuer}`` is the Profile's UUID.
 KEYS_PATH = "/ext/issuers/{issuer}/keys"
 KEYS_IDENTIFIER_TYPE = "ext:verificationKeys"
+#: The ``identifierType`` of the Profile entry naming the verification method of the tenant's key.
+METHOD_IDENTIFIER_TYPE = "ext:verificationMethod"
 # other-key: a key no tenant publishes.
 _OTHER_KEY = IssuerKey.from_raw(hashlib.sha256(b"badgegate other-key fault").digest())
 
@@ -44,8 +47,13 @@ class Keyring:
         self._signing: dict[str, IssuerKey] = {}
 
     def signing_key(self, tenant: str) -> IssuerKey:
-        """The key the tenant signs with, made and stored on first use (blocking: call it
-        through the store's runner)."""
+        """The key the tenant signs with (other-key: one it does not publish), made and stored
+        on first use (blocking: call it through the store's runner)."""
+        found = self.tenant_key(tenant)
+        return _OTHER_KEY if OTHER_KEY in self.faults else found
+
+    def tenant_key(self, tenant: str) -> IssuerKey:
+        """The tenant's own current key, made and stored on first use (blocking)."""
         found = self._signing.get(tenant)
         if found is None:
             seeds = self.store.issuer_seeds(tenant)
@@ -56,7 +64,7 @@ class Keyring:
                 seeds = self.store.add_issuer_seed(tenant, issuer_uuid(tenant), wanted.raw.hex())
             found = self.issuer_key or IssuerKey.from_raw(bytes.fromhex(seeds[0]))
             self._signing[tenant] = found
-        return _OTHER_KEY if OTHER_KEY in self.faults else found
+        return found
 
     def published_for_tenant(self, tenant: str) -> list[IssuerKey]:
         """The keys the tenant publishes (blocking)."""

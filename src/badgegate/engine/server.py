@@ -21,6 +21,8 @@ from typing import IO
 
 from badgegate.engine.auth.clients import ClientSpec, TokenSpec, clients_document
 from badgegate.engine.launcher import READY_PREFIX
+from badgegate.engine.routes.state_routes import STATE_PATH
+from badgegate.engine.variants import PLAIN
 from badgegate.errors import TargetUnreachable
 
 __all__ = ["ClientSpec", "EngineServer", "TokenSpec"]
@@ -31,7 +33,8 @@ class EngineServer:
     """Start ``python -m badgegate.engine serve --port 0 …`` and stop it again.
 
     Use as a context manager. ``engine_db=None`` means a SQLite file in a temporary folder
-    that lives as long as this object (so :meth:`restart` keeps the data).
+    that lives as long as this object (so :meth:`restart` keeps the data). ``faults`` and
+    ``variants`` name entries of the fault and variant catalogues (``--fault``, ``--variant``).
     """
 
     def __init__(
@@ -41,6 +44,7 @@ class EngineServer:
         tokens: Sequence[TokenSpec] = (),
         engine_db: str | None = None,
         faults: Sequence[str] = (),
+        variants: Sequence[str] = (),
         test_endpoints: bool = False,
         token_ttl: int | None = None,
         extra_args: Sequence[str] = (),
@@ -53,13 +57,17 @@ class EngineServer:
         with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
             json.dump(clients_document(clients, tokens), handle)
         self._stderr_path = folder / "engine.stderr"
+        # The plain variant serves no provider states, whatever the test endpoints say.
+        serves_states = test_endpoints and PLAIN not in variants
+        self._serves_states = serves_states
         self._args = [
             "--engine-db",
             self.engine_db,
             "--clients-file",
             str(self._clients_file),
             *(arg for name in faults for arg in ("--fault", name)),
-            *(["--test-endpoints"] if test_endpoints else []),
+            *(arg for name in variants for arg in ("--variant", name)),
+            *(["--test-endpoints"] if serves_states else []),
             *(["--token-ttl", str(token_ttl)] if token_ttl is not None else []),
             *extra_args,
         ]
@@ -88,6 +96,12 @@ class EngineServer:
         self.api_url = line[len(READY_PREFIX) :].strip()
         self.root_url = self.api_url.split("/ims/", 1)[0]
         return self
+
+    @property
+    def state_url(self) -> str | None:
+        """The provider-state endpoint, or ``None`` when the engine serves none (no test
+        endpoints, or the plain variant)."""
+        return self.root_url + STATE_PATH if self._serves_states and self.root_url else None
 
     def stderr(self) -> str:
         """What the engine wrote to stderr so far."""

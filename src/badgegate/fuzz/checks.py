@@ -12,7 +12,7 @@ from typing import Any
 import schemathesis
 
 from badgegate.checks.imsx import check_error_body
-from badgegate.checks.paging import check_paging
+from badgegate.checks.paging import check_page
 from badgegate.client.paging import parse_link_header
 from badgegate.fuzz import probes
 from badgegate.fuzz.records import (
@@ -83,19 +83,23 @@ def badgegate_imsx_error_body(ctx: Any, response: Any, case: Any) -> bool | None
 def badgegate_paging_headers(ctx: Any, response: Any, case: Any) -> bool | None:
     """``X-Total-Count`` and the ``Link`` rels of a list follow from limit, offset and total."""
     path = _path(case)
-    if path not in LISTS or response.status_code != 200:
+    # Paging headers belong to list reads: a POST answering 200 (a replace) has none.
+    if path not in LISTS or str(case.method).upper() != "GET" or response.status_code != 200:
         return None
-    limit = query_integer(case.query, "limit", 100)
+    asked = "limit" in (case.query or {})
+    limit = query_integer(case.query, "limit", 0)
     offset = query_integer(case.query, "offset", 0)
-    if limit is None or offset is None:
+    if limit is None or offset is None or (asked and limit < 1):
         return None
     total = _header(response, "X-Total-Count")
-    findings = check_paging(
-        limit=limit,
+    session = active_session()
+    findings = check_page(
+        requested=limit if asked else None,
         offset=offset,
         total=int(total) if total.isdigit() else None,
         links=parse_link_header(_header(response, "Link") or None),
         item_count=len(listed_records(path, json_body(response.text))),
+        default=session.default_page_size if session else None,
     )
     _fail([f.render() for f in findings])
     return True

@@ -56,8 +56,30 @@ def acceptance_is_correct(case: Any) -> bool:
 
 
 def waived(case: Any, failure: Any) -> bool:
-    """Whether schemathesis's ``failure`` of ``case`` is not a failure of the engine (see the
-    module docstring)."""
+    """Whether schemathesis's ``failure`` of ``case`` is not a failure of the engine: accepted
+    negative data that is valid by the API's own rules (see the module docstring), or a
+    response media type that echoes the request's (:func:`echoes_request_media_type`)."""
     from schemathesis.core.failures import AcceptedNegativeData
+    from schemathesis.openapi.checks import UndefinedContentType
 
+    if isinstance(failure, UndefinedContentType):
+        return echoes_request_media_type(case, failure.content_type)
     return isinstance(failure, AcceptedNegativeData) and acceptance_is_correct(case)
+
+
+def echoes_request_media_type(case: Any, content_type: str) -> bool:
+    """True when a response's ``content_type`` is the media type the request was sent as.
+
+    OB 3.0 §6.2 (upsertCredential): the 200/201 body "MUST be the credential from the request",
+    sent as ``application/json`` or ``application/vc+ld+json`` (§9). A Host answering in the
+    media type it was sent keeps that rule, even where the document lists only
+    ``application/json`` for the response.
+    """
+    sent = getattr(case, "media_type", None)
+    if not sent or not content_type:
+        return False
+    return _essence(content_type) == _essence(str(sent))
+
+
+def _essence(media_type: str) -> str:
+    return media_type.split(";", 1)[0].strip().lower()

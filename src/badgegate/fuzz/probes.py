@@ -244,6 +244,8 @@ def undocumented_methods(session: FuzzSession, *, safe_only: bool = False) -> li
     ``safe_only`` (the staging profile) sends only :data:`SAFE_METHOD_PROBES`."""
     problems = []
     for path, item in session.schema.raw_schema["paths"].items():
+        if session.not_applicable(path):
+            continue
         documented = {
             m.upper() for m in item if m.lower() in {"get", "post", "put", "patch", "delete"}
         }

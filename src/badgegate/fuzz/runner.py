@@ -188,6 +188,8 @@ def fuzz_links(runner: CaseRunner) -> list[FuzzFailure]:
 
     class LinkedCalls(base):  # type: ignore[misc, valid-type]
         def call(self, case: Any, **kwargs: Any) -> Any:
+            if session.not_applicable(str(case.operation.path)):
+                reject()  # an operation the target does not offer: never sent
             response = runner.exchange(case, recorder=self.recorder)
             if response is None:
                 reject()

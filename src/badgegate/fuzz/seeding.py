@@ -135,7 +135,8 @@ def scope_checks(session: FuzzSession) -> list[str]:
     key = str(uuid.uuid4())
     achievement = {**_achievement(key)}
     problems = []
-    for method, path, body in (
+    for method, path, body in _applicable(
+        session,
         ("POST", "/credentials", credential),
         ("PUT", f"/ext/achievements/{key}", achievement),
     ):
@@ -145,6 +146,13 @@ def scope_checks(session: FuzzSession) -> list[str]:
         prepared = session.session.prepare_request(request)
         problems += probes.auth_refusals(session, prepared, write=True)
     return problems
+
+
+def _applicable(
+    session: FuzzSession, *calls: tuple[str, str, dict[str, Any]]
+) -> list[tuple[str, str, dict[str, Any]]]:
+    """The calls whose operation the target offers (``/ext/*`` needs the extension API)."""
+    return [call for call in calls if not session.not_applicable(call[1])]
 
 
 def _achievement(key: str) -> dict[str, Any]:
@@ -170,7 +178,8 @@ def invalid_upload_checks(session: FuzzSession) -> list[str]:
     key = str(uuid.uuid4())
     achievement = {**_achievement(key), "type": ["NotAnAchievement"]}
     problems = []
-    for method, path, body in (
+    for method, path, body in _applicable(
+        session,
         ("POST", "/credentials", credential),
         ("PUT", f"/ext/achievements/{key}", achievement),
     ):

@@ -34,6 +34,7 @@ from badgegate.secret import reveal
 from badgegate.transport import Transport
 
 if TYPE_CHECKING:
+    from badgegate.capabilities import Capabilities
     from badgegate.client import BadgeEngineClient
     from badgegate.stack import Target
 
@@ -122,6 +123,18 @@ class FuzzSession:
     seeded: SeededData = dataclasses.field(default_factory=SeededData)
     #: Probes already run, by key, so a check's follow-up calls happen once per operation.
     probed: set[str] = dataclasses.field(default_factory=set)
+    #: What the target offers (``None``: everything badgegate's document describes).
+    capabilities: Capabilities | None = None
+
+    def not_applicable(self, path: str) -> str | None:
+        """Why the operations of badgegate's document at ``path`` do not apply to this target
+        (``None`` when they do)."""
+        return self.capabilities.operation_reason(path) if self.capabilities else None
+
+    @property
+    def default_page_size(self) -> int | None:
+        """The page size the target chose when no ``limit`` was asked for, if learned."""
+        return self.capabilities.default_page_size if self.capabilities else None
 
     @property
     def session(self) -> requests.Session:
@@ -179,8 +192,11 @@ def schemathesis_settings(adjustments: Adjustments, *, modes: str = "all") -> di
     }
 
 
-def open_session(target: Target, *, seed: int | None = None) -> FuzzSession:
-    """Build the fuzz session of ``target``: document, profile, auth and report."""
+def open_session(
+    target: Target, *, seed: int | None = None, capabilities: Capabilities | None = None
+) -> FuzzSession:
+    """Build the fuzz session of ``target``: document, profile, auth and report; operations
+    that ``capabilities`` say the target does not offer are not applicable."""
     config = target.config
     location = document_location(config)
     document = read_document(location, target.client.transport.session)
@@ -206,4 +222,5 @@ def open_session(target: Target, *, seed: int | None = None) -> FuzzSession:
         schema=schema,
         report=report,
         exact=target.embedded,
+        capabilities=capabilities,
     )

@@ -4,7 +4,8 @@ Batch mode sends a batch through ``BadgeEngineClient.upsert_many`` (one ``POST /
 single calls when the engine has no batch endpoint); single-call mode always sends one upsert per
 record. Every write carries the run id. A record the engine refuses (400/403), or a batch it
 fails on after the client's retries (5xx, a malformed answer), becomes failed outcomes with the
-reason; an unreachable engine or a refused token stops the run.
+reason; an unreachable engine, a refused token or a target without badgegate's extension API
+(a 404 to an achievement or progress upsert: nothing can be migrated there) stops the run.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from badgegate.client import (
     ProtocolError,
     Unauthorized,
 )
+from badgegate.errors import ConfigError
 from badgegate.streaming.planner import PlannedBadge
 from badgegate.vocabulary import BATCH_LIMIT
 
@@ -95,6 +97,20 @@ def _failed_all(
     ]
 
 
+def _stop_without_extension_api(
+    error: EngineHTTPError, operations: Sequence[BatchOperation]
+) -> None:
+    """Raise :class:`ConfigError` when a 404 shows the target has no extension API: every
+    achievement and progress record would fail the same way, so the run stops at once."""
+    if error.status == 404 and any(op.kind != "credential" for op in operations):
+        raise ConfigError(
+            f"the target has no badgegate extension API ({error}); the migrator stores "
+            "achievements and progress records through it (PUT /ext/achievements/{key}, "
+            "PUT /ext/progress/{key}), so nothing was migrated: point --engine-url at a "
+            "badge-engine that serves them"
+        ) from None
+
+
 class RecordWriter:
     """Writes batches of planned badges to the engine under one run id (thread-safe)."""
 
@@ -124,6 +140,7 @@ class RecordWriter:
         except Unauthorized:
             raise
         except EngineHTTPError as error:
+            _stop_without_extension_api(error, [op for _, op in owned])
             if error.status == 413 and len(owned) > 1:
                 half = len(owned) // 2
                 return self._write_batch(owned[:half]) + self._write_batch(owned[half:])
@@ -140,7 +157,10 @@ class RecordWriter:
             status = self.client.upsert(operation, run_id=self.run_id).status
         except Unauthorized:
             raise
-        except (EngineHTTPError, ProtocolError) as error:
+        except EngineHTTPError as error:
+            _stop_without_extension_api(error, [operation])
+            return _failed_all([(legacy_id, operation)], error)[0]
+        except ProtocolError as error:
             return _failed_all([(legacy_id, operation)], error)[0]
         return RecordOutcome(
             legacy_id, operation.kind, record_id_of(operation), OUTCOMES[status], status

@@ -15,6 +15,7 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 from badgegate import vocabulary
+from badgegate.capabilities import PROVIDER_STATES
 from badgegate.paths import suite_pytest_options, suites_dir
 from badgegate.selftest.target import FaultTarget
 
@@ -62,7 +63,10 @@ def fuzz_suite(engine: FaultTarget) -> list[str]:
     runner = CaseRunner(engine.fuzz)
     problems = [p for name in FUZZ_PROBES for p in CHECKS[name](engine)]
     for result in engine.fuzz.schema.get_all_operations():
-        fuzz_operation(runner, result.ok())
+        operation = result.ok()
+        if engine.fuzz.not_applicable(str(operation.path)):
+            continue
+        fuzz_operation(runner, operation)
     fuzz_links(runner)
     return problems + [failure.render() for failure in runner.failures.values()]
 
@@ -154,6 +158,12 @@ CHECKS: dict[str, Check] = {
     "fuzz:get-profile": _fuzz_operation("GET", "/profile"),
     "contracts:verification": contract_verification,
     **{name: _pytest_check(node) for name, node in PYTEST_CHECKS.items()},
+}
+#: What a check needs of the engine beyond OB 3.0 (:mod:`badgegate.capabilities`); without it
+#: the check is not applicable there. Other checks skip their own inapplicable parts.
+CHECK_NEEDS: dict[str, tuple[str, ...]] = {
+    "contracts:verification": (PROVIDER_STATES,),
+    "contracts": (PROVIDER_STATES,),
 }
 #: What running a whole suite means in the detection matrix.
 SUITE_RUNS: dict[str, Check] = {

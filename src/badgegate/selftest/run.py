@@ -11,7 +11,14 @@ from pathlib import Path
 from badgegate.config import HarnessConfig
 from badgegate.engine.faults.catalogue import CATALOGUE, FAULT_NAMES
 from badgegate.selftest.catalogue import all_owning_checks, owning_checks
-from badgegate.selftest.checks import CHECKS, PYTEST_CHECKS, SUITE_RUNS, SUITES, pytest_nodes
+from badgegate.selftest.checks import (
+    CHECK_NEEDS,
+    CHECKS,
+    PYTEST_CHECKS,
+    SUITE_RUNS,
+    SUITES,
+    pytest_nodes,
+)
 from badgegate.selftest.target import SELFTEST_EXAMPLES, fault_target
 
 MATRIX_START = "<!-- detection-matrix:start -->"
@@ -26,17 +33,30 @@ class Outcome:
     check: str
     failed: bool
     detail: str = ""
+    #: False when the engine (a variant) does not offer what the check needs: it did not run.
+    applicable: bool = True
 
 
 def run_checks(
-    fault: str | None, names: Iterable[str], config: HarnessConfig, *, examples: int
+    fault: str | None,
+    names: Iterable[str],
+    config: HarnessConfig,
+    *,
+    examples: int,
+    variants: Sequence[str] = (),
 ) -> list[Outcome]:
-    """Start one engine with ``fault`` and run the named checks against it."""
+    """Start one engine with ``fault`` (as ``variants``) and run the named checks against it."""
     chosen = _contracts_last(names)
-    tests = {name: PYTEST_CHECKS[name] for name in chosen if name in PYTEST_CHECKS}
     results: dict[str, list[str]] = {}
-    with fault_target(fault, config, examples=examples) as engine:
+    skipped: dict[str, str] = {}
+    with fault_target(fault, config, examples=examples, variants=variants) as engine:
         for name in chosen:
+            reason = engine.capabilities.missing(*CHECK_NEEDS.get(name, ()))
+            if reason:
+                skipped[name] = reason
+        runnable = [name for name in chosen if name not in skipped]
+        tests = {name: PYTEST_CHECKS[name] for name in runnable if name in PYTEST_CHECKS}
+        for name in runnable:
             if name in tests:
                 continue
             results[name] = CHECKS[name](engine) if name in CHECKS else SUITE_RUNS[name](engine)
@@ -44,7 +64,9 @@ def run_checks(
             by_node = pytest_nodes(engine, list(tests.values()))
             results.update({name: by_node[node] for name, node in tests.items()})
     return [
-        Outcome(fault, name, bool(results[name]), "\n".join(results[name])[:4000])
+        Outcome(fault, name, False, skipped[name], applicable=False)
+        if name in skipped
+        else Outcome(fault, name, bool(results[name]), "\n".join(results[name])[:4000])
         for name in chosen
     ]
 
@@ -55,12 +77,23 @@ def _contracts_last(names: Iterable[str]) -> list[str]:
 
 
 def fault_problems(outcomes: Sequence[Outcome], fault: str) -> list[str]:
-    """What is wrong with a fault's run: owning checks that did not fail."""
+    """What is wrong with a fault's run: applicable owning checks that did not fail."""
     return [
         f"{fault}: owning check {o.check} passed against the faulty engine"
         for o in outcomes
-        if not o.failed
+        if o.applicable and not o.failed
     ]
+
+
+def fault_verdict(outcomes: Sequence[Outcome]) -> str:
+    """``caught``, ``not applicable`` (no owning check applies to the engine as started) or
+    ``NOT caught``."""
+    if not any(o.applicable for o in outcomes):
+        return NOT_APPLICABLE
+    return "caught" if all(o.failed for o in outcomes if o.applicable) else "NOT caught"
+
+
+NOT_APPLICABLE = "not applicable"
 
 
 def clean_problems(outcomes: Sequence[Outcome]) -> list[str]:
@@ -82,19 +115,28 @@ def run_selftest(
     *,
     examples: int = SELFTEST_EXAMPLES,
     progress: StepReport = _silent,
+    variants: Sequence[str] = (),
+    verdicts: dict[str, str] | None = None,
 ) -> list[str]:
     """Run each fault's owning checks (one engine per fault) and all of them on the clean
-    engine; return the problems (empty: the catalogue is caught as it claims). ``progress``
-    is told after each engine."""
+    engine, every engine started as ``variants``; return the problems (empty: the catalogue
+    is caught as it claims). A fault none of whose owning checks applies to the variant is
+    not applicable there, not a problem. ``progress`` is told after each engine; ``verdicts``
+    (when given) receives each fault's verdict."""
     chosen = list(faults or FAULT_NAMES)
     total = len(chosen) + 1
-    problems = clean_problems(run_checks(None, all_owning_checks(), config, examples=examples))
+    clean = run_checks(None, all_owning_checks(), config, examples=examples, variants=variants)
+    problems = clean_problems(clean)
     progress(1, total, None, "passes" if not problems else "FAILS")
     for number, fault in enumerate(chosen, 2):
-        outcomes = run_checks(fault, owning_checks(fault), config, examples=examples)
-        found = fault_problems(outcomes, fault)
-        problems += found
-        progress(number, total, fault, "caught" if not found else "NOT caught")
+        outcomes = run_checks(
+            fault, owning_checks(fault), config, examples=examples, variants=variants
+        )
+        problems += fault_problems(outcomes, fault)
+        verdict = fault_verdict(outcomes)
+        if verdicts is not None:
+            verdicts[fault] = verdict
+        progress(number, total, fault, verdict)
     return problems
 
 
@@ -121,12 +163,17 @@ def matrix_problems(outcomes: Sequence[Outcome]) -> list[str]:
     return problems + clean_problems([o for o in outcomes if o.fault is None])
 
 
-def render_matrix(outcomes: Sequence[Outcome]) -> str:
-    """The detection matrix as a Markdown table (``caught`` where the suite failed)."""
+#: The column of the self-test on a plain OB 3.0 Host (``--variant plain``).
+PLAIN_COLUMN = "plain Host"
+
+
+def render_matrix(outcomes: Sequence[Outcome], plain: dict[str, str] | None = None) -> str:
+    """The detection matrix as a Markdown table (``caught`` where the suite failed), with the
+    self-test's verdict on a plain OB 3.0 Host (``plain``: fault -> verdict) as last column."""
     failed = {(o.fault, o.check) for o in outcomes if o.failed}
     description = {fault.name: fault.description for fault in CATALOGUE}
-    head = ["| fault | what it breaks | " + " | ".join(SUITES) + " |"]
-    head.append("|---|---|" + "---|" * len(SUITES))
+    head = ["| fault | what it breaks | " + " | ".join((*SUITES, PLAIN_COLUMN)) + " |"]
+    head.append("|---|---|" + "---|" * (len(SUITES) + 1))
     rows = []
     for name in (None, *FAULT_NAMES):
         label = f"`{name}`" if name else "(clean engine)"
@@ -135,6 +182,7 @@ def render_matrix(outcomes: Sequence[Outcome]) -> str:
             ("caught" if name else "**fails**") if (name, suite) in failed else "—"
             for suite in SUITES
         ]
+        marks.append((plain or {}).get(name, "?") if name else "passes")
         rows.append(f"| {label} | {text} | " + " | ".join(marks) + " |")
     return "\n".join(head + rows)
 

@@ -1,4 +1,5 @@
-"""A reference engine started with one fault (or none), seeded, as a target for every suite."""
+"""A reference engine started with one fault (or none), seeded, as a target for every suite;
+optionally as legitimate variants of OB 3.0 (``badgegate engine variants``)."""
 
 from __future__ import annotations
 
@@ -12,9 +13,10 @@ from typing import TYPE_CHECKING, Any
 
 from badgegate.config import HarnessConfig
 from badgegate.secret import Secret, reveal
-from badgegate.stack import ISOLATION_TENANT, PRIMARY_TENANT, STATE_PATH, Target
+from badgegate.stack import ISOLATION_TENANT, PRIMARY_TENANT, Target
 
 if TYPE_CHECKING:
+    from badgegate.capabilities import Capabilities
     from badgegate.fuzz.session import FuzzSession
 
 #: Examples per operation and mode when the self-test fuzzes an operation.
@@ -29,6 +31,8 @@ class FaultTarget:
     target: Target
     fuzz: FuzzSession
     isolation_token: Secret
+    #: What the engine offers as started (a variant offers less than the reference engine).
+    capabilities: Capabilities
 
     def environment(self, report_dir: str) -> dict[str, str]:
         """Environment of a pytest process checking this engine (secrets through env only)."""
@@ -39,19 +43,26 @@ class FaultTarget:
             BADGEGATE_CLIENT_ID=str(config.client_id),
             BADGEGATE_CLIENT_SECRET=reveal(config.client_secret) or "",
             BADGEGATE_ISOLATION_TOKEN=self.isolation_token.reveal(),
-            BADGEGATE_STATE_URL=str(self.target.state_url),
             BADGEGATE_REPORT_DIR=report_dir,
             BADGEGATE_PROFILE="ci",
             HYPOTHESIS_PROFILE="ci",
         )
+        if self.target.state_url is not None:
+            env["BADGEGATE_STATE_URL"] = self.target.state_url
         return env
 
 
 @contextlib.contextmanager
 def fault_target(
-    fault: str | None, config: HarnessConfig, *, examples: int = SELFTEST_EXAMPLES
+    fault: str | None,
+    config: HarnessConfig,
+    *,
+    examples: int = SELFTEST_EXAMPLES,
+    variants: Sequence[str] = (),
 ) -> Iterator[FaultTarget]:
-    """Start the engine with ``fault``, seed it through the fuzz session, and yield it."""
+    """Start the engine with ``fault`` (as ``variants``), seed it through the fuzz session, and
+    yield it."""
+    from badgegate.capabilities import learn
     from badgegate.client import BadgeEngineClient
     from badgegate.engine.server import ClientSpec, EngineServer, TokenSpec
     from badgegate.fuzz.seeding import seed_credentials
@@ -67,6 +78,7 @@ def fault_target(
                 clients=[primary, other],
                 tokens=[TokenSpec(isolation_token, tenant=ISOLATION_TENANT)],
                 faults=faults,
+                variants=variants,
                 test_endpoints=True,
             )
         )
@@ -82,13 +94,13 @@ def fault_target(
                 engine.replace(client_id=other.client_id, client_secret=other.client_secret)
             )
         )
-        state_url = server.root_url + STATE_PATH
-        target = Target(server.api_url, client, isolation, True, state_url, engine)
-        fuzz = open_session(target)
+        target = Target(server.api_url, client, isolation, True, server.state_url, engine)
+        offered = learn(client, engine, state_url=server.state_url, writable=True)
+        fuzz = open_session(target, capabilities=offered)
         fuzz.profile = fuzz.profile.with_examples(examples)
         seed_credentials(fuzz)
         _seed_issued(fuzz)
-        yield FaultTarget(fault, target, fuzz, Secret(isolation_token))
+        yield FaultTarget(fault, target, fuzz, Secret(isolation_token), offered)
 
 
 #: Credentials the engine issues itself (plain OB 3.0, no property JSON-LD cannot sign), so the

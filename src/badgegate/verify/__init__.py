@@ -101,9 +101,13 @@ def verify_file(
 
 def _distinct(findings: list[Finding]) -> list[Finding]:
     """Findings in order, each (rule, pointer) once, as an error if either said so: the data
-    model and the verifier both judge expiry and a missing proof."""
+    model and the verifier both judge expiry, a missing proof and the JWT claims (the data
+    model's ``jwt-claims`` gives way to the verifier's ``jwt-claims-mismatch``)."""
+    mismatched = {f.pointer for f in findings if f.rule == "jwt-claims-mismatch"}
     kept: dict[tuple[str, str], Finding] = {}
     for finding in findings:
+        if finding.rule == "jwt-claims" and finding.pointer in mismatched:
+            continue
         key = (finding.rule, finding.pointer)
         if key not in kept or (finding.is_error and not kept[key].is_error):
             kept[key] = finding

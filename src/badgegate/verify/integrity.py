@@ -34,13 +34,13 @@ class Verifying:
     at: datetime
     allow_network: bool = False
     context_set: ContextSet | None = None
-    _document: Canonical | None = None
+    canonical_document: Canonical | None = None
 
     def document_canon(self, unsecured: dict[str, Any]) -> Canonical:
         """The unsecured document's canonical form, made once for all its proofs."""
-        if self._document is None:
-            self._document = canonical_nquads(unsecured, self.context_set)
-        return self._document
+        if self.canonical_document is None:
+            self.canonical_document = canonical_nquads(unsecured, self.context_set)
+        return self.canonical_document
 
 
 def proof_findings(document: dict[str, Any], verifying: Verifying) -> list[Finding]:
@@ -58,6 +58,8 @@ def proof_findings(document: dict[str, Any], verifying: Verifying) -> list[Findi
     findings: list[Finding] = []
     for proof, pointer in zip(proofs, pointers, strict=True):
         findings.extend(_one_proof(unsecured, proof, pointer, verifying))
+    if verifying.canonical_document is not None:  # what the document itself holds, said once
+        findings.extend(verifying.canonical_document.findings)
     return findings
 
 
@@ -97,12 +99,11 @@ def _one_proof(
     options = {name: value for name, value in proof.items() if name != "proofValue"}
     options["@context"] = unsecured.get("@context")
     options_canon = canonical_nquads(options, verifying.context_set)
-    document_canon = verifying.document_canon(unsecured)
     findings.extend(_at(options_canon.findings, pointer))
-    findings.extend(document_canon.findings)
-    if key is None or signature is None or options_canon.nquads is None:
+    document_canon = verifying.document_canon(unsecured)
+    if key is None or signature is None:
         return findings
-    if document_canon.nquads is None:
+    if options_canon.nquads is None or document_canon.nquads is None:
         return findings
     data = _hash(options_canon.nquads) + _hash(document_canon.nquads)
     if not key.verify(signature, data):

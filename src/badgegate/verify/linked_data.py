@@ -160,7 +160,15 @@ def canonical_nquads(document: Any, context_set: ContextSet | None = None) -> Ca
     findings = _safe_mode_findings(processor)
     if findings:
         return Canonical(None, findings)
-    return Canonical(Rdfc10().canonicalize(dataset), [])
+    nquads = Rdfc10().canonicalize(dataset)
+    try:
+        nquads.encode("utf-8")
+    except UnicodeEncodeError as error:
+        message = (
+            f"holds U+{ord(nquads[error.start]):04X}, an unpaired surrogate UTF-8 cannot carry"
+        )
+        return Canonical(None, [Finding("document-encoding", message)])
+    return Canonical(nquads, [])
 
 
 def _shape_finding(document: Any) -> Finding | None:

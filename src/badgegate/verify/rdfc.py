@@ -1,10 +1,10 @@
 """RDF Dataset Canonicalization (RDFC-1.0) on pyld's URDNA2015.
 
-RDFC-1.0 is URDNA2015 with one difference that matters here: canonical N-Quads (RDFC-1.0 §4.5
-"Serialization", which uses the canonical form of RDF 1.2 N-Quads) escapes every control
-character in a literal — ``\\b``, ``\\t``, ``\\n``, ``\\f``, ``\\r`` as ECHAR and the rest of
+RDFC-1.0 is URDNA2015 with one difference that matters here: its output is canonical N-Quads
+(RDFC-1.0 §4.5, the canonical form of RDF 1.2 N-Quads), which escapes every control character
+in a literal — ``\\b``, ``\\t``, ``\\n``, ``\\f``, ``\\r`` as ECHAR and the rest of
 U+0000–U+001F and U+007F as ``\\u00XX`` — where pyld escapes only tab, line feed and carriage
-return and writes the others raw. The escaping feeds the first-degree hashes (§4.6) as well as
+return and writes the others raw. The escaping feeds the first-degree hashes (§4.7) as well as
 the output, so both are done here with the canonical escapes; the rest of the algorithm is
 pyld's.
 """
@@ -47,16 +47,14 @@ class Rdfc10(URDNA2015):  # type: ignore[misc]
         return "".join(line + "\n" for line in sorted(lines))
 
     def hash_first_degree_quads(self, id_: str) -> str:
-        """§4.6: hash the quads naming ``id_``, itself as ``_:a`` and other blank nodes as
+        """§4.7: hash the quads naming ``id_``, itself as ``_:a`` and other blank nodes as
         ``_:z``, each serialized in canonical N-Quads form."""
         info = self.blank_node_info[id_]
         if "hash" not in info:
             nquads = sorted(
                 canonical_quad(
                     {
-                        key: component
-                        if key == "predicate"
-                        else self.modify_first_degree_component(id_, component, key)
+                        key: _first_degree(component, id_) if key != "predicate" else component
                         for key, component in quad.items()
                     }
                 )
@@ -64,3 +62,10 @@ class Rdfc10(URDNA2015):  # type: ignore[misc]
             )
             info["hash"] = self.hash_nquads(nquads)
         return str(info["hash"])
+
+
+def _first_degree(component: dict[str, Any], id_: str) -> dict[str, Any]:
+    """A quad component as Hash First Degree Quads serializes it (§4.7 step 3.1.1)."""
+    if component["type"] != "blank node":
+        return component
+    return {"type": "blank node", "value": "_:a" if component["value"] == id_ else "_:z"}

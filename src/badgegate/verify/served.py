@@ -1,7 +1,8 @@
 """Judging the proofs a target serves: each must verify, with a key the issuer publishes.
 
-A target that publishes issuer keys (its Profile names a URL of them in an ``otherIdentifier``
-entry with ``identifierType`` ``ext:verificationKeys``) signs what it issues: there a credential
+A target that publishes issuer keys (its Profile names, in ``otherIdentifier`` entries, a
+``did:key`` verification method with ``identifierType`` ``ext:verificationMethod`` or a URL of
+its keys with ``ext:verificationKeys``) signs what it issues: there a credential
 without a proof is an error, unless Data Integrity's safe mode forbids signing it (a term no
 context defines would drop out of what is signed); elsewhere it is a warning, unless proofs are
 required.
@@ -15,21 +16,41 @@ from typing import Any
 
 from badgegate.findings import Finding, Severity
 from badgegate.verify.integrity import Verifying, proof_findings
-from badgegate.verify.keys import Keys
+from badgegate.verify.keys import KeyFormatError, Keys, PublicKey, from_did_key
 from badgegate.verify.linked_data import canonical_nquads
 
 KEYS_IDENTIFIER_TYPE = "ext:verificationKeys"
+METHOD_IDENTIFIER_TYPE = "ext:verificationMethod"
+
+
+def _named(profile: Mapping[str, Any], identifier_type: str) -> list[str]:
+    entries = profile.get("otherIdentifier")
+    return [
+        entry["identifier"]
+        for entry in (entries if isinstance(entries, list) else [])
+        if isinstance(entry, dict)
+        and entry.get("identifierType") == identifier_type
+        and isinstance(entry.get("identifier"), str)
+    ]
 
 
 def published_keys_url(profile: Mapping[str, Any]) -> str | None:
     """The URL of the issuer's public keys its Profile names, if any."""
-    entries = profile.get("otherIdentifier")
-    for entry in entries if isinstance(entries, list) else []:
-        if isinstance(entry, dict) and entry.get("identifierType") == KEYS_IDENTIFIER_TYPE:
-            identifier = entry.get("identifier")
-            if isinstance(identifier, str):
-                return identifier
-    return None
+    urls = _named(profile, KEYS_IDENTIFIER_TYPE)
+    return urls[0] if urls else None
+
+
+def named_methods(profile: Mapping[str, Any]) -> Keys:
+    """The ``did:key`` verification methods the Profile names (``ext:verificationMethod``)."""
+    keys: dict[str, PublicKey] = {}
+    for method in _named(profile, METHOD_IDENTIFIER_TYPE):
+        try:
+            key = from_did_key(method)
+        except KeyFormatError:
+            continue
+        if key is not None:
+            keys[method] = key
+    return Keys(keys)
 
 
 def served_proof_findings(

@@ -1,4 +1,5 @@
-"""Serving records: paged lists and single records, with the read and paging fault hooks."""
+"""Serving records: paged lists and single records, with the read and paging fault hooks and
+the variants of a list answer (its default page size, its members)."""
 
 from __future__ import annotations
 
@@ -11,8 +12,14 @@ from starlette.responses import Response
 from badgegate.engine.context import EngineContext
 from badgegate.engine.faults import catalogue as fault
 from badgegate.engine.model.proofs import IssuerKey, vc_jwt
-from badgegate.engine.routes.paging import PageRequest, page_request, paging_headers
+from badgegate.engine.routes.paging import (
+    DEFAULT_LIMIT,
+    PageRequest,
+    page_request,
+    paging_headers,
+)
 from badgegate.engine.storage.store import ListQuery, Page
+from badgegate.engine.variants import JWS_LIST, PAGE_SIZE_50, VARIANT_PAGE_SIZE
 from badgegate.engine.wire.imsx import ApiError
 from badgegate.vocabulary import ENGINE_KIND_ORDER
 
@@ -36,7 +43,10 @@ async def list_response(
     """Answer a paged list of ``kind`` records of ``tenant`` with the paging headers."""
     faults = context.faults
     page = page_request(
-        request, allow_since=kind == "credential", loose_since=fault.LOOSE_SINCE in faults
+        request,
+        allow_since=kind == "credential",
+        loose_since=fault.LOOSE_SINCE in faults,
+        default_limit=VARIANT_PAGE_SIZE if PAGE_SIZE_50 in context.variants else DEFAULT_LIMIT,
     )
     if fault.EDGE_500 in faults and page.limit == 1000:
         raise ApiError(500, "internal error while paging")
@@ -113,13 +123,20 @@ def _list_query(page: PageRequest, kind: str, tenant: str, faults: frozenset[str
 
 
 def _list_body(context: EngineContext, kind: str, page: Page) -> str:
+    """The list answer: JSON records in the kind's member, compact JWS credentials in
+    ``compactJwsString`` when there are any (jws-list: a credential page carries each member
+    only when it has items)."""
     documents = [
         render_record(context, kind, body) for media, body in page.items if media == "json"
     ]
-    member = _LIST_MEMBER[kind]
-    body = '{"' + member + '":[' + ",".join(documents) + "]"
-    if kind == "credential":
-        jws = [json.dumps(text) for media, text in page.items if media == "jws"]
-        if jws:
-            body += ',"compactJwsString":[' + ",".join(jws) + "]"
-    return body + "}"
+    jws = [json.dumps(text) for media, text in page.items if media == "jws"]
+    members = []
+    if documents or kind != "credential" or JWS_LIST not in context.variants:
+        members.append(_member(_LIST_MEMBER[kind], documents))
+    if jws:
+        members.append(_member("compactJwsString", jws))
+    return "{" + ",".join(members) + "}"
+
+
+def _member(name: str, items: list[str]) -> str:
+    return f'"{name}":[' + ",".join(items) + "]"

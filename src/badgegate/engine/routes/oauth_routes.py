@@ -4,10 +4,10 @@
 see :mod:`badgegate.engine.auth.authorization`). ``POST /oauth/token`` takes the
 ``authorization_code`` grant (code, redirect URI and PKCE verifier; it also issues a refresh
 token), the ``refresh_token`` grant (rotating refresh tokens, see
-:mod:`badgegate.engine.auth.refresh`) and the ``client_credentials`` grant, all with HTTP Basic
-client authentication. ``POST /oauth/revoke`` revokes a client's own access or refresh token
-(RFC 7009). Errors of the token
-and registration endpoints follow RFC 6749 / RFC 7591 (``{"error", "error_description"}``);
+:mod:`badgegate.engine.auth.refresh`) and the ``client_credentials`` grant (not as the
+authorization-code-only variant), all with HTTP Basic client authentication.
+``POST /oauth/revoke`` revokes a client's own access or refresh token (RFC 7009). Errors of the
+token and registration endpoints follow RFC 6749 / RFC 7591 (``{"error", "error_description"}``);
 the authorization endpoint sends its errors back to the client's redirect URI, except those
 it must not redirect (unknown client, unregistered redirect URI), which are Imsx answers.
 A client registered through ``/oauth/register`` gets a tenant of its own, named after its
@@ -36,6 +36,7 @@ from badgegate.engine.auth.authorization import (
     scope_text,
 )
 from badgegate.engine.context import EngineContext, engine_context
+from badgegate.engine.variants import AUTHORIZATION_CODE_ONLY
 from badgegate.engine.wire.imsx import ApiError, query_error
 from badgegate.engine.wire.inbound import parse_json, query_parameters, read_body
 from badgegate.rfc7591 import metadata_problem
@@ -147,7 +148,8 @@ def _grant(
     """The access token, scopes and refresh token (if any) ``form`` asks for
     (:class:`AuthorizationError` if not)."""
     grant_type = form.get("grant_type")
-    if grant_type == "client_credentials":
+    code_only = AUTHORIZATION_CODE_ONLY in context.variants
+    if grant_type == "client_credentials" and not code_only:
         scopes = requested_scopes(form.get("scope"), allowed)
         return context.authority.issue(client_id, scopes)[0], scopes, None
     if grant_type == AUTHORIZATION_CODE:
@@ -157,9 +159,10 @@ def _grant(
     if grant_type == REFRESH_TOKEN:
         return _refresh(context, client_id, form)
     error = "invalid_request" if grant_type is None else "unsupported_grant_type"
-    raise AuthorizationError(
-        error, "grant_type must be authorization_code, refresh_token or client_credentials"
-    )
+    offered = "authorization_code or refresh_token"
+    if not code_only:
+        offered = "authorization_code, refresh_token or client_credentials"
+    raise AuthorizationError(error, f"grant_type must be {offered}")
 
 
 def _refresh(

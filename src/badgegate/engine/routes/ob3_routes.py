@@ -11,18 +11,25 @@ from starlette.responses import Response
 
 from badgegate.engine.context import engine_context, run_id
 from badgegate.engine.faults.catalogue import ACCEPT_INVALID
-from badgegate.engine.keyring import KEYS_IDENTIFIER_TYPE, issuer_uuid, keys_url
+from badgegate.engine.keyring import (
+    KEYS_IDENTIFIER_TYPE,
+    METHOD_IDENTIFIER_TYPE,
+    issuer_uuid,
+    keys_url,
+)
 from badgegate.engine.model.records import credential_record, jws_record
 from badgegate.engine.model.validation import rejection, upload_errors
 from badgegate.engine.routes.discovery import service_description
 from badgegate.engine.routes.listing import list_response
 from badgegate.engine.routes.upserts import upsert_response
+from badgegate.engine.variants import CONTENT_TYPE_ECHO, PLAIN
 from badgegate.engine.wire.imsx import ApiError
 from badgegate.engine.wire.inbound import (
     BODY_CAP,
     JSON,
     canonical_json,
     ensure_accepts,
+    negotiate,
     parse_json,
     read_body,
     require_media_type,
@@ -36,7 +43,8 @@ from badgegate.scopes import (
 )
 
 router = APIRouter()
-CREDENTIAL_MEDIA_TYPES = (JSON, "application/vc+ld+json", "text/plain")
+VC_JSON = "application/vc+ld+json"
+CREDENTIAL_MEDIA_TYPES = (JSON, VC_JSON, "text/plain")
 
 
 @router.get("/credentials")
@@ -54,7 +62,12 @@ async def upsert_credential(request: Request) -> Response:
     context = engine_context(request)
     grant = context.authorize(request, CREDENTIAL_UPSERT, write=True)
     media = require_media_type(request, CREDENTIAL_MEDIA_TYPES)
-    ensure_accepts(request, "text/plain" if media == "text/plain" else JSON)
+    if media == "text/plain":
+        answer_media = negotiate(request, "text/plain")
+    elif media == VC_JSON and CONTENT_TYPE_ECHO in context.variants:
+        answer_media = negotiate(request, VC_JSON, JSON)
+    else:
+        answer_media = negotiate(request, JSON)
     run = run_id(request)
     body = await read_body(request, BODY_CAP)
     if media == "text/plain":
@@ -65,7 +78,7 @@ async def upsert_credential(request: Request) -> Response:
             raise ApiError(400, "request body is not valid UTF-8") from None
     else:
         record = credential_record(parse_json(body), context.faults)
-    return await upsert_response(context, grant.tenant, record, run)
+    return await upsert_response(context, grant.tenant, record, run, answer_media)
 
 
 @router.get("/profile")
@@ -75,12 +88,13 @@ async def get_profile(request: Request) -> Response:
     grant = context.authorize(request, PROFILE_READONLY)
     ensure_accepts(request)
     stored = await context.storage(context.store.profile, grant.tenant)
-    base = f"{request.url.scheme}://{request.url.netloc}"
     if stored is None:
-        # The initial Profile names the tenant's public keys: they exist from now on.
-        await context.storage(context.keyring.signing_key, grant.tenant)
-    body = stored or canonical_json(initial_profile(grant.tenant, base))
-    return Response(body, 200, media_type=JSON)
+        # The initial Profile names the tenant's key: it exists from now on.
+        key = await context.storage(context.keyring.tenant_key, grant.tenant)
+        # A plain Host has no extension API, so no keys URL: the Profile names the key alone.
+        base = None if PLAIN in context.variants else f"{request.url.scheme}://{request.url.netloc}"
+        stored = canonical_json(initial_profile(grant.tenant, base, key.method))
+    return Response(stored, 200, media_type=JSON)
 
 
 @router.put("/profile")
@@ -107,22 +121,25 @@ async def get_discovery(request: Request) -> Response:
     return Response(json.dumps(service_description(base)), 200, media_type=JSON)
 
 
-def initial_profile(tenant: str, base: str | None = None) -> dict[str, Any]:
-    """The Profile a tenant has before any PUT: its id is ``uuid5(NAMESPACE_URL, tenant URN)``;
-    served from ``base`` (scheme://host:port) it names the URL of the tenant's public keys."""
+def initial_profile(
+    tenant: str, base: str | None = None, method: str | None = None
+) -> dict[str, Any]:
+    """The Profile a tenant has before any PUT: its id is ``uuid5(NAMESPACE_URL, tenant URN)``.
+    It names the verification method of the tenant's key (``method``) and, served from
+    ``base`` (scheme://host:port), the URL of the tenant's public keys."""
     profile: dict[str, Any] = {
         "@context": list(OB3_CONTEXTS),
         "id": f"urn:uuid:{issuer_uuid(tenant)}",
         "type": ["Profile"],
         "name": tenant,
     }
+    named = [(method, METHOD_IDENTIFIER_TYPE)] if method else []
     if base is not None:
+        named.append((keys_url(base, tenant), KEYS_IDENTIFIER_TYPE))
+    if named:
         profile["otherIdentifier"] = [
-            {
-                "type": "IdentifierEntry",
-                "identifier": keys_url(base, tenant),
-                "identifierType": KEYS_IDENTIFIER_TYPE,
-            }
+            {"type": "IdentifierEntry", "identifier": identifier, "identifierType": kind}
+            for identifier, kind in named
         ]
     return profile
 

@@ -28,11 +28,18 @@ class PageRequest:
     since_key: str | None = None
 
 
-def page_request(request: Request, *, allow_since: bool, loose_since: bool = False) -> PageRequest:
-    """Parse ``limit``, ``offset`` (and ``since`` when allowed) strictly from the raw query
-    (``loose_since``, a fault: a ``since`` that is no date-time is ignored instead)."""
+def page_request(
+    request: Request,
+    *,
+    allow_since: bool,
+    loose_since: bool = False,
+    default_limit: int = DEFAULT_LIMIT,
+) -> PageRequest:
+    """Parse ``limit`` (``default_limit`` when absent), ``offset`` (and ``since`` when allowed)
+    strictly from the raw query (``loose_since``, a fault: a ``since`` that is no date-time is
+    ignored instead)."""
     params = query_parameters(request)
-    limit = _integer(params, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT)
+    limit = _integer(params, "limit", default_limit, 1, MAX_LIMIT)
     offset = _integer(params, "offset", 0, 0, MAX_OFFSET)
     since = params.get("since") if allow_since else None
     since_key = None

@@ -28,6 +28,7 @@ from badgegate.engine.model.records import (
 from badgegate.engine.model.validation import upload_errors_many
 from badgegate.engine.routes.signing import secure
 from badgegate.engine.storage.bulk_writes import Outcome
+from badgegate.engine.variants import REPLACE_200
 from badgegate.engine.wire.imsx import ApiError, imsx_status_info
 from badgegate.engine.wire.inbound import canonical_json
 from badgegate.findings import Finding
@@ -76,16 +77,25 @@ async def _store_duplicates(
 
 
 async def upsert_response(
-    context: EngineContext, tenant: str, record: StoredRecord, run: str | None
+    context: EngineContext,
+    tenant: str,
+    record: StoredRecord,
+    run: str | None,
+    media: str = "application/json",
 ) -> Response:
-    """Upsert one record and answer 201/200 with the stored record, or 304 without a body."""
+    """Upsert one record and answer 201/200 with the stored record as ``media`` (a compact JWS
+    as text/plain), or 304 without a body (replace-200: a credential's 304 is a 200 with the
+    credential of the request)."""
     (secured,) = await secure(context, tenant, [record])
     if isinstance(secured, ApiError):
         raise secured
     (outcome,) = await store_records(context, tenant, [secured], run)
+    if record.media == "jws":
+        media = "text/plain"
+    if outcome.status == 304 and record.kind == "credential" and REPLACE_200 in context.variants:
+        return Response(record.body, 200, media_type=media)
     if outcome.status == 304:
         return Response(status_code=304)
-    media = "text/plain" if outcome.record.media == "jws" else "application/json"
     return Response(outcome.record.body, answered_status(context, outcome), media_type=media)
 
 

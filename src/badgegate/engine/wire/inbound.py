@@ -64,18 +64,24 @@ def require_media_type(request: Request, allowed: tuple[str, ...]) -> str:
 
 def ensure_accepts(request: Request, *media_types: str) -> None:
     """Answer 406 when Accept rules out every one of ``media_types`` (JSON by default)."""
+    negotiate(request, *media_types)
+
+
+def negotiate(request: Request, *media_types: str) -> str:
+    """The first of ``media_types`` (JSON by default) that Accept allows; 406 when it rules
+    out every one."""
+    wanted = media_types or (JSON,)
     header = request.headers.get("accept")
     if header is None or not header.strip():
-        return
-    wanted = media_types or (JSON,)
+        return wanted[0]
+    accepted = set()
     for item in header.split(","):
         media, _, params = item.partition(";")
-        media = media.strip().lower()
-        if _quality(params) <= 0:
-            continue
-        for candidate in wanted:
-            if media in ("*/*", candidate, candidate.split("/")[0] + "/*"):
-                return
+        if _quality(params) > 0:
+            accepted.add(media.strip().lower())
+    for candidate in wanted:
+        if accepted & {"*/*", candidate, candidate.split("/")[0] + "/*"}:
+            return candidate
     raise ApiError(406, f"cannot answer with {' or '.join(wanted)}, which Accept excludes")
 
 
