@@ -179,8 +179,10 @@ def measure(args: argparse.Namespace, legacy_db: str, mode: str, folder: Path) -
             env={**os.environ, TOKEN_ENV: token},
             capture_output=True,
             text=True,
-            check=True,
+            check=False,
         )
+        if done.returncode != 0:
+            raise SystemExit(f"the migrating child failed:\n{done.stderr[-3000:]}")
         engine_after = _process_cpu_seconds(engine.process.pid)
     figures: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
     if engine_before is not None and engine_after is not None:
