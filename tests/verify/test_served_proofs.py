@@ -6,13 +6,14 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ed25519
 
 from badgegate.samples import sample_credential
 from badgegate.testing.linked_data import sign_credential
 from badgegate.verify import Keys
-from badgegate.verify.keys import PublicKey
-from badgegate.verify.served import published_keys_url, served_proof_findings
+from badgegate.verify.keys import ED25519_MULTICODEC, PublicKey, base58btc_encode
+from badgegate.verify.served import named_methods, published_keys_url, served_proof_findings
 
 METHOD = "https://issuer.example/keys#1"
 OTHER = "https://issuer.example/keys#2"
@@ -77,3 +78,17 @@ def test_the_profile_names_its_keys_url() -> None:
         published_keys_url({"otherIdentifier": [{**entry, "identifierType": "sourcedId"}]}) is None
     )
     assert published_keys_url({}) is None
+
+
+def test_the_profile_names_its_did_key_methods() -> None:
+    private = ed25519.Ed25519PrivateKey.generate()
+    raw = private.public_key().public_bytes(
+        serialization.Encoding.Raw, serialization.PublicFormat.Raw
+    )
+    multibase = "z" + base58btc_encode(ED25519_MULTICODEC + raw)
+    method = f"did:key:{multibase}#{multibase}"
+    entry = {"type": "IdentifierEntry", "identifierType": "ext:verificationMethod"}
+    profile = {"otherIdentifier": [{**entry, "identifier": method}, {**entry, "identifier": "x"}]}
+    keys = named_methods(profile)
+    assert list(keys.by_id) == [method]
+    assert served_proof_findings(signed(private, method), keys) == []
