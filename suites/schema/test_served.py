@@ -111,7 +111,9 @@ def test_every_served_proof_verifies(badgegate_target: Target) -> None:
     for record in client.iter_credentials():
         if isinstance(record, dict):
             count += 1
-            findings += served_proof_findings(record, published, require=require)
+            findings += served_proof_findings(
+                record, published, issuer_id=profile.get("id"), require=require
+            )
     errors = [finding for finding in findings if finding.is_error]
     if findings:
         attach_evidence(

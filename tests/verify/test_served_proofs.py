@@ -92,3 +92,22 @@ def test_the_profile_names_its_did_key_methods() -> None:
     keys = named_methods(profile)
     assert list(keys.by_id) == [method]
     assert served_proof_findings(signed(private, method), keys) == []
+
+
+def did_key_method(private: ed25519.Ed25519PrivateKey) -> str:
+    raw = private.public_key().public_bytes(
+        serialization.Encoding.Raw, serialization.PublicFormat.Raw
+    )
+    multibase = "z" + base58btc_encode(ED25519_MULTICODEC + raw)
+    return f"did:key:{multibase}#{multibase}"
+
+
+def test_another_issuers_credential_is_not_judged_by_these_keys() -> None:
+    issuer_key = ed25519.Ed25519PrivateKey.generate()
+    foreign = ed25519.Ed25519PrivateKey.generate()
+    credential = signed(foreign, did_key_method(foreign))
+    other_issuer = "urn:uuid:00000000-0000-4000-8000-000000000000"
+    assert served_proof_findings(credential, published(issuer_key), issuer_id=other_issuer) == []
+    own = credential["issuer"]["id"]
+    findings = served_proof_findings(credential, published(issuer_key), issuer_id=own)
+    assert ("unpublished-key", "error") in rules(findings)

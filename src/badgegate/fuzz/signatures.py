@@ -1,8 +1,8 @@
 """Uploads with proofs: a broken signature is refused, a good one from a fresh ``did:key`` is
 kept as sent (so a target that refuses every proof does not pass).
 
-Both credentials are signed here with a fresh Ed25519 key (``eddsa-rdfc-2022``); the broken one
-is changed after signing.
+Both credentials are issued by a fresh ``did:key`` and signed with its Ed25519 key
+(``eddsa-rdfc-2022``); the broken one is changed after signing.
 """
 
 from __future__ import annotations
@@ -22,14 +22,15 @@ from badgegate.verify.keys import ED25519_MULTICODEC, base58btc_encode
 CREATED = "2024-01-01T00:00:00Z"
 
 
-def signed_credential(issuer: str, private_key: ed25519.Ed25519PrivateKey) -> dict[str, Any]:
-    """A fresh credential of ``issuer`` signed by ``private_key``, named by its ``did:key``."""
+def signed_credential(private_key: ed25519.Ed25519PrivateKey) -> dict[str, Any]:
+    """A fresh credential signed by ``private_key`` and issued by its ``did:key`` (another
+    issuer than the target's own, whose published keys do not speak for it)."""
     public = private_key.public_key().public_bytes(
         serialization.Encoding.Raw, serialization.PublicFormat.Raw
     )
     multibase = "z" + base58btc_encode(ED25519_MULTICODEC + public)
     method = f"did:key:{multibase}#{multibase}"
-    credential = sample_credential(str(uuid.uuid4()), CREATED, issuer=issuer)
+    credential = sample_credential(str(uuid.uuid4()), CREATED, issuer=f"did:key:{multibase}")
     signed = sign_credential(credential, private_key, method, CREATED)
     # OB 3.0's JSON Schema has the proofs as a list.
     return {**signed, "proof": [signed["proof"]]}
@@ -38,14 +39,10 @@ def signed_credential(issuer: str, private_key: ed25519.Ed25519PrivateKey) -> di
 def signature_checks(session: FuzzSession) -> list[str]:
     """A credential whose signature does not verify answers 400 and is not served; a correctly
     signed one (a fresh did:key) is created and served with its proof."""
-    response = session.send("GET", "/profile")
-    if response.status_code != 200:
-        return [probes.problem("GET /profile (to learn the issuer id) failed", response)]
-    issuer = response.json()["id"]
     key = ed25519.Ed25519PrivateKey.generate()
-    broken = signed_credential(issuer, key)
+    broken = signed_credential(key)
     broken["name"] = f"{broken.get('name', '')} (changed after signing)"
-    control = signed_credential(issuer, key)
+    control = signed_credential(key)
     problems = []
     answer = session.send("POST", "/credentials", json=broken)
     if answer.status_code != 400:

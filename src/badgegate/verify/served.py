@@ -57,18 +57,20 @@ def served_proof_findings(
     record: Mapping[str, Any],
     published: Keys | None,
     *,
+    issuer_id: str | None = None,
     require: bool = False,
     at: datetime | None = None,
 ) -> list[Finding]:
-    """The findings of one served JSON credential's proofs. ``published`` are the issuer's
-    published keys (None when the target publishes none); with ``require`` an unsigned
-    credential is an error everywhere."""
+    """The findings of one served JSON credential's proofs. ``published`` are the keys the
+    target's issuer ``issuer_id`` publishes (None when it publishes none): they speak for the
+    credentials of that issuer (all, when ``issuer_id`` is None), whose proofs must name one
+    of them. With ``require`` an unsigned credential is an error everywhere."""
     record_id = str(record.get("id", "<credential without id>"))
     if "proof" not in record:
         return [_unsigned(record, record_id, published is not None, require)]
     keys = published if published is not None else Keys()
     findings = proof_findings(dict(record), Verifying(keys, at or datetime.now(UTC)))
-    if published is not None:
+    if published is not None and issuer_id in (None, _issuer_id(record)):
         proofs = record["proof"] if isinstance(record["proof"], list) else [record["proof"]]
         for index, proof in enumerate(proofs):
             method = proof.get("verificationMethod") if isinstance(proof, dict) else None
@@ -101,3 +103,8 @@ def _unsigned(record: Mapping[str, Any], record_id: str, signs: bool, require: b
             why = "the target publishes issuer keys" if signs else "proofs are required"
             message += f" although {why}"
     return Finding("unsigned", message, "/proof", severity, record_id)
+
+
+def _issuer_id(record: Mapping[str, Any]) -> Any:
+    issuer = record.get("issuer")
+    return issuer.get("id") if isinstance(issuer, dict) else issuer
