@@ -9,11 +9,14 @@ passes are left out of the timing (they are two extra reads of the legacy tables
 Modes ``engine-batch`` and ``engine-single`` time the engine's own upsert rate: the first
 ``--floor-badges`` badges planned in advance, then written with the same writer and workers,
 without reading or mapping; a migration is reported as a ratio to the engine's rate in the same
-mode (``vs engine``). ``CPU s`` splits the CPU time spent between the migrating process and the
-engine's process (read from ``/proc``), which says on which side the time goes.
+mode (``vs engine``). Mode ``batch-unsigned`` is ``batch`` into an engine that does not sign
+(its ``unsigned`` fault): beside ``batch`` in the same run, the engine's extra CPU time divided
+by the credentials issued is what signing costs per credential. ``CPU s`` splits the CPU time
+spent between the migrating process and the engine's process with its signing workers (read
+from ``/proc``), which says on which side the time goes.
 
 Run: ``python benchmarks/migrate.py [--sizes 10000,30000,100000] [--backends sqlite,postgresql]
-[--modes batch,single,engine-batch,engine-single] [--workers 4] [--batch-size 500]``.
+[--modes batch,batch-unsigned,single,engine-batch,engine-single] [--workers 4] [--batch-size 500]``.
 PostgreSQL is the server of ``BADGEGATE_TEST_PG_URL`` (default: postgres@127.0.0.1:5432); a
 fresh database is created per size and dropped after.
 """
@@ -99,6 +102,7 @@ def child(args: argparse.Namespace) -> None:
     peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     figures = {
         "badges": summary.badges,
+        "credentials": sum(summary.counts["credential"].values()),
         "records": summary.records,
         "failed": summary.failed,
         "status": summary.status,
@@ -117,12 +121,22 @@ def _own_cpu_seconds() -> float:
 
 
 def _process_cpu_seconds(pid: int) -> float | None:
-    """User + system CPU seconds of process ``pid`` (None where ``/proc`` is missing)."""
+    """User + system CPU seconds of process ``pid`` and its live descendants (the engine's
+    signing workers), None where ``/proc`` is missing."""
     try:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     except OSError:
         return None
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    own = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return own + sum(_process_cpu_seconds(child) or 0.0 for child in _children(pid))
+
+
+def _children(pid: int) -> list[int]:
+    children: list[int] = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        with contextlib.suppress(OSError):
+            children += [int(text) for text in (task / "children").read_text().split()]
+    return children
 
 
 @contextlib.contextmanager
@@ -149,10 +163,11 @@ def measure(args: argparse.Namespace, legacy_db: str, mode: str, folder: Path) -
     from badgegate.engine.server import EngineServer, TokenSpec
 
     token = f"bench-{uuid.uuid4().hex}"
-    with EngineServer(tokens=[TokenSpec(token)]) as engine:
+    faults = ["unsigned"] if mode == "batch-unsigned" else []
+    with EngineServer(tokens=[TokenSpec(token)], faults=faults) as engine:
         command = [
             sys.executable, __file__, "--child", "--legacy-db", legacy_db,
-            "--engine-url", engine.api_url, "--mode", mode,
+            "--engine-url", engine.api_url, "--mode", mode.removesuffix("-unsigned"),
             "--state-dir", str(folder / f"state-{uuid.uuid4().hex[:6]}"),
             "--workers", str(args.workers), "--batch-size", str(args.batch_size),
             "--floor-badges", str(args.floor_badges),
@@ -164,8 +179,10 @@ def measure(args: argparse.Namespace, legacy_db: str, mode: str, folder: Path) -
             env={**os.environ, TOKEN_ENV: token},
             capture_output=True,
             text=True,
-            check=True,
+            check=False,
         )
+        if done.returncode != 0:
+            raise SystemExit(f"the migrating child failed:\n{done.stderr[-3000:]}")
         engine_after = _process_cpu_seconds(engine.process.pid)
     figures: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
     if engine_before is not None and engine_after is not None:
@@ -206,6 +223,28 @@ def main() -> None:
                         rows.append({"backend": backend, "size": size, "mode": mode, **figures})
                         print(f"  {backend} {size} {mode}: {json.dumps(figures)}", flush=True)
     print_table(rows)
+    print_signing_cost(rows)
+
+
+def print_signing_cost(rows: list[dict[str, Any]]) -> None:
+    """Engine CPU per credential, signing against not signing (same backend and size)."""
+    unsigned = {
+        (row["backend"], row["size"]): row for row in rows if row["mode"] == "batch-unsigned"
+    }
+    for row in rows:
+        other = unsigned.get((row["backend"], row["size"]))
+        if row["mode"] != "batch" or other is None or not row.get("credentials"):
+            continue
+        if row.get("engine_cpu_s") is None or other.get("engine_cpu_s") is None:
+            continue
+        extra = row["engine_cpu_s"] - other["engine_cpu_s"]
+        print(
+            f"signing, {row['backend']} {row['size']}: {row['credentials']} credentials, "
+            "engine CPU "
+            f"{other['engine_cpu_s']} s -> {row['engine_cpu_s']} s, "
+            f"{extra / row['credentials'] * 1000:.2f} ms per credential; "
+            f"{other['badges_per_s']:,.0f} -> {row['badges_per_s']:,.0f} badges/s"
+        )
 
 
 def print_table(rows: list[dict[str, Any]]) -> None:

@@ -66,6 +66,10 @@ KEY_HELP: dict[str, str] = {
         "warnings fail too: findings on a SHOULD or a missing optional member fail validate "
         "and the suites, and legacy data findings fail reconcile (true/false)"
     ),
+    "require_proofs": (
+        "the schema suite treats an unsigned served credential as an error on any target, not "
+        "only on one that publishes issuer keys (true/false)"
+    ),
 }
 
 
@@ -102,6 +106,7 @@ class HarnessConfig(ShowsNoSecrets):
     ca_bundle: str | None = None
     verify_tls: bool = True
     strict: bool = False
+    require_proofs: bool = False
     sources: Mapping[str, str] = dataclasses.field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -230,6 +235,7 @@ _CONVERTERS: dict[str, Callable[[Any], Any]] = {
     "allow_writes": lambda v: v if isinstance(v, bool) else _parse_bool(str(v)),
     "verify_tls": lambda v: v if isinstance(v, bool) else _parse_bool(str(v)),
     "strict": lambda v: v if isinstance(v, bool) else _parse_bool(str(v)),
+    "require_proofs": lambda v: v if isinstance(v, bool) else _parse_bool(str(v)),
     "write_allowlist": _parse_list,
     "redact_fields": _parse_list,
     "rate_limit": _parse_rate,

@@ -149,6 +149,16 @@ def test_same_upsert_twice_keeps_one_record(fuzz_session: FuzzSession) -> None:
     _probe(fuzz_session, "double-upsert", double_upsert_checks)
 
 
+def test_uploads_with_a_broken_signature_are_refused(fuzz_session: FuzzSession) -> None:
+    """A credential whose proof does not verify answers 400 and is not served; a correctly
+    signed one (a fresh did:key) is accepted and served with its proof."""
+    from badgegate.fuzz.signatures import signature_checks
+
+    if not fuzz_session.profile.writes:
+        pytest.skip("not applicable: writes are not allowed on this target")
+    _probe(fuzz_session, "bad-signature", signature_checks)
+
+
 def test_invalid_uploads_are_refused(fuzz_session: FuzzSession) -> None:
     """Invalid OB 3.0 uploads answer 400 and are never served."""
     from badgegate.fuzz.seeding import invalid_upload_checks

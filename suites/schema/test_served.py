@@ -90,3 +90,42 @@ def test_served_issuer_profile_is_valid(badgegate_target: Target) -> None:
             config=badgegate_target.config,
         )
     assert not errors, "GET /profile:\n" + "\n".join(finding.render() for finding in errors)
+
+
+def test_every_served_proof_verifies(badgegate_target: Target) -> None:
+    """Every served JSON credential's proof verifies, with a key the issuer publishes. Unsigned:
+    an error where the target publishes issuer keys (or with require_proofs), else a warning."""
+    from badgegate.client import EngineError
+    from badgegate.verify import Keys
+    from badgegate.verify.keys import KeyFormatError
+    from badgegate.verify.served import named_methods, published_keys_url, served_proof_findings
+
+    client = badgegate_target.client
+    profile = client.get_profile()
+    keys = named_methods(profile)
+    findings: list[Finding] = []
+    url = published_keys_url(profile)
+    if url is not None:
+        try:
+            keys = Keys({**keys.by_id, **Keys.from_document(client.get_public_keys(url)).by_id})
+        except (EngineError, KeyFormatError) as error:
+            findings.append(Finding("published-keys", f"the keys at {url}: {error}", "/profile"))
+    published = keys if len(keys) or url is not None else None
+    require = badgegate_target.config.require_proofs
+    count = 0
+    for record in client.iter_credentials():
+        if isinstance(record, dict):
+            count += 1
+            findings += served_proof_findings(
+                record, published, issuer_id=profile.get("id"), require=require
+            )
+    errors = gate(findings, config=badgegate_target.config, name="served proofs")
+    if findings:
+        attach_evidence(
+            "proof findings (credential)",
+            [finding.to_dict() for finding in findings],
+            config=badgegate_target.config,
+        )
+    assert not errors, f"{len(errors)} proof error(s) in {count} served credential(s):\n" + (
+        "\n".join(finding.render() for finding in errors[:50])
+    )

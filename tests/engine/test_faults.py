@@ -21,6 +21,8 @@ from badgegate.engine.server import EngineServer, TokenSpec
 from badgegate.ob3 import OB_CONTEXT_CURRENT as OB_CONTEXT
 from badgegate.samples import sample_credential
 from badgegate.scopes import READONLY_SCOPES
+from badgegate.verify import Keys, verify_credential
+from badgegate.verify.served import published_keys_url
 
 TOKENS = [
     TokenSpec("writer"),
@@ -62,9 +64,20 @@ class Engine:
         return list(self.listed(limit=1000).json()["credential"])
 
     def served(self, credential: dict[str, Any]) -> dict[str, Any]:
-        """The served version of ``credential``."""
+        """The served version of ``credential``, without the proof the engine signs it with."""
+        return data(self.served_signed(credential))
+
+    def served_signed(self, credential: dict[str, Any]) -> dict[str, Any]:
+        """The served version of ``credential``, proof and all."""
         (found,) = [item for item in self.everything() if item["id"] == credential["id"]]
         return found
+
+    def published_keys(self) -> Keys:
+        """The keys the tenant publishes at the URL its Profile names."""
+        profile = self.call("GET", "/profile").json()
+        url = published_keys_url(profile)
+        assert url is not None
+        return Keys.from_document(requests.get(url, timeout=30).json())
 
     def position(self, credential: dict[str, Any]) -> int:
         """Where ``credential`` sits in the full list."""
@@ -89,7 +102,12 @@ def edge_500(engine: Engine) -> None:
 def second_page(engine: Engine, credentials: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The page of two after the page of two that starts with ``credentials[0]``."""
     offset = engine.position(credentials[0]) + 2
-    return list(engine.listed(limit=2, offset=offset).json()["credential"])
+    return [data(item) for item in engine.listed(limit=2, offset=offset).json()["credential"]]
+
+
+def data(credential: dict[str, Any]) -> dict[str, Any]:
+    """A served credential without the proof the engine signs it with."""
+    return {name: value for name, value in credential.items() if name != "proof"}
 
 
 def page_skip(engine: Engine) -> None:
@@ -105,7 +123,7 @@ def page_duplicate(engine: Engine) -> None:
 def inclusive_since(engine: Engine) -> None:
     credentials = engine.store(2)
     served = engine.listed(since=credentials[0]["validFrom"]).json()["credential"]
-    assert credentials[0] in served
+    assert credentials[0] in [data(item) for item in served]
 
 
 def loose_since(engine: Engine) -> None:
@@ -298,7 +316,39 @@ def refuse_uploads(engine: Engine) -> None:
     assert engine.call("POST", "/credentials", json=credential).status_code == 400
 
 
+def forged_signature(engine: Engine) -> None:
+    (credential,) = engine.store(1)
+    served = engine.served_signed(credential)
+    assert "proof" in served
+    assert "signature-invalid" in [f.rule for f in verify_credential(served)]
+
+
+def unsigned(engine: Engine) -> None:
+    (credential,) = engine.store(1)
+    assert "proof" not in engine.served_signed(credential)
+
+
+def other_key(engine: Engine) -> None:
+    (credential,) = engine.store(1)
+    served = engine.served_signed(credential)
+    assert verify_credential(served) == []
+    (proof,) = served["proof"]
+    assert proof["verificationMethod"] not in engine.published_keys().by_id
+
+
+def accepts_bad_signature(engine: Engine) -> None:
+    (credential,) = engine.store(1)
+    signed = engine.served_signed(credential)
+    tampered = {**signed, "id": f"urn:uuid:{uuid.uuid4()}", "name": "not what was signed"}
+    assert engine.call("POST", "/credentials", json=tampered).status_code == 201
+    assert engine.served_signed(tampered) == tampered
+
+
 DEMONSTRATIONS: dict[str, Callable[[Engine], None]] = {
+    faults.FORGED_SIGNATURE: forged_signature,
+    faults.UNSIGNED: unsigned,
+    faults.OTHER_KEY: other_key,
+    faults.ACCEPTS_BAD_SIGNATURE: accepts_bad_signature,
     faults.DROP_REQUIRED_FIELD: drop_required_field,
     faults.WRONG_STATUS: wrong_status,
     faults.EDGE_500: edge_500,

@@ -119,6 +119,11 @@ def page_size_50(host: Host) -> None:
     assert len(host.call("GET", "/credentials", params={"limit": 55}).json()["credential"]) == 55
 
 
+def data(credentials: list[Any]) -> list[Any]:
+    """Served JSON credentials without the proofs the engine signs them with."""
+    return [{k: v for k, v in c.items() if k != "proof"} for c in credentials]
+
+
 def jws_list(host: Host) -> None:
     host = host.fresh()
     assert host.call("GET", "/credentials").json() == {}
@@ -131,9 +136,8 @@ def jws_list(host: Host) -> None:
     assert page.headers["X-Total-Count"] == "2"
     credential = new_credential("2024-03-01T00:00:00Z")
     host.call("POST", "/credentials", json=credential)
-    assert host.call("GET", "/credentials", params={"limit": 1, "offset": 2}).json() == {
-        "credential": [credential]
-    }
+    page = host.call("GET", "/credentials", params={"limit": 1, "offset": 2}).json()
+    assert list(page) == ["credential"] and data(page["credential"]) == [credential]
     assert host.call("GET", "/credentials", params={"limit": 2}).json() == {"compactJwsString": jws}
 
 
@@ -146,10 +150,10 @@ def replace_200(host: Host) -> None:
     older = {**credential, "validFrom": "2024-05-01T08:00:00Z", "name": "older"}
     answer = host.call("POST", "/credentials", json=older)
     assert answer.status_code == 200 and answer.json() == older
-    assert host.call("GET", "/credentials").json()["credential"] == [credential]
+    assert data(host.call("GET", "/credentials").json()["credential"]) == [credential]
     newer = {**credential, "validFrom": "2024-07-01T08:00:00Z", "name": "newer"}
     assert host.call("POST", "/credentials", json=newer).status_code == 200
-    assert host.call("GET", "/credentials").json()["credential"] == [newer]
+    assert data(host.call("GET", "/credentials").json()["credential"]) == [newer]
     jws = sample_compact_jws(str(uuid.uuid4()))
     assert host.call("POST", "/credentials", data=jws, headers=PLAIN_TEXT).status_code == 201
     again = host.call("POST", "/credentials", data=jws, headers=PLAIN_TEXT)
@@ -161,7 +165,7 @@ def content_type_echo(host: Host) -> None:
     credential = new_credential()
     body = json.dumps(credential)
     created = host.call("POST", "/credentials", data=body, headers={"Content-Type": VC_JSON})
-    assert created.status_code == 201 and created.json() == credential
+    assert created.status_code == 201 and data([created.json()]) == [credential]
     assert created.headers["Content-Type"].startswith(VC_JSON)
     newer = json.dumps({**credential, "validFrom": "2024-07-01T08:00:00Z"})
     replaced = host.call(
@@ -222,9 +226,9 @@ def ob3_stays(host: Host) -> None:
     """Upsert, list, profile, discovery, OAuth and the error answers work as OB 3.0 says."""
     credential = new_credential()
     created = host.call("POST", "/credentials", json=credential)
-    assert created.status_code == 201 and created.json() == credential
+    assert created.status_code == 201 and data([created.json()]) == [credential]
     page = host.call("GET", "/credentials", params={"limit": 1000})
-    assert page.status_code == 200 and credential in page.json()["credential"]
+    assert page.status_code == 200 and credential in data(page.json()["credential"])
     assert int(page.headers["X-Total-Count"]) >= 1 and 'rel="first"' in page.headers["Link"]
     profile = host.call("GET", "/profile")
     assert profile.status_code == 200

@@ -145,9 +145,17 @@ def legacy_rows(url: str, statement: sa.Select[Any]) -> list[dict[str, Any]]:
 
 
 def without_issuer(state: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
-    """An engine state with credential issuers blanked (each tenant has its own Profile)."""
-    credentials = {rid: {**doc, "issuer": None} for rid, doc in state["credential"].items()}
+    """An engine state with credential issuers blanked and proofs left out (each tenant has its
+    own Profile and signs with its own key)."""
+    credentials = {
+        rid: {**unsigned(doc), "issuer": None} for rid, doc in state["credential"].items()
+    }
     return {**state, "credential": credentials}
+
+
+def unsigned(document: dict[str, Any]) -> dict[str, Any]:
+    """A served credential without its proof (the data the mapping made)."""
+    return {name: value for name, value in document.items() if name != "proof"}
 
 
 def run_id_of(output: str) -> str:

@@ -18,6 +18,7 @@ from badgegate.legacy.dataset import LegacyDataset
 from badgegate.mapping import MigrationMapping
 from badgegate.mapping import documents as docs
 from badgegate.reconcile import ReconcileReport, reconcile
+from badgegate.reconcile.records import legacy_id_of_achievement
 
 SCHEMA = paths.schemas_dir() / "reports" / "reconcile-report.schema.json"
 
@@ -302,10 +303,40 @@ def test_an_updated_issuer_profile_is_not_a_change_but_another_issuer_is(
     assert report.exit_code == 0, report.render()
 
     awarded = next(c for c in client.iter_credentials() if isinstance(c, dict))
-    forged = {**awarded, "issuer": {**awarded["issuer"], "id": "https://someone-else.example/"}}
+    data = {name: value for name, value in awarded.items() if name != "proof"}
+    forged = {**data, "issuer": {**awarded["issuer"], "id": "https://someone-else.example/"}}
     client.upsert_credential(forged)
     report, document = run(client, legacy_db, tmp_path / "forged")
     assert report.exit_code == 1
     assert any(
         d["class"] == "unexpected" or d["kind"] == "credential" for d in document["discrepancies"]
     )
+
+
+def test_a_proof_that_does_not_verify_is_reported_naming_the_legacy_badge(
+    legacy_db: str,
+    seeded_dataset: LegacyDataset,
+    load_engine: Any,
+    tmp_path: Path,
+) -> None:
+    from badgegate.engine.server import ClientSpec, EngineServer
+
+    spec = ClientSpec("forging", "forging-secret")
+    with (
+        EngineServer(clients=[spec], faults=["forged-signature"]) as forging,
+        BadgeEngineClient(
+            forging.api_url, client_id=spec.client_id, client_secret=spec.client_secret
+        ) as client,
+    ):
+        load_engine(client, seeded_dataset)
+        awarded = {
+            legacy_id_of_achievement(c["credentialSubject"]["achievement"])
+            for c in client.iter_credentials()
+            if isinstance(c, dict)
+        }
+        report, document = run(client, legacy_db, tmp_path)
+    assert report.exit_code == 1
+    proofs = [d for d in document["discrepancies"] if d["rules"] == ["served-proof"]]
+    assert {d["legacyId"] for d in proofs} == awarded and awarded
+    assert all("signature-invalid" in d["message"] for d in proofs)
+    assert {d["class"] for d in document["discrepancies"]} == {"invariant"}

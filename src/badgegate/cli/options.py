@@ -15,7 +15,7 @@ from badgegate.config import (
 )
 from badgegate.errors import ConfigError
 
-BOOLEAN_KEYS = ("allow_writes", "verify_tls", "strict")
+BOOLEAN_KEYS = ("allow_writes", "verify_tls", "strict", "require_proofs")
 #: The keys of every command that talks to badge-engine: where it is, how to authenticate,
 #: how to reach it safely, and where run state lives.
 ENGINE_KEYS = (

@@ -167,6 +167,11 @@ class BadgeEngineClient:
         """``GET /discovery``: the Service Description Document (no authentication)."""
         return self._engine.json(self._engine.request("GET", "/discovery", authenticate=False))
 
+    def get_public_keys(self, url: str) -> Record:
+        """``GET url`` without a token: the issuer's public keys at a URL its Profile names."""
+        response = self._engine.request("GET", url, authenticate=False, idempotent=True)
+        return self._engine.json(response)
+
     def get_profile(self) -> Record:
         """``GET /profile``: the issuer Profile of the token's tenant."""
         response = self._engine.request("GET", "/profile", scope=scope.PROFILE_READONLY)

@@ -81,6 +81,14 @@ def register(subparsers: Any) -> None:
         metavar="SECONDS",
         help="lifetime of issued access tokens (default 3600)",
     )
+    serve.add_argument(
+        "--issuer-key",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="PEM (PKCS#8) Ed25519 private key every tenant signs its credentials with "
+        "(default: each tenant's own key, made on first use and kept in the engine's store)",
+    )
     serve.set_defaults(func=run_serve)
     faults = commands.add_parser("faults", help="list the faults the engine can be started with")
     faults.set_defaults(func=run_faults)
@@ -160,6 +168,16 @@ def _settings(args: argparse.Namespace) -> Any:
         variants = active_variants(args.variant)
     except ValueError as error:
         raise ConfigError(str(error)) from None
+    issuer_key = None
+    if args.issuer_key is not None:
+        from badgegate.engine.model.proofs import IssuerKey
+
+        try:
+            issuer_key = IssuerKey.from_pem_file(args.issuer_key)
+        except ValueError as error:
+            raise ConfigError(
+                f"--issuer-key {args.issuer_key}: {error}; give a PEM (PKCS#8) Ed25519 private key"
+            ) from None
     return EngineSettings(
         engine_db=args.engine_db or _default_engine_db(),
         clients=tuple(clients),
@@ -168,6 +186,7 @@ def _settings(args: argparse.Namespace) -> Any:
         variants=variants,
         test_endpoints=args.test_endpoints,
         token_ttl=args.token_ttl or DEFAULT_TOKEN_TTL,
+        issuer_key=issuer_key,
     )
 
 

@@ -14,6 +14,9 @@ from badgegate.engine.auth.authorization import AuthorizationCodes
 from badgegate.engine.auth.clients import ClientSpec, TokenSpec
 from badgegate.engine.auth.refresh import RefreshTokens
 from badgegate.engine.faults.catalogue import ROOT_BASE_PATH, UNENFORCED_SCOPE
+from badgegate.engine.keyring import Keyring
+from badgegate.engine.model.proofs import IssuerKey
+from badgegate.engine.signing_pool import SigningPool
 from badgegate.engine.storage.store import Store
 from badgegate.engine.wire.imsx import ApiError
 from badgegate.ob3 import API_BASE_PATH
@@ -36,6 +39,9 @@ class EngineSettings:
     variants: frozenset[str] = field(default_factory=frozenset)
     test_endpoints: bool = False
     token_ttl: int = DEFAULT_TOKEN_TTL
+    #: ``--issuer-key``: the key every tenant signs with (else each tenant's own, made on
+    #: first use).
+    issuer_key: IssuerKey | None = None
 
     @property
     def api_base(self) -> str:
@@ -51,6 +57,9 @@ class EngineContext:
         self.faults = settings.faults
         self.variants = settings.variants
         self.store = Store(settings.engine_db)
+        self.keyring = Keyring(self.store, settings.issuer_key, settings.faults)
+        #: Worker processes signing large batches (started on first need).
+        self.signing = SigningPool()
         self.authority = Authority(settings.clients, settings.tokens, settings.token_ttl)
         for client_id, client in self.store.registered_clients():
             self.authority.register(client_id, client)
@@ -69,7 +78,8 @@ class EngineContext:
         return await self.store.run(call, *args, **kwargs)
 
     async def close(self) -> None:
-        """Release the database connections."""
+        """Stop the signing workers and release the database connections."""
+        self.signing.close()
         await self.store.aclose()
 
 

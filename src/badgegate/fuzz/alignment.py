@@ -8,6 +8,8 @@ Only positive cases are aligned (a negative case stays as wrong as generated):
   (:func:`badgegate.fuzz.seeding.seeded_id`): OB 3.0 has no delete, so what stays on the target
   says whose it is;
 * a ``text/plain`` credential is a compact JWS carrying a valid OB 3.0 credential;
+* a JSON credential carries no proof (a generated one would not verify: the engine signs what
+  comes unsigned, and refuses a proof that does not verify);
 * a progress record's whole-float ``progress`` (``57.0``, as schemathesis may spell a JSON
   integer) is sent as the integer it is.
 """
@@ -57,6 +59,8 @@ def align_case(case: Any, profile_id: str | None, *, run: str | None = None) -> 
         case.body["id"] = profile_id
     elif name == "upsertCredential" and isinstance(case.body, str):
         case.body = compact_jws(case.body)
+    elif name == "upsertCredential" and isinstance(case.body, dict):
+        case.body.pop("proof", None)
     elif name == "batchUpsert" and isinstance(case.body, dict):
         for operation in case.body.get("operations") or []:
             if not isinstance(operation, dict):
@@ -65,3 +69,5 @@ def align_case(case: Any, profile_id: str | None, *, run: str | None = None) -> 
                 _ext_record(operation.get("record"), operation.get("key"))
             elif isinstance(operation.get("record"), str):
                 operation["record"] = compact_jws(operation["record"])
+            elif isinstance(operation.get("record"), dict):
+                operation["record"].pop("proof", None)

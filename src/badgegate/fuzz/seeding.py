@@ -144,7 +144,7 @@ def seeded_read_back(session: FuzzSession) -> list[str]:
         elif len(found) > 1:
             repeated.append(f"credential {credential['id']} is served {len(found)} times")
         else:
-            changed += probes.changed_messages(credential, found[0])
+            changed += probes.changed_messages(credential, probes.as_sent(found[0], credential))
     return [
         *listed.problems,
         *_first(lost, "more accepted credential(s) are never served"),

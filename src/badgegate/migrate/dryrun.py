@@ -23,6 +23,10 @@ def _digest(record: Mapping[str, Any]) -> bytes:
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).digest()
 
 
+def _without_proof(record: Mapping[str, Any]) -> Mapping[str, Any]:
+    return {name: value for name, value in record.items() if name != "proof"}
+
+
 def _instant(value: Any) -> dt.datetime | None:
     if not isinstance(value, str):
         return None
@@ -61,7 +65,9 @@ class EngineIndex:
         for record in records:
             record_id = record.get("id")
             if isinstance(record_id, str):
-                digests[record_id] = _digest(record)
+                # An engine that signs keeps its proof when equal unsigned data comes again.
+                data = record if kind != "credential" else _without_proof(record)
+                digests[record_id] = _digest(data)
                 if kind == "credential":
                     self.valid_from[record_id] = _instant(record.get("validFrom"))
 

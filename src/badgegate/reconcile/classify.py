@@ -19,7 +19,7 @@ from badgegate.mapping import MigrationMapping, check_served, normalise, recover
 from badgegate.mapping.legacy_checks import printable
 from badgegate.mapping.transforms import MISSING
 from badgegate.reconcile.legacy_side import Expectation, Pair
-from badgegate.reconcile.records import digest
+from badgegate.reconcile.records import data_of, digest, proof_problem
 
 #: Served-record rules about relations between records rather than one record's fields.
 INVARIANT_RULES = {
@@ -60,7 +60,7 @@ def classify(
     changed = [
         kind
         for kind, (_, expected) in item.records.items()
-        if served[kind] is not None and digest(served[kind]) != expected
+        if served[kind] is not None and digest(data_of(kind, served[kind])) != expected
     ]
     entries = [_missing(item, kind) for kind, record in served.items() if record is None]
     if unexpected is not None:
@@ -77,6 +77,17 @@ def classify(
         changed.remove("credential")
     if changed:
         entries += _changed(item, served, changed, mapping)
+    problem = proof_problem(served.get("credential"))
+    if problem is not None:
+        entries.append(
+            _entry(
+                item,
+                "invariant",
+                "credential",
+                f"the credential's proof does not verify: {problem}",
+                rules=["served-proof"],
+            )
+        )
     return entries
 
 
@@ -92,7 +103,10 @@ def _same_but_issuer_snapshot(
     if issuer_id is None or served_id != issuer_id:
         return False
     migrated = forward(item.badge, item.requirements, mapping=mapping, issuer=issuer)
-    return bool(migrated.credential == served.get("credential"))
+    credential = served.get("credential")
+    if isinstance(credential, dict):
+        credential = {name: value for name, value in credential.items() if name != "proof"}
+    return bool(migrated.credential == credential)
 
 
 def _missing(item: Expectation, kind: str) -> dict[str, Any]:

@@ -1,13 +1,17 @@
 """What reconciliation keeps of a served record: its key, a digest, and how to trace it back.
 
 Two records agree when the digests of their canonical JSON agree, so the engine side can be
-spilled to disk as a few dozen bytes per record and compared without holding either side.
+spilled to disk as a few dozen bytes per record and compared without holding either side. A
+served credential is compared without its ``proof`` (the mapping makes the data, the engine
+signs it); a proof that does not verify makes its digest one nothing expects, so the badge is
+looked at again and the proof reported.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+from datetime import UTC, datetime
 from typing import Any, NamedTuple
 
 import orjson
@@ -62,7 +66,31 @@ def legacy_id_of_achievement(achievement: Any) -> str | None:
 
 def spilled(kind: str, record: Any) -> SpilledRecord:
     """Reduce one served record (a dict, or a compact JWS string) to what is spilled."""
-    return _reduced(kind, record, canonical(record if isinstance(record, dict) else str(record)))
+    data = _data(kind, record) if isinstance(record, dict) else str(record)
+    return _reduced(kind, record, canonical(data))
+
+
+def data_of(kind: str, record: Any) -> Any:
+    """What is compared of a served record: a credential without its proof."""
+    if kind != "credential" or not isinstance(record, dict) or "proof" not in record:
+        return record
+    return {name: value for name, value in record.items() if name != "proof"}
+
+
+_data = data_of
+
+
+def proof_problem(record: Any) -> str | None:
+    """Why a served credential's proof does not verify (keys from ``did:key`` only), or None
+    when it verifies or there is none."""
+    if not isinstance(record, dict) or "proof" not in record:
+        return None
+    from badgegate.verify import Keys
+    from badgegate.verify.integrity import Verifying, proof_findings
+
+    verifying = Verifying(Keys(), datetime.now(UTC))
+    errors = [f for f in proof_findings(record, verifying) if f.is_error]
+    return "; ".join(f"[{f.rule}] {f.message}" for f in errors[:3]) or None
 
 
 def _reduced(kind: str, record: Any, text: bytes) -> SpilledRecord:
@@ -74,6 +102,9 @@ def _reduced(kind: str, record: Any, text: bytes) -> SpilledRecord:
         )
     trace: str | None = None
     link: str | None = None
+    if kind == "credential" and proof_problem(record) is not None:
+        # A proof that does not verify: a digest nothing expects, so the badge is looked at.
+        text += b"\0proof does not verify"
     if kind == "achievement":
         trace = legacy_id_of_achievement(record)
     elif kind == "progress":
@@ -104,7 +135,7 @@ def spilled_page(kind: str, content: bytes) -> list[SpilledRecord] | None:
     items = _page_items(kind, body)
     if items is None:
         return None
-    texts = [canonical(item) for item in items]
+    texts = [canonical(_data(kind, item) if isinstance(item, dict) else item) for item in items]
     if any(map(json_text.may_hold_wide_integer, texts)):
         return _spilled_exactly(kind, content)
     return [_reduced(kind, item, text) for item, text in zip(items, texts, strict=True)]

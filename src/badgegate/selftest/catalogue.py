@@ -53,6 +53,10 @@ OWNING_CHECKS: dict[str, tuple[str, ...]] = {
     f.PROFILE_TAKEOVER: ("fuzz:profile",),
     # Refusing the invalid upload proves nothing when the control credential is refused too.
     f.REFUSE_UPLOADS: ("fuzz:read-back", "fuzz:invalid-upload"),
+    f.FORGED_SIGNATURE: ("schema:served",),
+    f.UNSIGNED: ("schema:served",),
+    f.OTHER_KEY: ("schema:served",),
+    f.ACCEPTS_BAD_SIGNATURE: ("fuzz:bad-signature",),
 }
 
 

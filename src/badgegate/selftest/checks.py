@@ -27,7 +27,7 @@ SUITES = tuple(suite for suite in vocabulary.SUITES if suite != "integrity")
 
 def _fuzz_probe(name: str) -> Check:
     def run(engine: FaultTarget) -> list[str]:
-        from badgegate.fuzz import probes, profile, refusals, seeding
+        from badgegate.fuzz import probes, profile, refusals, seeding, signatures
 
         probe: Callable[..., list[str]] = {
             "read-back": lambda s: s.seeded.problems + seeding.seeded_read_back(s),
@@ -41,6 +41,7 @@ def _fuzz_probe(name: str) -> Check:
             "double-upsert": seeding.double_upsert_checks,
             "invalid-upload": seeding.invalid_upload_checks,
             "profile": profile.profile_checks,
+            "bad-signature": signatures.signature_checks,
         }[name]
         return probes.guarded(probe, engine.fuzz)
 
@@ -147,6 +148,7 @@ FUZZ_PROBES = (
     "fuzz:double-upsert",
     "fuzz:invalid-upload",
     "fuzz:profile",
+    "fuzz:bad-signature",
 )
 #: Checks that are pytest tests of a suite: name -> node (run together, one process per engine).
 PYTEST_CHECKS: dict[str, str] = {

@@ -7,8 +7,9 @@ import contextlib
 import dataclasses
 import os
 import secrets
+import uuid
 from collections.abc import Iterator, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from badgegate.config import HarnessConfig
 from badgegate.secret import Secret, reveal
@@ -98,4 +99,27 @@ def fault_target(
         fuzz = open_session(target, capabilities=offered)
         fuzz.profile = fuzz.profile.with_examples(examples)
         seed_credentials(fuzz)
+        _seed_issued(fuzz)
         yield FaultTarget(fault, target, fuzz, Secret(isolation_token), offered)
+
+
+#: Credentials the engine issues itself (plain OB 3.0, no property JSON-LD cannot sign), so the
+#: schema suite has the engine's proofs to judge; dated before every fuzz-seeded one.
+ISSUED = 3
+
+
+def _seed_issued(fuzz: Any) -> None:
+    """Store :data:`ISSUED` plain credentials through the fuzz session's transport (a fault
+    that breaks these calls is the fuzz suite's to report, not the seeding's)."""
+    import requests
+
+    from badgegate.samples import sample_credential
+
+    try:
+        issuer = fuzz.send("GET", "/profile").json()["id"]
+        for index in range(ISSUED):
+            key = str(uuid.uuid5(uuid.NAMESPACE_URL, f"urn:badgegate:selftest:issued:{index}"))
+            credential = sample_credential(key, f"2020-01-01T00:00:0{index}Z", issuer=issuer)
+            fuzz.send("POST", "/credentials", json=credential)
+    except (requests.RequestException, ValueError, KeyError, TypeError):
+        return

@@ -47,6 +47,10 @@ NULL_MEMBERS = "null-members"
 CONTEXT_RENAMED = "context-renamed"
 PROFILE_TAKEOVER = "profile-takeover"
 REFUSE_UPLOADS = "refuse-uploads"
+FORGED_SIGNATURE = "forged-signature"
+UNSIGNED = "unsigned"
+OTHER_KEY = "other-key"
+ACCEPTS_BAD_SIGNATURE = "accepts-bad-signature"
 
 SILENT_LIMIT = 50
 
@@ -154,6 +158,22 @@ CATALOGUE: tuple[Fault, ...] = (
     Fault(
         IGNORED_AUTH,
         "GET /profile answers 200 without a token or with an unknown one (a tenant's Profile)",
+        "fuzz",
+    ),
+    Fault(
+        FORGED_SIGNATURE,
+        "issued credentials carry a proof whose signature does not verify",
+        "schema",
+    ),
+    Fault(UNSIGNED, "issued credentials carry no proof", "schema"),
+    Fault(
+        OTHER_KEY,
+        "issued credentials are signed with a key the tenant does not publish",
+        "schema",
+    ),
+    Fault(
+        ACCEPTS_BAD_SIGNATURE,
+        "uploads whose proof does not verify are stored and served",
         "fuzz",
     ),
 )

@@ -116,6 +116,19 @@ async def post_batch(request: Request) -> Response:
     return await batch_response(context, grant, document, run)
 
 
+@router.get("/issuers/{issuer}/keys")
+async def get_issuer_keys(request: Request, issuer: str) -> Response:
+    """getIssuerKeys: the public keys of the issuer whose Profile UUID is ``issuer``."""
+    context = engine_context(request)
+    ensure_accepts(request)
+    issuer = record_key(issuer)
+    published = await context.storage(context.keyring.published, issuer)
+    if not published:
+        raise ApiError(404, f"no issuer keys for {issuer}")
+    document = {"keys": [key.public_jwk() for key in published]}
+    return Response(json.dumps(document), 200, media_type=JSON)
+
+
 @router.get("/migration-runs/{run}")
 async def get_migration_run(request: Request, run: str) -> Response:
     """What a run created and replaced in the caller's tenant."""

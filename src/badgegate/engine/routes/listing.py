@@ -4,12 +4,14 @@ the variants of a list answer (its default page size, its members)."""
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import Response
 
 from badgegate.engine.context import EngineContext
 from badgegate.engine.faults import catalogue as fault
+from badgegate.engine.model.proofs import IssuerKey, vc_jwt
 from badgegate.engine.routes.paging import (
     DEFAULT_LIMIT,
     PageRequest,
@@ -22,6 +24,8 @@ from badgegate.engine.wire.imsx import ApiError
 from badgegate.vocabulary import ENGINE_KIND_ORDER
 
 JSON_MEDIA = "application/json"
+#: ``Prefer: credential-format=vc-jwt`` asks for the credentials the tenant signed as VC-JWTs.
+PREFER_VC_JWT = "credential-format=vc-jwt"
 #: A list answer holds its records in a member named after their kind.
 _LIST_MEMBER: dict[str, str] = {kind: kind for kind in ENGINE_KIND_ORDER}
 
@@ -57,7 +61,47 @@ async def list_response(
         headers["Link"] = ", ".join(
             link for link in headers["Link"].split(", ") if 'rel="next"' not in link
         )
+    if kind == "credential" and _prefers_vc_jwt(request):
+        headers["Preference-Applied"] = PREFER_VC_JWT
+        result = await _as_vc_jwts(context, tenant, result)
     return Response(_list_body(context, kind, result), 200, headers, media_type=JSON_MEDIA)
+
+
+def _prefers_vc_jwt(request: Request) -> bool:
+    """Whether the request's ``Prefer`` header (RFC 7240) asks for VC-JWTs."""
+    preferences = ",".join(request.headers.getlist("prefer"))
+    return any(
+        part.strip().lower() == PREFER_VC_JWT
+        for item in preferences.split(",")
+        for part in item.split(";")[:1]
+    )
+
+
+async def _as_vc_jwts(context: EngineContext, tenant: str, page: Page) -> Page:
+    """The page with each JSON credential signed by one of the tenant's keys as a VC-JWT
+    (served in ``compactJwsString``); other credentials stay as they are."""
+    published = await context.storage(context.keyring.published_for_tenant, tenant)
+    keys = {key.method: key for key in published}
+    items: list[tuple[str, str]] = []
+    for media, body in page.items:
+        document = (
+            json.loads(render_record(context, "credential", body)) if media == "json" else None
+        )
+        key = _signing_key(document, keys)
+        if key is None or document is None:
+            items.append((media, body))
+        else:
+            items.append(("jws", vc_jwt(document, key)))
+    return Page(page.total, items)
+
+
+def _signing_key(document: Any, keys: dict[str, IssuerKey]) -> IssuerKey | None:
+    proofs = document.get("proof") if isinstance(document, dict) else None
+    for proof in proofs if isinstance(proofs, list) else []:
+        method = proof.get("verificationMethod") if isinstance(proof, dict) else None
+        if isinstance(method, str) and method in keys:
+            return keys[method]
+    return None
 
 
 def _list_query(page: PageRequest, kind: str, tenant: str, faults: frozenset[str]) -> ListQuery:

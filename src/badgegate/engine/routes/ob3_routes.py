@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import uuid
 from typing import Any
 
 from fastapi import APIRouter
@@ -18,12 +17,18 @@ from badgegate.engine.faults.catalogue import (
     PROFILE_TAKEOVER,
     REFUSE_UPLOADS,
 )
+from badgegate.engine.keyring import (
+    KEYS_IDENTIFIER_TYPE,
+    METHOD_IDENTIFIER_TYPE,
+    issuer_uuid,
+    keys_url,
+)
 from badgegate.engine.model.records import credential_record, jws_record
 from badgegate.engine.model.validation import rejection, upload_errors
 from badgegate.engine.routes.discovery import service_description
 from badgegate.engine.routes.listing import list_response
 from badgegate.engine.routes.upserts import upsert_response
-from badgegate.engine.variants import CONTENT_TYPE_ECHO
+from badgegate.engine.variants import CONTENT_TYPE_ECHO, PLAIN
 from badgegate.engine.wire.imsx import ApiError
 from badgegate.engine.wire.inbound import (
     BODY_CAP,
@@ -91,8 +96,13 @@ async def get_profile(request: Request) -> Response:
     tenant = _profile_reader(context, request)
     ensure_accepts(request)
     stored = await context.storage(context.store.profile, tenant)
-    body = stored or canonical_json(initial_profile(tenant))
-    return Response(body, 200, media_type=JSON)
+    if stored is None:
+        # The initial Profile names the tenant's key: it exists from now on.
+        key = await context.storage(context.keyring.tenant_key, tenant)
+        # A plain Host has no extension API, so no keys URL: the Profile names the key alone.
+        base = None if PLAIN in context.variants else f"{request.url.scheme}://{request.url.netloc}"
+        stored = canonical_json(initial_profile(tenant, base, key.method))
+    return Response(stored, 200, media_type=JSON)
 
 
 def _profile_reader(context: EngineContext, request: Request) -> str:
@@ -140,15 +150,27 @@ async def get_discovery(request: Request) -> Response:
     return Response(json.dumps(document), 200, media_type=JSON)
 
 
-def initial_profile(tenant: str) -> dict[str, Any]:
-    """The Profile a tenant has before any PUT: its id is ``uuid5(NAMESPACE_URL, tenant URN)``."""
-    tenant_id = uuid.uuid5(uuid.NAMESPACE_URL, f"urn:badgegate:tenant:{tenant}")
-    return {
+def initial_profile(
+    tenant: str, base: str | None = None, method: str | None = None
+) -> dict[str, Any]:
+    """The Profile a tenant has before any PUT: its id is ``uuid5(NAMESPACE_URL, tenant URN)``.
+    It names the verification method of the tenant's key (``method``) and, served from
+    ``base`` (scheme://host:port), the URL of the tenant's public keys."""
+    profile: dict[str, Any] = {
         "@context": list(OB3_CONTEXTS),
-        "id": tenant_id.urn,
+        "id": f"urn:uuid:{issuer_uuid(tenant)}",
         "type": ["Profile"],
         "name": tenant,
     }
+    named = [(method, METHOD_IDENTIFIER_TYPE)] if method else []
+    if base is not None:
+        named.append((keys_url(base, tenant), KEYS_IDENTIFIER_TYPE))
+    if named:
+        profile["otherIdentifier"] = [
+            {"type": "IdentifierEntry", "identifier": identifier, "identifierType": kind}
+            for identifier, kind in named
+        ]
+    return profile
 
 
 def check_profile(

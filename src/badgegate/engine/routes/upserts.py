@@ -26,6 +26,7 @@ from badgegate.engine.model.records import (
     record_key,
 )
 from badgegate.engine.model.validation import upload_errors_many
+from badgegate.engine.routes.signing import secure
 from badgegate.engine.storage.bulk_writes import Outcome
 from badgegate.engine.variants import REPLACE_200
 from badgegate.engine.wire.imsx import ApiError, imsx_status_info
@@ -85,7 +86,10 @@ async def upsert_response(
     """Upsert one record and answer 201/200 with the stored record as ``media`` (a compact JWS
     as text/plain), or 304 without a body (replace-200: a credential's 304 is a 200 with the
     credential of the request)."""
-    (outcome,) = await store_records(context, tenant, [record], run)
+    (secured,) = await secure(context, tenant, [record])
+    if isinstance(secured, ApiError):
+        raise secured
+    (outcome,) = await store_records(context, tenant, [secured], run)
     if record.media == "jws":
         media = "text/plain"
     if outcome.status == 304 and record.kind == "credential" and REPLACE_200 in context.variants:
@@ -114,6 +118,14 @@ async def batch_response(
             valid.append((index, _item_record(context, item, item_errors)))
         except ApiError as error:
             results[index] = _failed(index, operations[index], error)
+    signed: list[tuple[int, StoredRecord]] = []
+    secured = await secure(context, grant.tenant, [record for _, record in valid])
+    for (index, _), outcome_or_error in zip(valid, secured, strict=True):
+        if isinstance(outcome_or_error, ApiError):
+            results[index] = _failed(index, operations[index], outcome_or_error)
+        else:
+            signed.append((index, outcome_or_error))
+    valid = signed
     outcomes = await store_records(context, grant.tenant, [record for _, record in valid], run)
     for (index, record), outcome in zip(valid, outcomes, strict=True):
         results[index] = {

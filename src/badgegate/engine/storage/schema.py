@@ -88,6 +88,17 @@ profiles = Table(
     Column("body", Text, nullable=False),
 )
 
+#: Each tenant's Ed25519 issuer keys (32-byte seeds, hex), made on first use; ``issuer`` is the
+#: bare UUID of the tenant's Profile id, which names the public keys' URL.
+issuer_keys = Table(
+    "bg_issuer_keys",
+    metadata,
+    Column("tenant", String(200), primary_key=True),
+    Column("seed", String(64), primary_key=True),
+    Column("issuer", String(36), nullable=False, index=True),
+    Column("position", Integer, nullable=False),
+)
+
 #: Clients registered through ``/oauth/register`` (the secret is kept as a SHA-256 digest).
 registered_clients = Table(
     "bg_registered_clients",

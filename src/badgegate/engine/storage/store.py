@@ -29,6 +29,7 @@ from badgegate.engine.storage.rollback import RollbackCounts, undo_run
 from badgegate.engine.storage.schema import (
     WRITE_OPTION,
     history,
+    issuer_keys,
     open_database,
     profiles,
     records,
@@ -357,6 +358,57 @@ class Store:
             )
             if changed.rowcount == 0:
                 connection.execute(insert(profiles).values(tenant=tenant, body=body))
+
+    def issuer_seeds(self, tenant: str) -> list[str]:
+        """The tenant's issuer key seeds (hex), oldest first."""
+        with self._reading() as connection:
+            rows = connection.execute(
+                select(issuer_keys.c.seed)
+                .where(issuer_keys.c.tenant == tenant)
+                .order_by(issuer_keys.c.position)
+            )
+            return [row[0] for row in rows]
+
+    def published_seeds(self, issuer: str) -> list[str]:
+        """The issuer key seeds (hex) of the tenant whose Profile has the bare UUID ``issuer``."""
+        with self._reading() as connection:
+            rows = connection.execute(
+                select(issuer_keys.c.seed)
+                .where(issuer_keys.c.issuer == issuer)
+                .order_by(issuer_keys.c.position)
+            )
+            return [row[0] for row in rows]
+
+    def add_issuer_seed(self, tenant: str, issuer: str, seed: str) -> list[str]:
+        """Keep ``seed`` as one of the tenant's issuer keys (once); return all of them."""
+
+        def add(connection: Connection) -> list[str]:
+            rows = connection.execute(
+                select(issuer_keys.c.seed)
+                .where(issuer_keys.c.tenant == tenant)
+                .order_by(issuer_keys.c.position)
+            )
+            seeds = [row[0] for row in rows]
+            if seed not in seeds:
+                connection.execute(
+                    insert(issuer_keys).values(
+                        tenant=tenant, seed=seed, issuer=issuer, position=len(seeds)
+                    )
+                )
+                seeds.append(seed)
+            return seeds
+
+        return self._write_retried(add)
+
+    def stored_bodies(self, tenant: str, kind: str, keys: Sequence[str]) -> dict[str, str]:
+        """The stored JSON bodies of ``kind`` at ``keys`` (absent and JWS records left out)."""
+        with self._transaction() as connection:
+            cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+            try:
+                rows = self._bulk.current(cursor, tenant, kind, list(dict.fromkeys(keys)))
+            finally:
+                cursor.close()
+        return {rkey: body for rkey, _, body, media, _ in rows if media == "json"}
 
     def run_summary(self, tenant: str, run: str) -> list[tuple[str, str, str]] | None:
         """Return ``(kind, record id, action)`` for each record ``run`` touched, or ``None``."""
