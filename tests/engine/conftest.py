@@ -94,6 +94,18 @@ def tenant_token(server: EngineServer, tenant: str, scopes: Any = "all") -> str:
     return token
 
 
+def unsigned(served: Any) -> Any:
+    """Served credentials (one, a list, or a list body) without the proofs the engine signs
+    them with: what was sent, for comparison."""
+    if isinstance(served, list):
+        return [unsigned(item) for item in served]
+    if isinstance(served, dict) and "credential" in served and "@context" not in served:
+        return {**served, "credential": unsigned(served["credential"])}
+    if isinstance(served, dict):
+        return {name: value for name, value in served.items() if name != "proof"}
+    return served
+
+
 def assert_imsx(response: requests.Response, status: int, minor: str | None = None) -> None:
     """Assert ``response`` has ``status`` and an Imsx_StatusInfo body with the right minor code."""
     assert response.status_code == status, response.text

@@ -9,6 +9,7 @@ import requests
 
 from badgegate.engine.server import EngineServer, TokenSpec
 from badgegate.samples import sample_achievement, sample_credential
+from tests.engine.conftest import unsigned
 
 TOKEN = "durability-token"
 
@@ -33,7 +34,7 @@ def test_data_survives_kill_9_and_restart(engine_db: str) -> None:
         server.restart()
         url = f"{server.api_url}/ext/achievements/{key}"
         listed = requests.get(server.api_url + "/credentials", headers=headers, timeout=30)
-        assert listed.json() == {"credential": [credential]}
+        assert unsigned(listed.json()) == {"credential": [credential]}
         fetched = requests.get(
             f"{server.api_url}/ext/achievements/{key}", headers=headers, timeout=30
         )

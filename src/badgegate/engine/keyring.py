@@ -16,7 +16,6 @@ import uuid
 from badgegate.engine.faults.catalogue import OTHER_KEY
 from badgegate.engine.model.proofs import IssuerKey
 from badgegate.engine.storage.store import Store
-from badgegate.ob3 import API_BASE_PATH
 
 #: The path of a tenant's public keys, under the API base; ``{issuer}`` is the Profile's UUID.
 KEYS_PATH = "/ext/issuers/{issuer}/keys"
@@ -32,9 +31,9 @@ def issuer_uuid(tenant: str) -> str:
     return str(uuid.uuid5(uuid.NAMESPACE_URL, f"urn:badgegate:tenant:{tenant}"))
 
 
-def keys_url(base: str, tenant: str) -> str:
-    """The URL of the tenant's public keys on the engine at ``base`` (scheme://host:port)."""
-    return base + API_BASE_PATH + KEYS_PATH.format(issuer=issuer_uuid(tenant))
+def keys_url(api_url: str, tenant: str) -> str:
+    """The URL of the tenant's public keys on the engine whose API is at ``api_url``."""
+    return api_url + KEYS_PATH.format(issuer=issuer_uuid(tenant))
 
 
 class Keyring:

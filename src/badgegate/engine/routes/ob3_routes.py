@@ -100,7 +100,8 @@ async def get_profile(request: Request) -> Response:
         # The initial Profile names the tenant's key: it exists from now on.
         key = await context.storage(context.keyring.tenant_key, tenant)
         # A plain Host has no extension API, so no keys URL: the Profile names the key alone.
-        base = None if PLAIN in context.variants else f"{request.url.scheme}://{request.url.netloc}"
+        origin = f"{request.url.scheme}://{request.url.netloc}"
+        base = None if PLAIN in context.variants else origin + context.settings.api_base
         stored = canonical_json(initial_profile(tenant, base, key.method))
     return Response(stored, 200, media_type=JSON)
 
@@ -154,8 +155,9 @@ def initial_profile(
     tenant: str, base: str | None = None, method: str | None = None
 ) -> dict[str, Any]:
     """The Profile a tenant has before any PUT: its id is ``uuid5(NAMESPACE_URL, tenant URN)``.
-    It names the verification method of the tenant's key (``method``) and, served from
-    ``base`` (scheme://host:port), the URL of the tenant's public keys."""
+    It names the verification method of the tenant's key (``method``) and, served with the
+    API at ``base`` (scheme://host:port and the API path), the URL of the tenant's public
+    keys."""
     profile: dict[str, Any] = {
         "@context": list(OB3_CONTEXTS),
         "id": f"urn:uuid:{issuer_uuid(tenant)}",
